@@ -1,0 +1,144 @@
+from datetime import datetime, time, timedelta
+
+from django.contrib import admin
+from django.contrib.admin.filters import ListFilter
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+
+from .admin_base import AuditedAdmin, ReadOnlyAdminMixin
+from .models import AuditLogEntry, AuditReview
+from .resources import AuditLogEntryResource
+from .roles import DOMAIN_APPS
+
+
+class DateRangeFilter(ListFilter):
+    """From/to dates (inclusive, in the office's time zone) as two query parameters."""
+
+    title = _("date range")
+    template = "admin/privacy_office/date_range_filter.html"
+    parameter_from = "from"
+    parameter_to = "to"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.date_from = self._pop(params, self.parameter_from)
+        self.date_to = self._pop(params, self.parameter_to)
+        # Other filters stay applied when the dates are submitted.
+        self.request_params_without_range = {
+            key: value for key, value in request.GET.items() if key not in (self.parameter_from, self.parameter_to)
+        }
+
+    @staticmethod
+    def _pop(params, name):
+        value = params.pop(name, None)
+        if isinstance(value, list):
+            value = value[-1] if value else None
+        return parse_date(value) if value else None
+
+    def has_output(self):
+        return True
+
+    def expected_parameters(self):
+        return [self.parameter_from, self.parameter_to]
+
+    def queryset(self, request, queryset):
+        tz = timezone.get_current_timezone()
+        if self.date_from:
+            queryset = queryset.filter(at__gte=datetime.combine(self.date_from, time.min, tzinfo=tz))
+        if self.date_to:
+            queryset = queryset.filter(at__lt=datetime.combine(self.date_to + timedelta(days=1), time.min, tzinfo=tz))
+        return queryset
+
+    def choices(self, changelist):
+        return []
+
+
+class RecordTypeFilter(admin.SimpleListFilter):
+    title = _("record type")
+    parameter_name = "content_type"
+
+    def lookups(self, request, model_admin):
+        cts = ContentType.objects.filter(app_label__in=(*DOMAIN_APPS, "privacy_office")).exclude(
+            model__startswith="historical"
+        ).exclude(model="auditlogentry")
+        return [(ct.pk, f"{ct.model_class()._meta.verbose_name}" if ct.model_class() else ct.model) for ct in cts]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(content_type_id=self.value())
+        return queryset
+
+
+class UserFilter(admin.SimpleListFilter):
+    title = _("user")
+    parameter_name = "user"
+
+    def lookups(self, request, model_admin):
+        User = get_user_model()
+        return [(u.pk, u.get_username()) for u in User.objects.filter(is_active=True).order_by("username")[:200]]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(user_id=self.value())
+        return queryset
+
+
+@admin.register(AuditLogEntry)
+class AuditLogEntryAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
+    resource_classes = [AuditLogEntryResource]
+    list_display = ("at", "user", "record_type", "record", "action", "reason", "change_list")
+    list_filter = (DateRangeFilter, RecordTypeFilter, UserFilter, "action")
+    list_select_related = ("user", "content_type")
+    list_per_page = 50
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    ordering = ("-at", "-id")
+    sortable_by = ()
+
+    @admin.display(description=_("record type"))
+    def record_type(self, entry):
+        model = entry.content_type.model_class()
+        return model._meta.verbose_name if model else entry.content_type.model
+
+    @admin.display(description=_("record"))
+    def record(self, entry):
+        return entry.object_repr
+
+    @admin.display(description=_("changes"))
+    def change_list(self, entry):
+        if not entry.changes:
+            return "—"
+        return format_html(
+            "<ul class='audit-diff'>{}</ul>",
+            format_html_join("", "<li><b>{}</b>: “{}” → “{}”</li>", ((c["field"], c["old"], c["new"]) for c in entry.changes)),
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("privacy_office.view_auditlogentry")
+
+
+@admin.register(AuditReview)
+class AuditReviewAdmin(AuditedAdmin):
+    list_display = ("period_start", "period_end", "reviewed_by", "reviewed_at", "scope", "remark")
+    list_select_related = ("reviewed_by",)
+    fields = ("period_start", "period_end", "scope", "remark", "reviewed_by", "reviewed_at")
+    readonly_fields = ("reviewed_by", "reviewed_at")
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        for key, param in (("period_start", "from"), ("period_end", "to")):
+            if request.GET.get(param):
+                initial[key] = request.GET[param]
+        if request.GET.get("scope"):
+            initial["scope"] = request.GET["scope"]
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.reviewed_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,132 @@
+"""The one admin base every ModelAdmin of the office subclasses (HOUSE_STYLE rule 11).
+
+It gives: per-record history (revert disabled), a "reason for change" recorded with the
+history, export (and import where the admin sets a resource), and optimistic concurrency:
+a save made against a record someone else changed since it was opened is refused, listing
+who changed what, and the user's input stays on the form.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from import_export.admin import ExportMixin, ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+VERSION_FIELD = "_loaded_version"
+REASON_FIELD = "_change_reason"
+
+
+def describe_conflict(obj, loaded_version: int) -> str:
+    """Who changed what on ``obj`` since ``loaded_version``, from its history."""
+    history = getattr(obj, "history", None)
+    if history is None:
+        return ""
+    newer = list(history.filter(version__gt=loaded_version).order_by("history_date", "history_id"))
+    base = history.filter(version=loaded_version).order_by("-history_date").first()
+    lines = []
+    for record in newer:
+        who = str(record.history_user) if record.history_user_id else _("someone")
+        when = localize(record.history_date)
+        diff = []
+        if base is not None:
+            delta = record.diff_against(base, foreign_keys_are_objs=False)
+            diff = [c for c in delta.changes if c.field != "version"]
+        for change in diff:
+            field = obj._meta.get_field(change.field)
+            lines.append(
+                (who, when, str(field.verbose_name), str(change.old if change.old is not None else ""),
+                 str(change.new if change.new is not None else ""))
+            )
+        if not diff:
+            lines.append((who, when, "—", "", ""))
+        base = record
+    return format_html_join(
+        "", "<li>{} ({}): {}: “{}” → “{}”</li>", lines
+    )
+
+
+class ConcurrencyFormMixin:
+    """Refuses a save whose loaded version is older than the row in the database."""
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        loaded = self.data.get(VERSION_FIELD)
+        if instance is None or instance._state.adding or not hasattr(instance, "version") or not loaded:
+            return cleaned
+        try:
+            loaded_version = int(loaded)
+        except ValueError:
+            raise ValidationError(_("The form was damaged; reload the page and try again."))
+        # Row lock: the admin runs the whole change view in one transaction, so nobody can
+        # commit a newer version between this check and our save.
+        current = type(instance)._default_manager.select_for_update().filter(pk=instance.pk).values_list(
+            "version", flat=True
+        ).first()
+        if current is not None and current != loaded_version:
+            details = describe_conflict(instance, loaded_version)
+            raise ValidationError(
+                format_html(
+                    "{}<ul>{}</ul>{}",
+                    _("Someone else saved this record after you opened it, so your changes were not "
+                      "saved (nothing was overwritten). What changed in the meantime:"),
+                    details,
+                    _("Your input is still on this form: check it against the changes above and save "
+                      "again to apply it on top of them."),
+                ),
+                code="stale",
+            )
+        return cleaned
+
+
+class AuditedAdmin(ExportMixin, SimpleHistoryAdmin):
+    """History + change reason + export + optimistic concurrency."""
+
+    change_form_template = "admin/privacy_office/change_form.html"
+    show_change_form_export = False
+    history_list_per_page = 50
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if ConcurrencyFormMixin in form.__mro__:
+            return form
+        return type(form.__name__, (ConcurrencyFormMixin, form), {})
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update({
+            "loaded_version_field": VERSION_FIELD,
+            "loaded_version": getattr(obj, "version", None) if obj is not None else None,
+            "change_reason_field": REASON_FIELD,
+            "change_reason": request.POST.get(REASON_FIELD, "") if request.method == "POST" else "",
+        })
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def save_model(self, request, obj, form, change):
+        reason = (request.POST.get(REASON_FIELD) or "").strip()
+        obj._change_reason = reason or (_("changed in the admin") if change else _("added in the admin"))
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        obj._change_reason = (request.POST.get(REASON_FIELD) or "").strip() or _("deleted in the admin")
+        super().delete_model(request, obj)
+
+
+class AuditedImportExportAdmin(ImportExportMixin, AuditedAdmin):
+    """For the admins whose records staff may also import (needs the import permission)."""
+
+
+class ReadOnlyAdminMixin:
+    """For records nobody edits by hand (logs): view only, whatever the role."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyAdminConfig(AdminConfig):
+    """django.contrib.admin with our site: dashboard on the home page, audit log, language switch."""
+
+    default_site = "privacy_office.admin_site.PrivacyAdminSite"
+
+
+class PrivacyOfficeConfig(AppConfig):
+    name = "privacy_office"
+    verbose_name = _("Privacy office")
+
+    def ready(self):
+        from . import audit, roles
+
+        # Infrastructure, not business logic: every historical record simple-history writes is
+        # mirrored into the cross-model audit log managers review (one indexed table instead of a
+        # UNION over every history table).
+        audit.connect_signals()
+        # Roles are created by a data migration; this keeps their permissions in sync whenever a
+        # later migration adds a model or a permission.
+        post_migrate.connect(roles.sync_roles_after_migrate, sender=self)

@@ -1,0 +1,11 @@
+"""The Celery app (HOUSE_STYLE rule 3): settings come from Django's, under the CELERY_ namespace."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "privacy_office.settings")
+
+app = Celery("privacy_office")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

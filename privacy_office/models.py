@@ -1,0 +1,112 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .history import audited_history
+
+
+class VersionedModel(models.Model):
+    """Optimistic concurrency for regulated records.
+
+    The admin form carries the version the user loaded; a save against a newer row is refused
+    with what changed (see ``admin_base.AuditedAdmin``). Every save moves the version on.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            self.version = (self.version or 0) + 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "version" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "version"]
+        super().save(*args, **kwargs)
+
+
+class AuditLogEntryQuerySet(models.QuerySet):
+    def by_user(self, user_id):
+        return self.filter(user_id=user_id)
+
+    def for_model(self, content_type_id):
+        return self.filter(content_type_id=content_type_id)
+
+
+class AuditLogEntry(models.Model):
+    """One change to one regulated record, copied from its simple-history row with the diff.
+
+    The per-model history tables stay the source of truth; this table is the index managers
+    read across all models, newest first, filtered by model, user and date.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "+", _("created")
+        CHANGED = "~", _("changed")
+        DELETED = "-", _("deleted")
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("when"), db_index=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", db_constraint=False,
+    )
+    content_type = models.ForeignKey(ContentType, verbose_name=_("record type"), on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(_("record id"), max_length=64)
+    object_repr = models.CharField(_("record"), max_length=300)
+    action = models.CharField(_("action"), max_length=1, choices=Action.choices)
+    reason = models.CharField(_("reason for change"), max_length=300, blank=True)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    history_id = models.BigIntegerField(_("history id"))
+
+    objects = AuditLogEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="audit_at_idx"),
+            models.Index(fields=["user", "-at", "-id"], name="audit_user_at_idx"),
+            models.Index(fields=["content_type", "-at", "-id"], name="audit_ct_at_idx"),
+            models.Index(fields=["content_type", "object_id", "-at"], name="audit_object_idx"),
+        ]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.object_repr}"
+
+
+class AuditReview(VersionedModel):
+    """A manager's attestation that they reviewed the audit log for a period."""
+
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.PROTECT, related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), auto_now_add=True)
+    scope = models.CharField(_("scope (filters applied)"), max_length=300, blank=True)
+    remark = models.TextField(_("remark"), blank=True)
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("audit review")
+        verbose_name_plural = _("audit reviews")
+        ordering = ["-reviewed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="audit_review_period_order"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.period_start} – {self.period_end}"
+
+    def clean(self):
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The period must end on or after its start.")})
