@@ -8,7 +8,7 @@ who changed what, and the user's input stays on the form.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -103,6 +103,13 @@ class AuditedAdmin(ExportMixin, SimpleHistoryAdmin):
             "change_reason": request.POST.get(REASON_FIELD, "") if request.method == "POST" else "",
         })
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # SIMPLE_HISTORY_REVERT_DISABLED only hides the button: simple-history still saves a
+        # POSTed old version. The audit trail is append-only, so a revert is refused outright.
+        if request.method == "POST":
+            raise PermissionDenied(_("Reverting to an earlier version is disabled; edit the record instead."))
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         reason = (request.POST.get(REASON_FIELD) or "").strip()
