@@ -25,7 +25,7 @@ def _private_storage(request, tmp_path):
     settings = _django_settings(request)
     if settings is None:
         return
-    location = {"location": str(tmp_path / "private"), "base_url": None}
+    location = {"location": str(tmp_path / "private")}
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     settings.STORAGES = {
         **settings.STORAGES,
@@ -62,18 +62,27 @@ def auditor_user(db):
 
 
 @pytest.fixture
-def staff_client(client, staff_user):
+def staff_client(staff_user):
+    from django.test import Client
+
+    client = Client()  # one browser per person: two roles in one test must not share a session
     client.force_login(staff_user)
     return client
 
 
 @pytest.fixture
-def manager_client(client, manager_user):
+def manager_client(manager_user):
+    from django.test import Client
+
+    client = Client()  # one browser per person: two roles in one test must not share a session
     client.force_login(manager_user)
     return client
 
 
 @pytest.fixture
-def auditor_client(client, auditor_user):
+def auditor_client(auditor_user):
+    from django.test import Client
+
+    client = Client()  # one browser per person: two roles in one test must not share a session
     client.force_login(auditor_user)
     return client

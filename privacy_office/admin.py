@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
 from .admin_base import AuditedAdmin, ReadOnlyAdminMixin
-from .models import AuditLogEntry, AuditReview
+from .models import AuditLogEntry, AuditReview, StaffProfile
 from .resources import AuditLogEntryResource
 from .roles import DOMAIN_APPS
 
@@ -91,6 +91,7 @@ class UserFilter(admin.SimpleListFilter):
 @admin.register(AuditLogEntry)
 class AuditLogEntryAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [AuditLogEntryResource]
+    import_export_change_list_template = "admin/privacy_office/auditlog_change_list.html"
     list_display = ("at", "user", "record_type", "record", "action", "reason", "change_list")
     list_filter = (DateRangeFilter, RecordTypeFilter, UserFilter, "action")
     list_select_related = ("user", "content_type")
@@ -142,3 +143,26 @@ class AuditReviewAdmin(AuditedAdmin):
         if not change:
             obj.reviewed_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    extra = 0
+    max_num = 1
+
+
+def _extend_user_admin():
+    """Add the staff profile (reminder language) to the stock user admin."""
+    from django.contrib.auth.admin import UserAdmin
+
+    User = get_user_model()
+    if admin.site.is_registered(User):
+        admin.site.unregister(User)
+
+    @admin.register(User)
+    class PrivacyUserAdmin(UserAdmin):
+        inlines = [*UserAdmin.inlines, StaffProfileInline]
+
+
+_extend_user_admin()

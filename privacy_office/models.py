@@ -110,3 +110,25 @@ class AuditReview(VersionedModel):
     def clean(self):
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": _("The period must end on or after its start.")})
+
+
+class StaffProfile(models.Model):
+    """Per-person settings the office needs: the language reminders and digests are written in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="privacy_profile"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+
+def user_language(user) -> str:
+    """The language to write to ``user`` in (their profile, else the site default)."""
+    profile = getattr(user, "privacy_profile", None) if user is not None else None
+    return profile.language if profile is not None else settings.LANGUAGE_CODE

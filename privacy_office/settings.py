@@ -150,18 +150,19 @@ USE_TZ = True
 
 # --- Static and files -----------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 PRIVATE_STORAGE_ROOT = Path(env.str("PRIVATE_STORAGE_ROOT", default=str(VAR_DIR / "private")))
 STORAGES = {
     # Nothing the office uploads is public: identity documents go to "private", which has no URL
     # and is only ever streamed by a permission-checked, logged admin view.
     "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT), "base_url": None},
+        "BACKEND": "privacy_office.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT)},
     },
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT), "base_url": None},
+        "BACKEND": "privacy_office.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT)},
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -1,0 +1,90 @@
+"""The permission matrix, through the admin: each role can and cannot do what it should."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from privacy_office.roles import DOMAIN_APPS
+
+pytestmark = pytest.mark.django_db
+
+
+def domain_admins():
+    return [
+        (model, model_admin)
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in DOMAIN_APPS
+    ]
+
+
+def changelist(model):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+def add_url(model):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+
+
+def test_every_domain_model_is_visible_to_staff_manager_and_auditor(staff_client, manager_client, auditor_client):
+    for model, _ in domain_admins():
+        for client in (staff_client, manager_client, auditor_client):
+            assert client.get(changelist(model)).status_code == 200, model
+
+
+def test_auditor_can_add_nothing_and_sees_no_save_button(auditor_client):
+    for model, model_admin in domain_admins():
+        response = auditor_client.get(add_url(model))
+        assert response.status_code == 403, model
+
+
+def test_auditor_forged_post_is_refused(auditor_client, manager_user):
+    from privacy_office.models import AuditReview
+
+    review = AuditReview.objects.create(period_start="2026-11-01", period_end="2026-11-07", reviewed_by=manager_user)
+    url = reverse("admin:privacy_office_auditreview_change", args=[review.pk])
+    page = auditor_client.get(url)
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+    response = auditor_client.post(url, {"period_start": "2026-01-01", "period_end": "2026-01-02", "remark": "forged"})
+    assert response.status_code == 403
+    review.refresh_from_db()
+    assert review.remark == ""
+
+
+def test_audit_log_is_for_managers_and_auditors_not_staff(staff_client, manager_client, auditor_client):
+    url = reverse("admin:privacy_office_auditlogentry_changelist")
+    assert staff_client.get(url).status_code == 403
+    assert manager_client.get(url).status_code == 200
+    assert auditor_client.get(url).status_code == 200
+
+
+def test_only_managers_export(staff_client, manager_client, auditor_client):
+    url = reverse("admin:privacy_office_auditlogentry_export")
+    assert manager_client.get(url).status_code == 200
+    assert staff_client.get(url).status_code == 403
+    assert auditor_client.get(url).status_code == 403
+
+
+def test_only_managers_record_audit_reviews(staff_client, manager_client, auditor_client):
+    url = reverse("admin:privacy_office_auditreview_add")
+    assert manager_client.get(url).status_code == 200
+    assert staff_client.get(url).status_code == 403
+    assert auditor_client.get(url).status_code == 403
+
+
+def test_approval_permissions_belong_to_managers_only(staff_user, manager_user, auditor_user):
+    from django.contrib.auth.models import Permission
+
+    approvals = Permission.objects.filter(codename__startswith="approve_", content_type__app_label__in=DOMAIN_APPS)
+    for perm in approvals:
+        key = f"{perm.content_type.app_label}.{perm.codename}"
+        assert manager_user.has_perm(key)
+        assert not staff_user.has_perm(key)
+        assert not auditor_user.has_perm(key)
+
+
+def test_staff_work_domain_records_but_auditors_only_read(staff_user, auditor_user):
+    for model, _ in domain_admins():
+        label = f"{model._meta.app_label}.change_{model._meta.model_name}"
+        assert staff_user.has_perm(label), label
+        assert not auditor_user.has_perm(label), label
