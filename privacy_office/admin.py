@@ -3,7 +3,9 @@ from datetime import datetime, time, timedelta
 from django.contrib import admin
 from django.contrib.admin.filters import ListFilter
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.models import ContentType
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.html import format_html, format_html_join
@@ -11,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
 from .admin_base import AuditedAdmin, ReadOnlyAdminMixin
-from .models import AuditLogEntry, AuditReview, StaffProfile
+from .models import AuditLogEntry, AuditReview, Reminder, StaffProfile
 from .resources import AuditLogEntryResource
 from .roles import DOMAIN_APPS
 
@@ -166,3 +168,49 @@ def _extend_user_admin():
 
 
 _extend_user_admin()
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The reminder log: every reminder recorded, with its delivery status."""
+
+    list_display = ("due_at", "kind", "threshold", "recipient", "target_link", "status", "attempts", "late", "sent_at", "last_error_short")
+    list_filter = ("status", "late", "kind")
+    list_select_related = ("recipient", "content_type")
+    search_fields = ("=subject", "=kind")
+    show_full_result_count = False
+    list_per_page = 50
+
+    @admin.display(description=_("about"))
+    def target_link(self, reminder):
+        model = reminder.content_type.model_class()
+        if model is None or reminder.object_id == 0:
+            return "—"
+        try:
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[reminder.object_id])
+        except NoReverseMatch:
+            return f"{model._meta.verbose_name} #{reminder.object_id}"
+        return format_html('<a href="{}">{} #{}</a>', url, model._meta.verbose_name, reminder.object_id)
+
+    @admin.display(description=_("last error"))
+    def last_error_short(self, reminder):
+        return reminder.last_error[:120]
+
+
+class ReminderInline(GenericTabularInline):
+    """Reminder history on a record's own page (cases; obligations)."""
+
+    model = Reminder
+    ct_field = "content_type"
+    ct_fk_field = "object_id"
+    fields = ("due_at", "kind", "threshold", "recipient", "status", "late", "sent_at", "attempts")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("reminders sent")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

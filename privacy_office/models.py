@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -132,3 +133,60 @@ def user_language(user) -> str:
     """The language to write to ``user`` in (their profile, else the site default)."""
     profile = getattr(user, "privacy_profile", None) if user is not None else None
     return profile.language if profile is not None else settings.LANGUAGE_CODE
+
+
+class ReminderQuerySet(models.QuerySet):
+    def unsent(self):
+        return self.filter(status__in=(Reminder.Status.PENDING, Reminder.Status.RETRYING, Reminder.Status.FAILED))
+
+
+class Reminder(models.Model):
+    """One reminder e-mail to one person about one thing at one threshold, recorded once.
+
+    The unique constraint is what makes reminders exactly-once: a sweep that runs twice, two
+    beat instances, or a retried task can only ever find the row that is already there.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        RETRYING = "retrying", _("retrying")
+        FAILED = "failed", _("failed")
+
+    id = models.BigAutoField(primary_key=True)
+    content_type = models.ForeignKey(ContentType, verbose_name=_("about"), on_delete=models.CASCADE, related_name="+")
+    object_id = models.BigIntegerField(_("record id"))
+    kind = models.CharField(_("kind"), max_length=40)
+    threshold = models.CharField(_("threshold"), max_length=40, blank=True, default="")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+")
+    due_at = models.DateTimeField(_("due at"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    enqueued_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    late = models.BooleanField(_("sent late"), default=False, help_text=_("Its moment passed while the system was down."))
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+
+    target = GenericForeignKey("content_type", "object_id")
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminder log")
+        ordering = ["-due_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind", "threshold", "recipient"], name="reminder_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-due_at"], name="reminder_target_idx"),
+            models.Index(fields=["status", "due_at"], name="reminder_status_idx"),
+        ]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.kind} {self.threshold} → {self.recipient_id}"

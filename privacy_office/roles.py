@@ -20,6 +20,8 @@ ROLES = (STAFF, MANAGER, AUDITOR)
 DOMAIN_APPS = ("inventory_app", "requests_app", "breach_app")
 IMPORTABLE_APPS = ("inventory_app",)
 DELETABLE_APPS = ("inventory_app",)
+# Staff see the reminder log (their reminders are part of working a case).
+STAFF_EXTRA = {("privacy_office", "view_reminder")}
 
 
 def _domain_models():
@@ -62,6 +64,8 @@ def role_permission_keys(role: str) -> set[tuple[str, str]]:
             if app in IMPORTABLE_APPS:
                 keys.add((app, f"import_{name}"))
             keys |= {(app, c) for c in custom if not c.startswith("approve_")}
+        if role in (STAFF, MANAGER):
+            keys |= {k for k in STAFF_EXTRA if k[0] == app and k[1].endswith(f"_{name}")}
         if role == MANAGER:
             keys.add((app, f"view_{name}"))
             keys.add((app, f"export_{name}"))

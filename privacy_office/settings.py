@@ -6,6 +6,7 @@ no server) and console e-mail. Production turns real services on with variables 
 (HOUSE_STYLE rule 1); bad configuration fails at start-up with a sentence saying what to set.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -92,6 +93,9 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'd
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The demo's web server, worker and beat share the file: wait for locks instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
+    # A file, not memory: the integration tests' Celery worker and beat processes must see it.
+    # One file per test run, so parallel runs never share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -212,7 +216,33 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- Reminders (issue 6) --------------------------------------------------------------------
+REMINDER_FROM_EMAIL = env.str("REMINDER_FROM_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Days before a case's due date the assignee is reminded (plus on the day, and daily when overdue).
+REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[7, 3, 1])
+# Chase a requester's identity proof after this many days without it.
+REMINDER_IDENTITY_CHASER_DAYS = env.int("REMINDER_IDENTITY_CHASER_DAYS", default=5)
+# Remind before the last day an extension notice can be sent, this many days ahead.
+REMINDER_EXTENSION_DAYS_BEFORE = env.list("REMINDER_EXTENSION_DAYS_BEFORE", cast=int, default=[3, 1])
+# Fractions (percent) of an obligation's window at which the owner and managers are reminded.
+REMINDER_OBLIGATION_PERCENTS = env.list("REMINDER_OBLIGATION_PERCENTS", cast=int, default=[50, 75, 90])
+# "Days" (e.g. "3 days before") are counted in this time zone; the morning hour reminders go out.
+REMINDER_TIME_ZONE = env.str("REMINDER_TIME_ZONE", default=TIME_ZONE)
+REMINDER_DAY_HOUR = env.int("REMINDER_DAY_HOUR", default=9)
+# A day-based reminder whose moment passed while the system was down is still sent (marked late)
+# for this many days; older ones (e.g. at first deployment) are not.
+REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=7)
+# Weekly digests: day of week (0 = Monday) and hour, in REMINDER_TIME_ZONE.
+REMINDER_DIGEST_WEEKDAY = env.int("REMINDER_DIGEST_WEEKDAY", default=0)
+REMINDER_DIGEST_HOUR = env.int("REMINDER_DIGEST_HOUR", default=9)
+# The sweep runs this often. The shortest clock is 1 h (CAC, CII operators): 90 % of it is 54 min,
+# so a one-minute sweep catches every threshold within a minute.
+REMINDER_SWEEP_SECONDS = env.float("REMINDER_SWEEP_SECONDS", default=60.0)
+
+CELERY_BEAT_SCHEDULE: dict = {
+    "reminders-sweep": {"task": "privacy_office.tasks.sweep_reminders", "schedule": REMINDER_SWEEP_SECONDS},
+}
 
 # --- History and import/export --------------------------------------------------------------
 SIMPLE_HISTORY_REVERT_DISABLED = True

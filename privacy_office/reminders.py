@@ -1,0 +1,190 @@
+"""Exactly-once reminder e-mails: record, enqueue, send.
+
+Apps describe what is due (``ReminderSpec``) with indexed queries; this module records each as a
+``Reminder`` row (the unique constraint refuses a second one), hands new and stalled rows to the
+``send_reminder`` task, and sends each under a row lock so two workers never both send it.
+Kinds render from ``templates/reminders/<kind>.<language>.txt`` (first line ``Subject: …``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Reminder, user_language
+
+# A reminder found or sent this long after its moment is marked late (the system was down).
+LATE_AFTER = timedelta(minutes=15)
+# A row enqueued this long ago and still unsent is handed to the broker again (lost message,
+# broker outage, retries exhausted).
+REENQUEUE_AFTER = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class ReminderSpec:
+    content_type_id: int
+    object_id: int
+    kind: str
+    threshold: str
+    recipient_id: int
+    due_at: datetime
+    grace: timedelta = LATE_AFTER
+
+
+@dataclass
+class RenderedReminder:
+    subject: str
+    body: str
+    context: dict = field(default_factory=dict)
+
+
+# kind -> callable(reminder) -> dict context (or None if the target no longer warrants it)
+CONTEXT_BUILDERS: dict = {}
+
+
+def register_kind(*kinds: str):
+    def decorator(builder):
+        for kind in kinds:
+            CONTEXT_BUILDERS[kind] = builder
+        return builder
+
+    return decorator
+
+
+def reminders_record(*, specs: Iterable[ReminderSpec], now: datetime) -> int:
+    """Insert the reminders that are not yet recorded; returns how many specs were offered."""
+    rows = [
+        Reminder(
+            content_type_id=s.content_type_id, object_id=s.object_id, kind=s.kind, threshold=s.threshold,
+            recipient_id=s.recipient_id, due_at=s.due_at, late=now > s.due_at + s.grace,
+        )
+        for s in specs
+    ]
+    # ON CONFLICT DO NOTHING: the database, not this code, decides what already exists.
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return len(rows)
+
+
+def reminders_enqueue_unsent(*, now: datetime, limit: int = 5000) -> list[int]:
+    """Hand every unsent reminder that is new or stalled to the send task (after commit)."""
+    from .tasks import send_reminder
+
+    stalled_before = now - REENQUEUE_AFTER
+    ids = list(
+        Reminder.objects.unsent()
+        .filter(due_at__lte=now)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stalled_before))
+        .order_by("due_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    if ids:
+        Reminder.objects.filter(id__in=ids).update(enqueued_at=now)
+
+        def enqueue():
+            for reminder_id in ids:
+                send_reminder.delay(reminder_id)
+
+        transaction.on_commit(enqueue)
+    return ids
+
+
+def _load_kinds() -> None:
+    from importlib import import_module
+
+    for name in SWEEP_MODULES:
+        import_module(name)  # registers its kinds (a worker may not have run a sweep yet)
+
+
+def render_reminder(reminder: Reminder) -> RenderedReminder | None:
+    _load_kinds()
+    builder = CONTEXT_BUILDERS.get(reminder.kind)
+    if builder is None:
+        raise LookupError(f"no reminder kind {reminder.kind!r} is registered")
+    language = user_language(reminder.recipient)
+    with translation.override(language):
+        context = builder(reminder)
+        if context is None:
+            return None
+        context = {"site_url": settings.SITE_URL.rstrip("/"), "reminder": reminder, "late": reminder.late, **context}
+        text = render_to_string(f"reminders/{reminder.kind}.{language}.txt", context).lstrip()
+    first, _, body = text.partition("\n")
+    subject = first.removeprefix("Subject:").strip()
+    return RenderedReminder(subject=subject, body=body.lstrip("\n"), context={"language": language})
+
+
+def reminder_send(*, reminder_id: int, now: datetime | None = None) -> str:
+    """Send one reminder at most once. Returns what happened: sent / already-sent / obsolete / gone.
+
+    Raises on a mail failure (after recording it) so the task can retry with back-off.
+    """
+    failure: Exception | None = None
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update().select_related("recipient", "recipient__privacy_profile")
+            .filter(pk=reminder_id).first()
+        )
+        if reminder is None:
+            return "gone"
+        if reminder.status == Reminder.Status.SENT:
+            return "already-sent"
+        now = now or timezone.now()
+        # Late: the sweep found it after its moment (system down), or delivery took longer than
+        # the grace period after it was recorded (mail server or broker down).
+        reminder.late = reminder.late or now - reminder.created_at > LATE_AFTER
+        rendered = render_reminder(reminder)
+        if rendered is None:
+            # The case was answered or the obligation met since: nothing to remind about.
+            reminder.delete()
+            return "obsolete"
+        reminder.attempts += 1
+        try:
+            EmailMessage(
+                subject=rendered.subject, body=rendered.body, from_email=settings.REMINDER_FROM_EMAIL,
+                to=[reminder.recipient.email],
+            ).send(fail_silently=False)
+        except Exception as exc:
+            reminder.status = Reminder.Status.RETRYING
+            reminder.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            reminder.save(update_fields=["attempts", "status", "last_error", "late"])
+            failure = exc  # raised once the failure is committed, so the log shows it
+        else:
+            reminder.status = Reminder.Status.SENT
+            reminder.sent_at = now
+            reminder.language = rendered.context["language"]
+            reminder.subject = rendered.subject[:300]
+            reminder.last_error = ""
+            reminder.save(update_fields=["attempts", "status", "sent_at", "late", "language", "subject", "last_error"])
+            return "sent"
+    raise failure
+
+
+def reminder_mark_failed(*, reminder_id: int, error: str) -> None:
+    Reminder.objects.filter(pk=reminder_id).exclude(status=Reminder.Status.SENT).update(
+        status=Reminder.Status.FAILED, last_error=error[:2000]
+    )
+
+
+def content_type_id(model) -> int:
+    return ContentType.objects.get_for_model(model).pk
+
+
+SWEEP_MODULES = ("requests_app.reminders", "breach_app.reminders", "privacy_office.digest")
+
+
+def reminders_sweep(*, now: datetime) -> int:
+    """Ask each module what is due (``due_reminders(now=...)``) and record it; returns the count offered."""
+    from importlib import import_module
+
+    offered = 0
+    for name in SWEEP_MODULES:
+        offered += reminders_record(specs=import_module(name).due_reminders(now=now), now=now)
+    return offered
