@@ -129,7 +129,7 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None) -> str:
     failure: Exception | None = None
     with transaction.atomic():
         reminder = (
-            Reminder.objects.select_for_update().select_related("recipient", "recipient__privacy_profile")
+            Reminder.objects.select_for_update(of=("self",)).select_related("recipient", "recipient__privacy_profile")
             .filter(pk=reminder_id).first()
         )
         if reminder is None:
