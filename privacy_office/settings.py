@@ -244,6 +244,10 @@ REMINDER_SWEEP_SECONDS = env.float("REMINDER_SWEEP_SECONDS", default=60.0)
 
 CELERY_BEAT_SCHEDULE: dict = {
     "reminders-sweep": {"task": "privacy_office.tasks.sweep_reminders", "schedule": REMINDER_SWEEP_SECONDS},
+    # Identity documents past their retention are deleted (a record of them stays), hourly.
+    "identity-documents-retention": {
+        "task": "requests_app.tasks.delete_expired_identity_documents", "schedule": 3600.0,
+    },
 }
 
 # --- History and import/export --------------------------------------------------------------
