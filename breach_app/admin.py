@@ -1,0 +1,648 @@
+"""Incidents, their obligations and drafts in the admin. Buttons and actions only call services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from privacy_office.admin_base import REASON_FIELD, AuditedAdmin
+
+from . import display, notices, services
+from .models import AffectedPopulation, Incident, Jurisdiction, NoticeDraft, Obligation, TimelineEntry
+
+
+def _errors(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(str(m) for m in exc.messages)
+    return str(exc) or str(_("You are not allowed to do that."))
+
+
+# --------------------------------------------------------------------------- filters
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = _("open or closed")
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("open")), ("no", _("closed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.open()
+        if self.value() == "no":
+            return queryset.filter(status=Incident.Status.CLOSED)
+        return queryset
+
+
+class JurisdictionFilter(admin.SimpleListFilter):
+    title = _("jurisdiction")
+    parameter_name = "jurisdiction"
+
+    def lookups(self, request, model_admin):
+        return Jurisdiction.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(populations__jurisdiction=self.value()).distinct()
+        return queryset
+
+
+class HasOverdueFilter(admin.SimpleListFilter):
+    title = _("overdue obligation")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("has an overdue obligation")), ("no", _("nothing overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(has_overdue=True)
+        if self.value() == "no":
+            return queryset.filter(has_overdue=False)
+        return queryset
+
+
+class ObligationOverdueFilter(admin.SimpleListFilter):
+    title = _("clock")
+    parameter_name = "clock"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("overdue")), ("24h", _("due within 24 h")), ("live", _("still to do"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "overdue":
+            return queryset.live().overdue(now)
+        if self.value() == "24h":
+            return queryset.live().due_within(24, now)
+        if self.value() == "live":
+            return queryset.live()
+        return queryset
+
+
+# --------------------------------------------------------------------------- inlines
+
+
+class AffectedPopulationInline(admin.TabularInline):
+    model = AffectedPopulation
+    fields = ("jurisdiction", "people_min", "people_max", "records", "estimate")
+    extra = 0
+
+
+class ObligationInline(admin.TabularInline):
+    model = Obligation
+    fields = ("code_link", "recipient", "applicability", "status", "deadline", "time_left", "citation", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    ordering = ("deadline", "code")
+    verbose_name_plural = _("notification obligations and clocks")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("obligation"))
+    def code_link(self, obj):
+        url = reverse("admin:breach_app_obligation_change", args=[obj.pk])
+        return format_html('<a href="{}"><strong>{}</strong></a>', url, obj.code)
+
+    @admin.display(description=_("time left"))
+    def time_left(self, obj):
+        return display.obligation_clock_html(obj)
+
+
+class TimelineEntryInline(admin.TabularInline):
+    """The register of facts and decisions: entries are added, never edited."""
+
+    model = TimelineEntry
+    fields = ("at", "kind", "text", "recorded_by")
+    readonly_fields = ("recorded_by",)
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("timeline (facts and decisions)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "text":
+            field.widget = forms.Textarea(attrs={"rows": 2, "cols": 60})
+        return field
+
+
+# --------------------------------------------------------------------------- incident
+
+
+class IncidentForm(forms.ModelForm):
+    class Meta:
+        model = Incident
+        fields = "__all__"
+
+
+@admin.register(Incident)
+class IncidentAdmin(AuditedAdmin):
+    form = IncidentForm
+    change_form_template = "breach_app/admin/incident_change_form.html"
+    list_display = ("reference", "title", "status", "owner", "nearest_deadline_display", "jurisdictions")
+    list_filter = ("status", OpenFilter, JurisdictionFilter, HasOverdueFilter)
+    search_fields = ("reference", "title")
+    list_select_related = ("owner",)
+    readonly_fields = ("reference", "status", "data_categories", "sensitive_involved")
+    filter_horizontal = ("affected_activities", "affected_services")
+    inlines = (AffectedPopulationInline, ObligationInline, TimelineEntryInline)
+    actions = ("recompute_obligations", "generate_drafts")
+    fieldsets = (
+        (None, {"fields": ("reference", "title", "status", "owner", "description", "cause")}),
+        (_("Breach type"), {"fields": (
+            ("confidentiality", "integrity", "availability"),
+            ("destruction", "loss", "alteration", "unauthorised_disclosure", "unauthorised_access"),
+        )}),
+        (_("When"), {"fields": (
+            ("occurred_from", "occurred_to"), "discovered_at", "aware_at", "contained_at",
+            "sg_assessed_at", "resident_notice_sent_at", "handling_ended_at",
+        )}),
+        (_("Affected data"), {"fields": (
+            "affected_activities", "affected_services", "data_categories", "sensitive_involved",
+            "extra_data_categories", "extra_sensitive",
+        )}),
+        (_("Facts that decide the obligations"), {"fields": (
+            "encrypted", "cii_operator", "unencrypted_pi_acquired", "unique_identifier_data",
+            "external_illegal_access", "significant_harm", "later_measures_remove_high_risk",
+            "individual_notice_disproportionate", "ssn_or_id_number_involved", "law_enforcement_delay",
+        )}),
+        (_("Risk and response"), {"fields": (
+            "risk_level", "risk_reasoning", "likely_consequences", "measures_taken", "measures_planned",
+            "self_protection_advice", "remedies", "contact_point",
+        )}),
+        (_("For the regulators' reports"), {"classes": ("collapse",), "fields": (
+            "system_overview", "pending_items", "investigation_results", "responsible_persons",
+            "accountability", "lessons_learned",
+        )}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_deadlines().prefetch_related("populations")
+
+    @admin.display(description=_("nearest deadline"), ordering="nearest_deadline")
+    def nearest_deadline_display(self, obj):
+        return display.deadline_html(getattr(obj, "nearest_deadline", None))
+
+    @admin.display(description=_("jurisdictions"))
+    def jurisdictions(self, obj):
+        return ", ".join(p.jurisdiction for p in obj.populations.all()) or "—"
+
+    @admin.display(description=_("data categories (from the inventory and added by staff)"))
+    def data_categories(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        names, _sensitive = notices.incident_data_inventory(obj)
+        return format_html_join(", ", "{}", ((n,) for n in names)) or "—"
+
+    @admin.display(description=_("sensitive personal information involved"), boolean=True)
+    def sensitive_involved(self, obj):
+        if obj is None or obj.pk is None:
+            return None
+        return notices.incident_data_inventory(obj)[1]
+
+    # ---- saving goes through the services
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.reference = services.incident_next_reference()
+            if obj.owner_id is None:
+                obj.owner = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is TimelineEntry:
+            for entry in formset.save(commit=False):
+                services.timeline_add(incident=form.instance, user=request.user, text=entry.text,
+                                      kind=entry.kind, at=entry.at)
+            return
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        changed = list(form.changed_data)
+        for formset in formsets:
+            if formset.model is AffectedPopulation and formset.has_changed():
+                changed.append(str(_("affected populations")))
+        services.incident_facts_changed(
+            incident=form.instance, user=request.user, changed=changed, created=not change,
+            reason=(request.POST.get(REASON_FIELD) or "").strip(),
+        )
+
+    # ---- actions and buttons
+
+    @admin.action(description=_("Recompute notification obligations"), permissions=["change"])
+    def recompute_obligations(self, request, queryset):
+        for incident in queryset:
+            services.incident_recompute_obligations(incident=incident, user=request.user)
+        self.message_user(request, _("Obligations recomputed for %(n)s incident(s).") % {"n": len(queryset)})
+
+    @admin.action(description=_("Generate notice drafts (zh-hans and en)"), permissions=["change"])
+    def generate_drafts(self, request, queryset):
+        count = 0
+        for incident in queryset:
+            count += len(services.incident_generate_drafts(incident=incident, user=request.user))
+        self.message_user(request, _("%(n)s draft(s) generated or brought up to date.") % {"n": count})
+
+    def get_urls(self):
+        own = [
+            path("<int:pk>/recompute/", self.admin_site.admin_view(self.recompute_view), name="breach_app_incident_recompute"),
+            path("<int:pk>/generate-drafts/", self.admin_site.admin_view(self.generate_view),
+                 name="breach_app_incident_generate_drafts"),
+            path("<int:pk>/status/<str:to_status>/", self.admin_site.admin_view(self.status_view),
+                 name="breach_app_incident_status"),
+        ]
+        return own + super().get_urls()
+
+    def _incident_for_post(self, request, pk):
+        if request.method != "POST":
+            raise PermissionDenied
+        incident = get_object_or_404(Incident, pk=pk)
+        if not self.has_change_permission(request, incident):
+            raise PermissionDenied
+        return incident
+
+    def _back(self, incident):
+        return HttpResponseRedirect(reverse("admin:breach_app_incident_change", args=[incident.pk]))
+
+    def recompute_view(self, request, pk):
+        incident = self._incident_for_post(request, pk)
+        services.incident_recompute_obligations(incident=incident, user=request.user)
+        self.message_user(request, _("Obligations recomputed."))
+        return self._back(incident)
+
+    def generate_view(self, request, pk):
+        incident = self._incident_for_post(request, pk)
+        drafts = services.incident_generate_drafts(incident=incident, user=request.user)
+        self.message_user(request, _("%(n)s draft(s) generated or brought up to date.") % {"n": len(drafts)})
+        return self._back(incident)
+
+    def status_view(self, request, pk, to_status):
+        incident = self._incident_for_post(request, pk)
+        if to_status not in Incident.Status.values:
+            raise Http404
+        try:
+            services.incident_change_status(incident=incident, user=request.user, to_status=to_status,
+                                            note=(request.POST.get("note") or "").strip())
+        except ValidationError as exc:
+            self.message_user(request, _errors(exc), level=messages.ERROR)
+        else:
+            self.message_user(request, _("Status changed to “%(status)s”.") % {"status": incident.get_status_display()})
+        return self._back(incident)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["next_statuses"] = [Incident.Status(s) for s in Incident.TRANSITIONS[Incident.Status(obj.status)]]
+            context["can_change_incident"] = self.has_change_permission(request, obj)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+
+# --------------------------------------------------------------------------- obligation
+
+
+class NoticeDraftInline(admin.TabularInline):
+    model = NoticeDraft
+    fields = ("draft_link", "language", "kind", "phase", "approved_by", "approved_at", "sent_at", "missing")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("draft"))
+    def draft_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:breach_app_noticedraft_change", args=[obj.pk]),
+                           _("open"))
+
+    @admin.display(description=_("missing facts"))
+    def missing(self, obj):
+        return len(notices.markers_in(obj.text))
+
+
+class SendForm(forms.Form):
+    channel = forms.CharField(label=_("channel"), max_length=200,
+                              help_text=_("How it was sent: portal, e-mail, letter, push…"))
+    reference = forms.CharField(label=_("regulator's reference number"), max_length=100, required=False)
+    sent_at = forms.DateTimeField(label=_("sent at"), required=False,
+                                  help_text=_("Empty: now. Format: YYYY-MM-DD HH:MM."))
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(label=_("why not notify"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
+
+
+@admin.register(Obligation)
+class ObligationAdmin(AuditedAdmin):
+    change_form_template = "breach_app/admin/obligation_change_form.html"
+    list_display = ("code", "incident", "jurisdiction", "recipient", "applicability", "status", "deadline",
+                    "time_left")
+    list_filter = (ObligationOverdueFilter, "status", "applicability", "jurisdiction", "recipient")
+    search_fields = ("code", "incident__reference", "incident__title", "regulator_reference")
+    list_select_related = ("incident",)
+    ordering = ("deadline",)
+    inlines = (NoticeDraftInline,)
+    actions = ("decide_not_to_notify", "mark_sent")
+    readonly_fields = (
+        "incident", "code", "jurisdiction", "recipient", "applicability", "reason", "deadline", "time_left",
+        "deadline_kind", "clock_start", "citation", "required_content_display", "computed_at", "status",
+        "sent_at", "channel", "regulator_reference", "decided_by", "decided_at", "decision_reason",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("time left"))
+    def time_left(self, obj):
+        return display.obligation_clock_html(obj)
+
+    @admin.display(description=_("required content"))
+    def required_content_display(self, obj):
+        return format_html_join("", "<li>{}</li>", ((notices.CONTENT_LABELS.get(k, k),) for k in obj.required_content))
+
+    # Actions that need details go through a small form page.
+
+    def _details(self, request, queryset, form_class, title, apply):
+        if "apply" in request.POST:
+            form = form_class(request.POST)
+            if form.is_valid():
+                done = 0
+                for obligation in queryset:
+                    try:
+                        apply(obligation, form.cleaned_data)
+                        done += 1
+                    except (ValidationError, PermissionDenied) as exc:
+                        self.message_user(request, f"{obligation.code}: {_errors(exc)}", level=messages.ERROR)
+                if done:
+                    self.message_user(request, _("%(n)s obligation(s) updated.") % {"n": done})
+                return None
+        else:
+            form = form_class()
+        return TemplateResponse(request, "breach_app/admin/action_form.html", {
+            **self.admin_site.each_context(request), "title": title, "form": form, "objects": queryset,
+            "action": request.POST.get("action"), "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        })
+
+    @admin.action(description=_("Decide not to notify (record who and why)"), permissions=["change"])
+    def decide_not_to_notify(self, request, queryset):
+        return self._details(request, queryset, DecisionForm, _("Decide not to notify"), lambda o, data: (
+            services.obligation_decide_not_to_notify(obligation=o, user=request.user, reason=data["reason"])))
+
+    @admin.action(description=_("Mark sent (approved drafts only)"), permissions=["change"])
+    def mark_sent(self, request, queryset):
+        return self._details(request, queryset, SendForm, _("Mark sent"), lambda o, data: (
+            services.obligation_mark_sent(obligation=o, user=request.user, channel=data["channel"],
+                                          reference=data["reference"], sent_at=data["sent_at"])))
+
+    def get_urls(self):
+        own = [
+            path("<int:pk>/generate-drafts/", self.admin_site.admin_view(self.generate_view),
+                 name="breach_app_obligation_generate_drafts"),
+        ]
+        return own + super().get_urls()
+
+    def generate_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obligation = get_object_or_404(Obligation.objects.select_related("incident"), pk=pk)
+        if not self.has_change_permission(request, obligation):
+            raise PermissionDenied
+        for language in ("zh-hans", "en"):
+            services.notice_draft_generate(obligation=obligation, user=request.user, language=language)
+        self.message_user(request, _("Drafts generated or brought up to date."))
+        return HttpResponseRedirect(reverse("admin:breach_app_obligation_change", args=[pk]))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["can_change_obligation"] = self.has_change_permission(request, obj)
+            context["action_checkbox_name"] = admin.helpers.ACTION_CHECKBOX_NAME
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+class DraftSentFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("unapproved", _("awaiting approval")), ("approved", _("approved, not sent")), ("sent", _("sent"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unapproved":
+            return queryset.filter(approved_at__isnull=True)
+        if self.value() == "approved":
+            return queryset.filter(approved_at__isnull=False, sent_at__isnull=True)
+        if self.value() == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        return queryset
+
+
+@admin.register(NoticeDraft)
+class NoticeDraftAdmin(AuditedAdmin):
+    change_form_template = "breach_app/admin/noticedraft_change_form.html"
+    list_display = ("__str__", "incident_reference", "language", "kind", "phase", "approved_by", "sent_at", "missing")
+    list_filter = (DraftSentFilter, "language", "kind", "phase", "obligation__jurisdiction")
+    search_fields = ("obligation__code", "obligation__incident__reference", "body")
+    list_select_related = ("obligation__incident", "approved_by")
+    actions = ("approve",)
+    fields = ("obligation", "language", "kind", "phase", "missing_facts", "body", "generated_at", "approved_by",
+              "approved_at", "sent_at", "sent_text")
+    readonly_fields = ("obligation", "language", "kind", "phase", "missing_facts", "generated_at", "approved_by",
+                       "approved_at", "sent_at", "sent_text")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Sent text is frozen: a sent draft opens read-only and a posted change is refused.
+        if obj is not None and obj.is_sent:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Sent text is frozen: nothing on the form can change it.
+        if obj is not None and obj.is_sent:
+            return (*self.readonly_fields, "body")
+        return self.readonly_fields
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.is_sent:
+            return [f for f in self.fields if f != "body"]
+        return [f for f in self.fields if f != "sent_text"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "body":
+            field.widget = forms.Textarea(attrs={"rows": 30, "cols": 100, "style": "font-family:monospace"})
+        return field
+
+    @admin.display(description=_("incident"), ordering="obligation__incident__reference")
+    def incident_reference(self, obj):
+        return obj.obligation.incident.reference
+
+    @admin.display(description=_("missing facts"))
+    def missing(self, obj):
+        count = len(notices.markers_in(obj.text))
+        if not count:
+            return "0"
+        return format_html('<span style="color:{};font-weight:bold">{}</span>', display.COLOURS["danger"], count)
+
+    @admin.display(description=_("missing facts"))
+    def missing_facts(self, obj):
+        markers = list(dict.fromkeys(notices.markers_in(obj.text)))
+        if not markers:
+            return "—"
+        return format_html_join("", '<li style="color:#ba2121">{}</li>', ((m,) for m in markers))
+
+    def save_model(self, request, obj, form, change):
+        # Edits go through the service: frozen once sent, approval withdrawn when the text changes.
+        services.notice_draft_update(draft=obj, user=request.user, body=form.cleaned_data["body"],
+                                     reason=(request.POST.get(REASON_FIELD) or "").strip())
+
+    def save_related(self, request, form, formsets, change):
+        pass
+
+    @admin.action(description=_("Approve selected drafts (Privacy manager)"), permissions=["change"])
+    def approve(self, request, queryset):
+        done = 0
+        for draft in queryset:
+            try:
+                services.notice_draft_approve(draft=draft, user=request.user)
+                done += 1
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"{draft}: {_errors(exc)}", level=messages.ERROR)
+        if done:
+            self.message_user(request, _("%(n)s draft(s) approved.") % {"n": done})
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        own = [
+            path("<int:pk>/approve/", view(self.approve_view), name="breach_app_noticedraft_approve"),
+            path("<int:pk>/mark-sent/", view(self.mark_sent_view), name="breach_app_noticedraft_mark_sent"),
+            path("<int:pk>/regenerate/", view(self.regenerate_view), name="breach_app_noticedraft_regenerate"),
+            path("<int:pk>/download.docx", view(self.docx_view), name="breach_app_noticedraft_docx"),
+            path("<int:pk>/download.txt", view(self.text_view), name="breach_app_noticedraft_text"),
+        ]
+        return own + super().get_urls()
+
+    def _draft(self, request, pk, *, change: bool):
+        draft = get_object_or_404(NoticeDraft.objects.select_related("obligation__incident"), pk=pk)
+        allowed = self.has_change_permission(request, draft) if change else self.has_view_permission(request, draft)
+        if not allowed:
+            raise PermissionDenied
+        return draft
+
+    def _back(self, draft):
+        return HttpResponseRedirect(reverse("admin:breach_app_noticedraft_change", args=[draft.pk]))
+
+    def approve_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        draft = self._draft(request, pk, change=True)
+        try:
+            services.notice_draft_approve(draft=draft, user=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, _errors(exc), level=messages.ERROR)
+        else:
+            self.message_user(request, _("Draft approved for sending."))
+        return self._back(draft)
+
+    def regenerate_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        draft = self._draft(request, pk, change=True)
+        if draft.is_approved or draft.is_sent:
+            self.message_user(request, _("An approved or sent draft is not regenerated."), level=messages.WARNING)
+        else:
+            services.notice_draft_generate(obligation=draft.obligation, user=request.user, language=draft.language,
+                                           phase=draft.phase)
+            self.message_user(request, _("Draft regenerated from the incident's current facts."))
+        return self._back(draft)
+
+    def mark_sent_view(self, request, pk):
+        draft = self._draft(request, pk, change=True)
+        if request.method == "POST":
+            form = SendForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.notice_draft_mark_sent(draft=draft, user=request.user, **form.cleaned_data)
+                except (ValidationError, PermissionDenied) as exc:
+                    self.message_user(request, _errors(exc), level=messages.ERROR)
+                else:
+                    self.message_user(request, _("Marked sent; the text as sent is frozen."))
+                return self._back(draft)
+        else:
+            form = SendForm()
+        return TemplateResponse(request, "breach_app/admin/action_form.html", {
+            **self.admin_site.each_context(request), "title": _("Mark sent"), "form": form, "objects": [draft],
+            "opts": self.model._meta,
+        })
+
+    def _filename(self, draft, ext):
+        return f"{draft.obligation.incident.reference}-{slugify(draft.obligation.code)}-{draft.phase}-{draft.language}.{ext}"
+
+    def docx_view(self, request, pk):
+        draft = self._draft(request, pk, change=False)
+        response = HttpResponse(
+            notices.docx_bytes(draft.text, title=str(draft)),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self._filename(draft, "docx")}"'
+        return response
+
+    def text_view(self, request, pk):
+        draft = self._draft(request, pk, change=False)
+        response = HttpResponse(notices.plain_text(draft.text), content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self._filename(draft, "txt")}"'
+        return response
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["can_change_draft"] = self.has_change_permission(request, obj)
+            context["can_approve"] = services.can_approve(request.user)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+
+@admin.register(TimelineEntry)
+class TimelineEntryAdmin(AuditedAdmin):
+    list_display = ("at", "incident", "kind", "text", "recorded_by")
+    list_filter = ("kind",)
+    search_fields = ("incident__reference", "text")
+    list_select_related = ("incident", "recorded_by")
+    readonly_fields = ("incident", "at", "kind", "text", "recorded_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The register is append-only: entries are added on the incident page.
+        return False

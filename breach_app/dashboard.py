@@ -1,0 +1,43 @@
+"""Incident cards for the admin home (see ``privacy_office.dashboard``)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from privacy_office.dashboard import Card, CardItem, cached_count
+
+from . import display
+from .models import Incident, Obligation
+
+
+def cards(request) -> list[Card]:
+    if not request.user.has_perm("breach_app.view_incident"):
+        return []
+    now = timezone.now()
+    incidents = reverse("admin:breach_app_incident_changelist")
+    obligations = reverse("admin:breach_app_obligation_changelist")
+    open_count = cached_count("breach_app:open_incidents", lambda: Incident.objects.open().count())
+    overdue_count = Obligation.objects.live().overdue(now).count()
+    nearest = (Obligation.objects.live().filter(recipient=Obligation.Recipient.REGULATOR, deadline__gte=now)
+               .select_related("incident").order_by("deadline").first())
+    items = [
+        CardItem(label=_("Open incidents"), value=open_count, url=f"{incidents}?open=yes",
+                 tone="warn" if open_count else "ok"),
+    ]
+    if nearest is not None:
+        items.append(CardItem(
+            label=_("Nearest regulator deadline"),
+            value=display.time_left_text(nearest.deadline - now),
+            url=f"{obligations}?clock=live&recipient__exact=regulator",
+            tone={"danger": "danger", "warn": "warn"}.get(display.urgency(nearest.deadline, now), ""),
+            detail=f"{nearest.incident.reference} · {nearest.code}",
+        ))
+    else:
+        items.append(CardItem(label=_("Nearest regulator deadline"), value="—"))
+    items.append(CardItem(
+        label=_("Obligations overdue"), value=overdue_count, url=f"{obligations}?clock=overdue",
+        tone="danger" if overdue_count else "ok",
+    ))
+    return [Card(title=_("Security incidents"), items=items)]

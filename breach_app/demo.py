@@ -1,0 +1,130 @@
+"""Demo incidents: one touching CN, EU, US-CA and SG with its obligations and drafts, plus two
+more in later statuses. Idempotent: an incident whose title exists is left alone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from . import services
+from .models import Incident, NoticeDraft, Obligation
+
+MAIN_TITLE = "Customer-service ticket store exposed to the internet"
+LAPTOP_TITLE = "Engineer's laptop with an encrypted backup lost"
+EMAIL_TITLE = "Order confirmation sent to the wrong customer (Korea)"
+
+CONTACT = "Aqara Privacy Office, privacy@lumiunited.com, +86 755 0000 0000 (DPO: Privacy Office lead)"
+
+
+def _activities():
+    try:
+        from inventory_app.models import ProcessingActivity, Service
+    except ImportError:  # inventory not installed: incidents still load
+        return [], []
+    return list(ProcessingActivity.objects.all()[:3]), list(Service.objects.all()[:2])
+
+
+def load_demo(*, stdout) -> None:
+    User = get_user_model()
+    staff = User.objects.filter(username="staff").first()
+    manager = User.objects.filter(username="manager").first()
+    now = timezone.now().replace(second=0, microsecond=0)
+    activities, service_rows = _activities()
+    created = 0
+
+    if not Incident.objects.filter(title=MAIN_TITLE).exists():
+        discovered = now - timedelta(hours=1, minutes=20)
+        incident = services.incident_create(
+            user=staff, title=MAIN_TITLE, discovered_at=discovered, aware_at=discovered + timedelta(minutes=40),
+            occurred_from=now - timedelta(days=6), occurred_to=discovered - timedelta(hours=2),
+            description=("A misconfigured object-storage bucket holding customer-service tickets was readable "
+                         "from the internet without authentication. Access logs show downloads from two "
+                         "unknown IP addresses."),
+            cause="Access policy changed during a storage migration; the change was not peer-reviewed.",
+            confidentiality=True, unauthorised_disclosure=True, unauthorised_access=True,
+            risk_level=Incident.RiskLevel.HIGH,
+            risk_reasoning="Names, phone numbers and home addresses with device locations enable phishing and "
+                           "physical targeting; data was actually downloaded.",
+            likely_consequences="Phishing calls and messages impersonating Aqara support; exposure of home "
+                                "addresses linked to smart-home devices.",
+            measures_taken="Bucket made private within 35 minutes of discovery; access keys rotated; the "
+                           "downloading IP addresses blocked.",
+            measures_planned="Mandatory review of storage policy changes; weekly automated exposure scan.",
+            self_protection_advice="Be wary of calls or messages claiming to be Aqara support; Aqara never asks "
+                                   "for your password or verification code. Change your Aqara Home password.",
+            remedies="Free identity-protection service for 12 months; dedicated support line.",
+            contact_point=CONTACT,
+            system_overview="Aqara customer-service ticketing system (SaaS, hosted in Shanghai and Frankfurt).",
+            significant_harm=True, sg_assessed_at=discovered + timedelta(minutes=50),
+            populations={
+                "CN": {"people_min": 1_200_000, "people_max": 1_300_000, "records": 2_400_000, "estimate": True},
+                "EU": {"people_min": 3_400, "records": 6_100},
+                "US-CA": {"people_min": 620, "records": 700},
+                "SG": {"people_min": 800, "records": 820},
+            },
+            activities=activities, services=service_rows, extra_data_categories="Support ticket free text",
+        )
+        services.incident_change_status(incident=incident, user=staff, to_status=Incident.Status.ASSESSING)
+        services.incident_generate_drafts(incident=incident, user=staff)
+        if manager is not None:
+            cac = incident.obligations.get(code="CN-CAC-INCIDENT")
+            for draft in cac.drafts.all():
+                services.notice_draft_approve(draft=draft, user=manager)
+            services.obligation_mark_sent(obligation=cac, user=staff, channel="Provincial CAC reporting portal",
+                                          reference="GD-CAC-2026-0815")
+            eu = incident.obligations.get(code="EU-SA")
+            services.notice_draft_approve(draft=eu.drafts.get(language="en"), user=manager)
+        services.incident_change_status(incident=incident, user=staff, to_status=Incident.Status.NOTIFYING)
+        created += 1
+
+    if not Incident.objects.filter(title=LAPTOP_TITLE).exists():
+        discovered = now - timedelta(days=3)
+        incident = services.incident_create(
+            user=staff, title=LAPTOP_TITLE, discovered_at=discovered, aware_at=discovered,
+            description="A laptop holding an encrypted backup of device pairing logs was left on a train.",
+            cause="Loss of equipment.", loss=True, availability=True, encrypted=True,
+            risk_level=Incident.RiskLevel.NONE,
+            risk_reasoning="Full-disk encryption (AES-256) with a key not stored on the device; remote wipe sent.",
+            likely_consequences="None expected: data unintelligible without the key.",
+            measures_taken="Remote wipe; credentials of the engineer rotated.", contact_point=CONTACT,
+            populations={"EU": {"people_min": 40, "people_max": 60, "estimate": True}},
+        )
+        services.incident_change_status(incident=incident, user=staff, to_status=Incident.Status.ASSESSING)
+        services.incident_change_status(incident=incident, user=staff, to_status=Incident.Status.MONITORING,
+                                        note="Encrypted: no notification required (GDPR Art. 33(1)); recorded under Art. 33(5).")
+        created += 1
+
+    if not Incident.objects.filter(title=EMAIL_TITLE).exists():
+        discovered = now - timedelta(days=20)
+        incident = services.incident_create(
+            user=staff, title=EMAIL_TITLE, discovered_at=discovered, aware_at=discovered,
+            occurred_from=discovered - timedelta(hours=3),
+            description="An order confirmation with a name and delivery address was e-mailed to another customer.",
+            cause="Manual error when re-sending a confirmation.", confidentiality=True, unauthorised_disclosure=True,
+            risk_level=Incident.RiskLevel.RISK, risk_reasoning="One person; the recipient confirmed deletion.",
+            likely_consequences="Low: one delivery address disclosed to one person.",
+            measures_taken="The recipient deleted the e-mail and confirmed it in writing.",
+            measures_planned="Re-sending confirmations now only from the order page.",
+            self_protection_advice="No action needed; contact us if you receive unexpected parcels or messages.",
+            remedies="Apology and a service voucher.", contact_point=CONTACT,
+            contained_at=discovered + timedelta(hours=5),
+            extra_data_categories="Name\nDelivery address\nOrder number",
+            populations={"KR": {"people_min": 1, "records": 1}},
+        )
+        services.incident_change_status(incident=incident, user=staff, to_status=Incident.Status.ASSESSING)
+        services.incident_generate_drafts(incident=incident, user=staff)
+        if manager is not None:
+            notice = incident.obligations.get(code="KR-IND")
+            for draft in notice.drafts.filter(phase=NoticeDraft.Phase.INITIAL):
+                services.notice_draft_approve(draft=draft, user=manager)
+            services.obligation_mark_sent(obligation=notice, user=staff, channel="e-mail",
+                                          sent_at=discovered + timedelta(hours=30))
+            services.incident_change_status(incident=incident, user=staff, to_status=Incident.Status.MONITORING)
+            services.incident_change_status(incident=incident, user=staff, to_status=Incident.Status.CLOSED)
+        created += 1
+
+    live = Obligation.objects.live().count()
+    stdout.write(f"breach_app: {created} demo incident(s) created; {Incident.objects.count()} incidents, "
+                 f"{live} obligations still to do.")

@@ -1,0 +1,481 @@
+"""Security incidents, their per-jurisdiction notification obligations, notice drafts and timeline.
+
+Every incident is kept, notified or not (GDPR Art. 33(5) register). Writes with rules live in
+``services.py``; the legal clocks are the pure functions of ``deadlines.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, Min, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from privacy_office.history import audited_history
+from privacy_office.models import VersionedModel
+
+from . import deadlines
+
+
+class Jurisdiction(models.TextChoices):
+    CN = "CN", _("China")
+    EU = "EU", _("European Union")
+    UK = "UK", _("United Kingdom")
+    US_CA = "US-CA", _("California (US)")
+    SG = "SG", _("Singapore")
+    KR = "KR", _("South Korea")
+    RU = "RU", _("Russia")
+    BR = "BR", _("Brazil")
+
+
+class Language(models.TextChoices):
+    ZH_HANS = "zh-hans", "简体中文"
+    EN = "en", "English"
+
+
+# --------------------------------------------------------------------------- incident
+
+
+class IncidentQuerySet(models.QuerySet):
+    def open(self):
+        """Incidents not closed yet."""
+        return self.exclude(status=Incident.Status.CLOSED)
+
+    def with_deadlines(self, now=None):
+        """Annotates ``nearest_deadline`` (earliest live obligation instant) and ``has_overdue``.
+
+        One query for any number of rows: the changelist and the dashboard read these.
+        """
+        now = now or timezone.now()
+        live = Obligation.live_q(prefix="obligations__")
+        return self.annotate(
+            nearest_deadline=Min("obligations__deadline", filter=live),
+            has_overdue=Exists(Obligation.objects.live().overdue(now).filter(incident=OuterRef("pk"))),
+        )
+
+
+class Incident(VersionedModel):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        ASSESSING = "assessing", _("assessing")
+        NOTIFYING = "notifying", _("notifying")
+        MONITORING = "monitoring", _("monitoring")
+        CLOSED = "closed", _("closed")
+
+    # Which status may follow which; ``services.incident_change_status`` enforces it.
+    TRANSITIONS = {
+        Status.OPEN: (Status.ASSESSING, Status.CLOSED),
+        Status.ASSESSING: (Status.NOTIFYING, Status.MONITORING, Status.CLOSED),
+        Status.NOTIFYING: (Status.MONITORING, Status.ASSESSING),
+        Status.MONITORING: (Status.NOTIFYING, Status.CLOSED),
+        Status.CLOSED: (Status.ASSESSING,),
+    }
+
+    class RiskLevel(models.TextChoices):
+        NONE = "none", _("no risk")
+        RISK = "risk", _("risk")
+        HIGH = "high", _("high risk")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("what happened"), blank=True)
+
+    # Breach type: the CIA classification and the GDPR Art. 4(12) wording.
+    confidentiality = models.BooleanField(_("confidentiality breach"), default=False)
+    integrity = models.BooleanField(_("integrity breach"), default=False)
+    availability = models.BooleanField(_("availability breach"), default=False)
+    destruction = models.BooleanField(_("destruction"), default=False)
+    loss = models.BooleanField(_("loss"), default=False)
+    alteration = models.BooleanField(_("alteration"), default=False)
+    unauthorised_disclosure = models.BooleanField(_("unauthorised disclosure"), default=False)
+    unauthorised_access = models.BooleanField(_("unauthorised access"), default=False)
+    cause = models.TextField(_("cause"), blank=True)
+
+    occurred_from = models.DateTimeField(_("occurred from"), null=True, blank=True)
+    occurred_to = models.DateTimeField(_("occurred until"), null=True, blank=True)
+    discovered_at = models.DateTimeField(_("discovered at"))
+    aware_at = models.DateTimeField(
+        _("became aware at"), null=True, blank=True,
+        help_text=_("When we were reasonably certain personal data was compromised (GDPR, PIPA, LGPD clocks)."),
+    )
+    contained_at = models.DateTimeField(_("contained at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="owned_incidents",
+    )
+
+    # Facts the clocks depend on (see deadlines.IncidentFacts).
+    encrypted = models.BooleanField(
+        _("data encrypted / unintelligible"), default=False,
+        help_text=_("The data is unintelligible to anyone not authorised to access it."),
+    )
+    cii_operator = models.BooleanField(
+        _("CII operator"), default=False,
+        help_text=_("Aqara is a critical-information-infrastructure operator for the affected system (CN: 1 h report)."),
+    )
+    unencrypted_pi_acquired = models.BooleanField(
+        _("unencrypted personal information acquired (US-CA)"), null=True, blank=True,
+        help_text=_("Unknown: assumed acquired unless the data was encrypted."),
+    )
+    unique_identifier_data = models.BooleanField(_("unique identifier data involved (KR)"), default=False)
+    external_illegal_access = models.BooleanField(_("external illegal access (KR)"), default=False)
+    significant_harm = models.BooleanField(
+        _("significant harm (SG)"), null=True, blank=True, help_text=_("Unknown: not yet assessed."),
+    )
+    later_measures_remove_high_risk = models.BooleanField(
+        _("later measures remove the high risk"), default=False,
+    )
+    individual_notice_disproportionate = models.BooleanField(
+        _("individual notice disproportionate (public notice instead)"), default=False,
+    )
+    ssn_or_id_number_involved = models.BooleanField(
+        _("SSN, driver's licence or ID number involved"), default=False,
+        help_text=_("California notices then list the credit-bureau contacts."),
+    )
+    law_enforcement_delay = models.BooleanField(_("notice delayed at law enforcement's request"), default=False)
+
+    risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.RISK)
+    risk_reasoning = models.TextField(_("risk reasoning"), blank=True)
+    likely_consequences = models.TextField(_("likely consequences"), blank=True)
+    measures_taken = models.TextField(_("measures taken"), blank=True)
+    measures_planned = models.TextField(_("measures planned"), blank=True)
+    self_protection_advice = models.TextField(_("what individuals can do"), blank=True)
+    remedies = models.TextField(_("remedies offered to individuals"), blank=True)
+    contact_point = models.TextField(_("contact point (DPO or other)"), blank=True)
+    system_overview = models.TextField(_("reporting unit and system overview"), blank=True)
+    pending_items = models.TextField(_("items not yet known (to be reported later)"), blank=True)
+    investigation_results = models.TextField(_("investigation results"), blank=True)
+    responsible_persons = models.TextField(_("persons responsible, if identified"), blank=True)
+    accountability = models.TextField(_("accountability / disciplinary handling"), blank=True)
+    lessons_learned = models.TextField(_("lessons learned"), blank=True)
+
+    affected_activities = models.ManyToManyField(
+        "inventory_app.ProcessingActivity", verbose_name=_("affected processing activities"), blank=True,
+        related_name="incidents",
+    )
+    affected_services = models.ManyToManyField(
+        "inventory_app.Service", verbose_name=_("affected services"), blank=True, related_name="incidents",
+    )
+    extra_data_categories = models.TextField(
+        _("additional data categories"), blank=True, help_text=_("One per line, beyond those of the linked activities."),
+    )
+    extra_sensitive = models.BooleanField(
+        _("additional data includes sensitive personal information"), default=False,
+    )
+
+    sg_assessed_at = models.DateTimeField(
+        _("SG assessment concluded at"), null=True, blank=True,
+        help_text=_("When the assessment concluded the breach is notifiable (starts the PDPC 3-day clock)."),
+    )
+    resident_notice_sent_at = models.DateTimeField(
+        _("California resident notice sent at"), null=True, blank=True,
+        help_text=_("Starts the Attorney General's 15-day clock."),
+    )
+    handling_ended_at = models.DateTimeField(
+        _("handling ended at"), null=True, blank=True, help_text=_("Starts the CAC 30-day final report clock."),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = audited_history(excluded_fields=["created_at"])
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-discovered_at", "-id"]
+        indexes = [models.Index(fields=["status", "-discovered_at"], name="incident_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(occurred_to__isnull=True) | Q(occurred_from__isnull=True)
+                | Q(occurred_to__gte=models.F("occurred_from")),
+                name="incident_occurred_range_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(aware_at__isnull=True) | Q(aware_at__gte=models.F("discovered_at")),
+                name="incident_aware_after_discovery",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "assessing", "notifying", "monitoring", "closed"]),
+                name="incident_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    # ---- single-row derived values
+
+    BREACH_TYPE_FIELDS = (
+        "confidentiality", "integrity", "availability", "destruction", "loss", "alteration",
+        "unauthorised_disclosure", "unauthorised_access",
+    )
+
+    @property
+    def breach_types(self) -> list[str]:
+        return [str(self._meta.get_field(name).verbose_name) for name in self.BREACH_TYPE_FIELDS
+                if getattr(self, name)]
+
+    @property
+    def extra_category_list(self) -> list[str]:
+        return [line.strip() for line in self.extra_data_categories.splitlines() if line.strip()]
+
+
+class AffectedPopulation(VersionedModel):
+    """People and records affected in one jurisdiction; counts may be a range or an estimate."""
+
+    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.CASCADE,
+                                 related_name="populations")
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=5, choices=Jurisdiction.choices)
+    people_min = models.PositiveIntegerField(_("people (at least)"), default=0)
+    people_max = models.PositiveIntegerField(
+        _("people (at most)"), null=True, blank=True, help_text=_("Empty: no known upper bound."),
+    )
+    records = models.PositiveBigIntegerField(_("records"), null=True, blank=True)
+    estimate = models.BooleanField(_("estimate"), default=False)
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("affected population")
+        verbose_name_plural = _("affected populations")
+        ordering = ["incident", "jurisdiction"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "jurisdiction"], name="population_one_per_jurisdiction"),
+            models.CheckConstraint(
+                condition=Q(people_max__isnull=True) | Q(people_max__gte=models.F("people_min")),
+                name="population_range_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.jurisdiction}: {self.people_text}"
+
+    @property
+    def people_text(self) -> str:
+        if self.people_max == self.people_min:
+            text = f"{self.people_min:,}"
+        elif self.people_max is None:
+            text = f"≥ {self.people_min:,}"
+        else:
+            text = f"{self.people_min:,}–{self.people_max:,}"
+        return f"~{text}" if self.estimate else text
+
+    def as_affected(self) -> deadlines.Affected:
+        return deadlines.Affected(self.people_min, self.people_max, records=self.records, estimate=self.estimate)
+
+
+# --------------------------------------------------------------------------- obligation
+
+
+class ObligationQuerySet(models.QuerySet):
+    def live(self):
+        """Obligations that still need work: applicable (or to be decided) and neither sent nor declined."""
+        return self.filter(Obligation.live_q())
+
+    def overdue(self, now):
+        """Past their deadline instant (``now`` passed in, as the clocks are)."""
+        return self.filter(deadline__lt=now)
+
+    def due_within(self, hours: int, now):
+        return self.filter(deadline__gte=now, deadline__lt=now + timedelta(hours=hours))
+
+
+class Obligation(VersionedModel):
+    """One notification duty (jurisdiction × recipient) of an incident, with its own clock and workflow.
+
+    ``applicability``/``deadline``/``citation`` are recomputed from the incident's facts by
+    ``services.incident_recompute_obligations``; ``status`` is the office's workflow and survives
+    every recomputation.
+    """
+
+    class Recipient(models.TextChoices):
+        REGULATOR = "regulator", _("regulator")
+        INDIVIDUALS = "individuals", _("individuals")
+        ATTORNEY_GENERAL = "attorney_general", _("attorney general")
+        PUBLIC_NOTICE = "public_notice", _("public notice")
+
+    class Applicability(models.TextChoices):
+        REQUIRED = "required", _("required")
+        NOT_REQUIRED = "not_required", _("not required")
+        NEEDS_DECISION = "needs_decision", _("needs a decision")
+        OBSOLETE = "obsolete", _("no longer applies (facts changed)")
+
+    class DeadlineKind(models.TextChoices):
+        INSTANT = "instant", _("by a set time")
+        IMMEDIATELY = "immediately", _("immediately")
+        WITHOUT_UNDUE_DELAY = "without_undue_delay", _("without undue delay")
+        PENDING_TRIGGER = "pending_trigger", _("clock not started")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DRAFTED = "drafted", _("drafted")
+        APPROVED = "approved", _("approved")
+        SENT = "sent", _("sent")
+        NOT_NOTIFIED = "not_notified", _("decided not to notify")
+
+    TRANSITIONS = {
+        Status.PENDING: (Status.DRAFTED, Status.NOT_NOTIFIED),
+        Status.DRAFTED: (Status.APPROVED, Status.NOT_NOTIFIED, Status.PENDING),
+        Status.APPROVED: (Status.SENT, Status.DRAFTED, Status.NOT_NOTIFIED),
+        Status.SENT: (),
+        Status.NOT_NOTIFIED: (Status.PENDING,),
+    }
+    DONE = (Status.SENT, Status.NOT_NOTIFIED)
+
+    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.CASCADE,
+                                 related_name="obligations")
+    code = models.CharField(_("code"), max_length=20)
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=5, choices=Jurisdiction.choices)
+    recipient = models.CharField(_("recipient"), max_length=20, choices=Recipient.choices)
+    applicability = models.CharField(_("applies"), max_length=16, choices=Applicability.choices)
+    reason = models.TextField(_("why"), blank=True)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True, db_index=True)
+    deadline_kind = models.CharField(_("deadline kind"), max_length=20, choices=DeadlineKind.choices)
+    clock_start = models.DateTimeField(_("clock started"), null=True, blank=True)
+    citation = models.CharField(_("citation"), max_length=300)
+    required_content = models.JSONField(_("required content"), default=list, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=200, blank=True,
+                               help_text=_("How it was sent: portal, e-mail, letter, push…"))
+    regulator_reference = models.CharField(_("regulator's reference number"), max_length=100, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("why not notified"), blank=True)
+
+    history = audited_history()
+    objects = ObligationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification obligation")
+        verbose_name_plural = _("notification obligations")
+        ordering = ["incident", "deadline", "code"]
+        indexes = [models.Index(fields=["status", "deadline"], name="obligation_status_deadline_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "code"], name="obligation_one_per_code"),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False), name="obligation_sent_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="not_notified") | (Q(decided_by__isnull=False) & ~Q(decision_reason="")),
+                name="obligation_not_notified_has_who_and_why",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} ({self.get_recipient_display()})"
+
+    @staticmethod
+    def live_q(prefix: str = "") -> Q:
+        return Q(**{f"{prefix}applicability__in": ["required", "needs_decision"]}) & ~Q(
+            **{f"{prefix}status__in": ["sent", "not_notified"]})
+
+    @property
+    def is_live(self) -> bool:
+        return self.applicability in ("required", "needs_decision") and self.status not in self.DONE
+
+
+# --------------------------------------------------------------------------- notice drafts
+
+
+class NoticeDraft(VersionedModel):
+    """A regulator report or notice for one obligation, in one language; approved, then sent and frozen."""
+
+    class Kind(models.TextChoices):
+        REGULATOR_REPORT = "regulator_report", _("regulator report")
+        USER_NOTICE = "user_notice", _("user notice")
+        PUBLIC_NOTICE = "public_notice", _("public notice")
+        AG_SAMPLE = "ag_sample", _("attorney general submission with sample notice")
+
+    class Phase(models.TextChoices):
+        INITIAL = "initial", _("initial")
+        FOLLOW_UP = "follow_up", _("follow-up")
+        FINAL = "final", _("final")
+
+    obligation = models.ForeignKey(Obligation, verbose_name=_("obligation"), on_delete=models.CASCADE,
+                                   related_name="drafts")
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    phase = models.CharField(_("phase"), max_length=10, choices=Phase.choices, default=Phase.INITIAL)
+    body = models.TextField(_("text"))
+    missing_content = models.JSONField(_("missing facts"), default=list, blank=True)
+    generated_at = models.DateTimeField(_("generated at"), default=timezone.now)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_text = models.TextField(_("text as sent"), blank=True)
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("notice draft")
+        verbose_name_plural = _("notice drafts")
+        ordering = ["obligation", "phase", "language"]
+        permissions = [("approve_noticedraft", _("Can approve notice drafts for sending"))]
+        constraints = [
+            models.UniqueConstraint(fields=["obligation", "language", "phase"], name="draft_one_per_language_phase"),
+            models.CheckConstraint(
+                condition=Q(approved_at__isnull=True, approved_by__isnull=True)
+                | Q(approved_at__isnull=False, approved_by__isnull=False),
+                name="draft_approval_has_who_and_when",
+            ),
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(approved_at__isnull=False), name="draft_sent_only_if_approved",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.obligation.code} · {self.get_kind_display()} · {self.get_phase_display()} · {self.language}"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
+    @property
+    def text(self) -> str:
+        """The text that counts: as sent once sent, else the current body."""
+        return self.sent_text if self.is_sent else self.body
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+class TimelineEntry(VersionedModel):
+    """A fact learned or a decision taken, with who and when (the incident's register)."""
+
+    class Kind(models.TextChoices):
+        FACT = "fact", _("fact")
+        DECISION = "decision", _("decision")
+        NOTIFICATION = "notification", _("notification")
+        NOTE = "note", _("note")
+
+    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.CASCADE,
+                                 related_name="timeline")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.FACT)
+    text = models.TextField(_("what"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline")
+        ordering = ["incident", "at", "id"]
+        indexes = [models.Index(fields=["incident", "at"], name="timeline_incident_at_idx")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.text[:60]}"

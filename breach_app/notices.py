@@ -1,0 +1,323 @@
+"""Renders notice drafts from the incident's facts (reads only; ``services`` stores the result).
+
+One vocabulary for what a draft must contain: ``deadlines.CONTENT_KEYS``. Every key gets a value
+from the incident or, when the fact is not known yet, a visible marker in the draft's language
+("[MISSING: likely consequences]" / "【缺少：可能的影响】") -- never a silent blank. Templates live in
+``templates/breach_app/notices/<language>/<name>.txt``; a line starting with ``#`` is a heading.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import deadlines
+from .models import Incident, NoticeDraft, Obligation
+
+ORGANISATION = {
+    "zh-hans": "深圳绿米联创科技有限公司（Aqara）",
+    "en": "Lumi United Technology Co., Ltd. (Aqara)",
+}
+
+# What each content key is called in a draft's "missing" marker.
+CONTENT_LABELS = {
+    "nature": gettext_lazy("what happened"),
+    "categories_and_numbers": gettext_lazy("numbers of people and records affected"),
+    "data_categories": gettext_lazy("categories of personal information involved"),
+    "cause": gettext_lazy("cause"),
+    "likely_consequences": gettext_lazy("likely consequences"),
+    "measures": gettext_lazy("measures taken or planned"),
+    "self_protection_advice": gettext_lazy("what individuals can do"),
+    "remedies": gettext_lazy("remedies offered"),
+    "contact": gettext_lazy("contact point"),
+    "dpo_contact": gettext_lazy("DPO or contact point"),
+    "plain_language": gettext_lazy("plain language"),
+    "unit_and_system_overview": gettext_lazy("reporting unit and system overview"),
+    "discovery_time": gettext_lazy("discovery time"),
+    "incident_type": gettext_lazy("incident type"),
+    "incident_level": gettext_lazy("incident level"),
+    "impact": gettext_lazy("impact"),
+    "pending_items": gettext_lazy("items to be reported later"),
+    "accountability": gettext_lazy("accountability"),
+    "remediation": gettext_lazy("rectification measures"),
+    "lessons_learned": gettext_lazy("lessons learned"),
+    "title_notice_of_data_breach": gettext_lazy('title "Notice of Data Breach"'),
+    "what_happened": gettext_lazy('heading "What Happened"'),
+    "what_information_was_involved": gettext_lazy('heading "What Information Was Involved"'),
+    "what_we_are_doing": gettext_lazy('heading "What We Are Doing"'),
+    "what_you_can_do": gettext_lazy('heading "What You Can Do"'),
+    "for_more_information": gettext_lazy('heading "For More Information"'),
+    "notifier_contact": gettext_lazy("notifier's name and contact"),
+    "breach_date": gettext_lazy("date of the breach"),
+    "law_enforcement_delay": gettext_lazy("law-enforcement delay"),
+    "credit_bureau_contacts": gettext_lazy("credit-bureau contacts"),
+    "sample_notice_copy": gettext_lazy("sample copy of the resident notice"),
+    "investigation_results": gettext_lazy("investigation results"),
+    "responsible_persons": gettext_lazy("persons responsible"),
+    # Facts some templates show that are not in CONTENT_KEYS.
+    "sg_assessed_time": gettext_lazy("SG assessment time"),
+    "resident_notice_time": gettext_lazy("date the resident notice was sent"),
+    "risk_reasoning": gettext_lazy("risk reasoning"),
+    "people": gettext_lazy("number of people affected"),
+    "contained_time": gettext_lazy("containment time"),
+    "late_reasons": gettext_lazy("reasons for the delay"),
+}
+
+# California Civ. Code §1798.82(d)(1): the title and headings must appear as written.
+CA_HEADINGS = {
+    "title_notice_of_data_breach": "Notice of Data Breach",
+    "what_happened": "What Happened",
+    "what_information_was_involved": "What Information Was Involved",
+    "what_we_are_doing": "What We Are Doing",
+    "what_you_can_do": "What You Can Do",
+    "for_more_information": "For More Information",
+}
+# Satisfied by the template's own wording, not by a fact.
+TEMPLATE_KEYS = {"plain_language", *CA_HEADINGS}
+
+MISSING_PATTERN = re.compile(r"\[MISSING: [^\]]*\]|【缺少：[^】]*】")
+
+TEMPLATE_FOR_CODE = {
+    "EU-SA": "gdpr_regulator_report",
+    "UK-ICO": "gdpr_regulator_report",
+    "CN-CAC-PIPL": "pipl_cac_report",
+    "CN-CAC-INCIDENT": "cac_incident_report",
+    "CN-CAC-FINAL": "cac_final_report",
+    "US-CA-IND": "ca_resident_notice",
+    "US-CA-AG": "ca_ag_submission",
+    "SG-PDPC": "sg_pdpc_report",
+    "KR-PIPC": "kr_pipc_report",
+}
+TEMPLATE_FOR_RECIPIENT = {
+    Obligation.Recipient.REGULATOR: "regulator_report",
+    Obligation.Recipient.INDIVIDUALS: "user_notice",
+    Obligation.Recipient.PUBLIC_NOTICE: "public_notice",
+    Obligation.Recipient.ATTORNEY_GENERAL: "ca_ag_submission",
+}
+KIND_FOR_RECIPIENT = {
+    Obligation.Recipient.REGULATOR: NoticeDraft.Kind.REGULATOR_REPORT,
+    Obligation.Recipient.INDIVIDUALS: NoticeDraft.Kind.USER_NOTICE,
+    Obligation.Recipient.PUBLIC_NOTICE: NoticeDraft.Kind.PUBLIC_NOTICE,
+    Obligation.Recipient.ATTORNEY_GENERAL: NoticeDraft.Kind.AG_SAMPLE,
+}
+
+CREDIT_BUREAUS = (
+    "Equifax: 1-800-685-1111, www.equifax.com, P.O. Box 740241, Atlanta, GA 30374\n"
+    "Experian: 1-888-397-3742, www.experian.com, P.O. Box 9554, Allen, TX 75013\n"
+    "TransUnion: 1-888-909-8872, www.transunion.com, P.O. Box 2000, Chester, PA 19016"
+)
+
+
+def missing_marker(key: str, language: str) -> str:
+    with translation.override(language):
+        label = str(CONTENT_LABELS.get(key, key))
+    if language == "zh-hans":
+        return f"【缺少：{label}】"
+    return f"[MISSING: {label}]"
+
+
+@dataclass
+class Rendered:
+    body: str
+    missing: list[str]
+    kind: str
+
+
+# --------------------------------------------------------------------------- derived data
+
+
+def incident_data_inventory(incident: Incident) -> tuple[list[str], bool]:
+    """(data categories, sensitive personal information involved?) from the linked activities
+    -- directly or through the linked services -- plus what staff added by hand."""
+    from inventory_app.models import DataField
+
+    if incident.pk is None:
+        return incident.extra_category_list, incident.extra_sensitive
+    fields = DataField.objects.filter(
+        Q(uses__activity__incidents=incident) | Q(uses__activity__services__incidents=incident)
+    ).distinct().order_by("category", "code")
+    names, sensitive = [], incident.extra_sensitive
+    for field in fields:
+        name = field.name_en if translation.get_language() == "en" and field.name_en else field.name_zh
+        names.append(_("%(name)s (sensitive)") % {"name": name} if field.sensitive else name)
+        sensitive = sensitive or field.sensitive
+    for extra in incident.extra_category_list:
+        if extra not in names:
+            names.append(extra)
+    return names, sensitive
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _when(value, jurisdiction: str) -> str | None:
+    if value is None:
+        return None
+    local = value.astimezone(deadlines.LOCAL_TZ.get(jurisdiction, deadlines.UTC))
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def _text(value: str) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def _people_total(incident: Incident, population) -> str:
+    parts = [_("%(people)s people") % {"people": population.people_text}]
+    if population.records is not None:
+        parts.append(_("%(records)s records") % {"records": f"{population.records:,}"})
+    if population.estimate:
+        parts.append(_("approximate"))
+    return "; ".join(parts)
+
+
+def content_values(incident: Incident, obligation: Obligation, language: str) -> dict[str, str | None]:
+    """Every content key -> text in ``language``, or None when the incident does not say."""
+    jurisdiction = obligation.jurisdiction
+    populations = {p.jurisdiction: p for p in incident.populations.all()}
+    population = populations.get(jurisdiction)
+    with translation.override(language):
+        categories, sensitive = incident_data_inventory(incident)
+        sep = "、" if language == "zh-hans" else ", "
+        types = incident.breach_types
+        measures = []
+        if _text(incident.measures_taken):
+            measures.append(_("Taken: %(text)s") % {"text": incident.measures_taken.strip()})
+        if _text(incident.measures_planned):
+            measures.append(_("Planned: %(text)s") % {"text": incident.measures_planned.strip()})
+        overview = [_text(incident.system_overview)]
+        services = [str(s) for s in incident.affected_services.all()]
+        if services:
+            overview.append(_("Affected services: %(names)s") % {"names": sep.join(services)})
+        activities = [str(a) for a in incident.affected_activities.all()]
+        if activities:
+            overview.append(_("Affected processing activities: %(names)s") % {"names": sep.join(activities)})
+        overview = [o for o in overview if o]
+        if incident.occurred_from and incident.occurred_to and incident.occurred_to != incident.occurred_from:
+            breach_date = f"{_when(incident.occurred_from, jurisdiction)} – {_when(incident.occurred_to, jurisdiction)}"
+        else:
+            breach_date = _when(incident.occurred_from or incident.occurred_to, jurisdiction)
+        cn = populations.get("CN")
+        level = None
+        if cn is not None:
+            grade = next((name for floor, name in deadlines._CN_GRADES if cn.people_min >= floor), None)
+            level = (_("%(grade)s (personal information of %(people)s people)") % {"grade": grade, "people": cn.people_text}
+                     if grade else _("below 较大 (personal information of %(people)s people)") % {"people": cn.people_text})
+        contact = _text(incident.contact_point)
+        values: dict[str, str | None] = {
+            "nature": _text(incident.description),
+            "categories_and_numbers": _people_total(incident, population) if population else None,
+            "data_categories": sep.join(categories) if categories else None,
+            "sensitive": _("Yes") if sensitive else _("No"),
+            "cause": _text(incident.cause),
+            "likely_consequences": _text(incident.likely_consequences),
+            "measures": "\n".join(measures) or None,
+            "self_protection_advice": _text(incident.self_protection_advice),
+            "remedies": _text(incident.remedies),
+            "contact": contact,
+            "dpo_contact": contact,
+            "plain_language": "",
+            "unit_and_system_overview": "\n".join(overview) or None,
+            "discovery_time": _when(incident.discovered_at, jurisdiction),
+            "aware_time": _when(incident.aware_at or incident.discovered_at, jurisdiction),
+            "sg_assessed_time": _when(incident.sg_assessed_at, jurisdiction),
+            "resident_notice_time": _when(incident.resident_notice_sent_at, jurisdiction),
+            "contained_time": _when(incident.contained_at, jurisdiction),
+            "incident_type": sep.join(types) or None,
+            "incident_level": level,
+            "impact": _text(incident.likely_consequences),
+            "accountability": _text(incident.accountability),
+            "remediation": _text(incident.measures_planned),
+            "lessons_learned": _text(incident.lessons_learned),
+            "notifier_contact": f"{ORGANISATION[language]}\n{contact}" if contact else None,
+            "breach_date": breach_date,
+            "law_enforcement_delay": (
+                _("Yes: this notice was delayed at the request of a law enforcement agency.")
+                if incident.law_enforcement_delay else
+                _("No: this notice was not delayed by a law enforcement investigation.")
+            ),
+            "credit_bureau_contacts": CREDIT_BUREAUS if incident.ssn_or_id_number_involved else _(
+                "Not applicable: no Social Security, driver's licence or identification card number was involved."),
+            "investigation_results": _text(incident.investigation_results),
+            "responsible_persons": _text(incident.responsible_persons),
+            "risk_level": incident.get_risk_level_display(),
+            "risk_reasoning": _text(incident.risk_reasoning),
+            "organisation": ORGANISATION[language],
+            "reference": incident.reference,
+            "title": incident.title,
+            "people": _people_total(incident, population) if population else None,
+            "encrypted": _("Yes") if incident.encrypted else _("No"),
+        }
+        # Items not known yet are listed for the follow-up report (CAC Art. 4, GDPR Art. 33(4)).
+        unknown = [str(CONTENT_LABELS[k]) for k in obligation.required_content
+                   if k in values and values[k] is None]
+        values["pending_items"] = _text(incident.pending_items) or (
+            _("To be reported later: %(items)s") % {"items": sep.join(unknown)} if unknown else _("None."))
+    return values
+
+
+def template_name(obligation: Obligation, language: str, *, resident_notice: bool = False) -> str:
+    name = "ca_resident_notice" if resident_notice else TEMPLATE_FOR_CODE.get(
+        obligation.code, TEMPLATE_FOR_RECIPIENT[obligation.recipient])
+    return f"breach_app/notices/{language}/{name}.txt"
+
+
+def render_draft(obligation: Obligation, language: str, phase: str = NoticeDraft.Phase.INITIAL) -> Rendered:
+    incident = obligation.incident
+    values = content_values(incident, obligation, language)
+    shown = {key: (missing_marker(key, language) if value is None else value) for key, value in values.items()}
+    with translation.override(language):
+        context = {
+            "c": shown, "incident": incident, "obligation": obligation, "language": language,
+            "phase": phase, "phase_label": NoticeDraft.Phase(phase).label,
+            "jurisdiction_label": obligation.get_jurisdiction_display(),
+        }
+        if obligation.code == "US-CA-AG":
+            values["sample_notice_copy"] = shown["sample_notice_copy"] = render_to_string(
+                template_name(obligation, language, resident_notice=True), context).strip()
+        body = render_to_string(template_name(obligation, language), context).strip() + "\n"
+    missing = [key for key in obligation.required_content if key not in TEMPLATE_KEYS and values.get(key) is None]
+    # Headings the law prescribes are checked in the text itself.
+    missing += [key for key in obligation.required_content if key in CA_HEADINGS and CA_HEADINGS[key] not in body]
+    # A template that does not show a required fact still flags it, at the end.
+    unshown = [key for key in missing if missing_marker(key, language) not in body]
+    if unshown:
+        body += "\n" + "\n".join(missing_marker(key, language) for key in unshown) + "\n"
+    return Rendered(body=body, missing=missing, kind=KIND_FOR_RECIPIENT[obligation.recipient])
+
+
+def markers_in(text: str) -> list[str]:
+    return MISSING_PATTERN.findall(text or "")
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def plain_text(text: str) -> str:
+    """For pasting into a regulator's form: headings without their ``#``."""
+    return "\n".join(re.sub(r"^#+\s*", "", line) for line in text.splitlines()).strip() + "\n"
+
+
+def docx_bytes(text: str, *, title: str = "") -> bytes:
+    from docx import Document
+
+    document = Document()
+    if title:
+        document.core_properties.title = title
+    for line in text.splitlines():
+        heading = re.match(r"^(#+)\s*(.*)$", line)
+        if heading:
+            document.add_heading(heading.group(2), level=min(len(heading.group(1)), 3))
+        else:
+            document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

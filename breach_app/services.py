@@ -1,0 +1,473 @@
+"""Every write on incidents that has rules (HOUSE_STYLE rule 6).
+
+Obligations are recomputed from the incident's facts here, whenever a fact changes; each keeps its
+own workflow status (pending -> drafted -> approved -> sent, or decided not to notify).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.translation import gettext as _
+
+from . import deadlines, notices
+from .models import AffectedPopulation, Incident, Language, NoticeDraft, Obligation, TimelineEntry
+
+APPROVE_PERMISSION = "breach_app.approve_noticedraft"
+
+
+def _save(obj, *, user, reason: str, **kwargs) -> None:
+    """Save with who and why on the history row (also outside a request, e.g. the demo or a task)."""
+    obj._change_reason = str(reason)[:100]
+    if user is not None and getattr(user, "pk", None):
+        obj._history_user = user
+    obj.save(**kwargs)
+
+# Incident fields a staff member may set through ``incident_create``/``incident_update``.
+FACT_FIELDS = tuple(
+    f.name for f in Incident._meta.get_fields()
+    if getattr(f, "concrete", False) and not f.many_to_many and not f.auto_created
+    and f.name not in {"id", "reference", "status", "version", "created_at"}
+)
+
+
+# --------------------------------------------------------------------------- facts
+
+
+def incident_facts(incident: Incident) -> deadlines.IncidentFacts:
+    """The incident as the pure clocks see it."""
+    _categories, sensitive = notices.incident_data_inventory(incident)
+    return deadlines.IncidentFacts(
+        discovered_at=incident.discovered_at,
+        aware_at=incident.aware_at,
+        affected={p.jurisdiction: p.as_affected() for p in incident.populations.all()},
+        risk=incident.risk_level,
+        sensitive_data=sensitive,
+        unique_identifier_data=incident.unique_identifier_data,
+        external_illegal_access=incident.external_illegal_access,
+        encrypted=incident.encrypted,
+        cii_operator=incident.cii_operator,
+        unencrypted_pi_acquired=incident.unencrypted_pi_acquired,
+        resident_notice_sent_at=incident.resident_notice_sent_at,
+        sg_assessed_at=incident.sg_assessed_at,
+        significant_harm=incident.significant_harm,
+        handling_ended_at=incident.handling_ended_at,
+        later_measures_remove_high_risk=incident.later_measures_remove_high_risk,
+        individual_notice_disproportionate=incident.individual_notice_disproportionate,
+    )
+
+
+def incident_next_reference(*, at: datetime | None = None) -> str:
+    """INC-<year>-<nnnn>, numbered per year of recording."""
+    year = timezone.localtime(at or timezone.now()).year
+    prefix = f"INC-{year}-"
+    last = (Incident.objects.filter(reference__startswith=prefix).order_by("-reference")
+            .values_list("reference", flat=True).first())
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def _save_new_incident(incident: Incident, *, user, reason: str) -> None:
+    # Two people recording incidents at the same instant: the unique reference makes one retry.
+    for _attempt in range(5):
+        incident.reference = incident_next_reference()
+        try:
+            with transaction.atomic():
+                _save(incident, user=user, reason=reason)
+                return
+        except IntegrityError:
+            if Incident.objects.filter(reference=incident.reference).exists():
+                continue
+            raise
+    raise ValidationError(_("Could not allocate an incident reference; try again."))
+
+
+def _set_populations(incident: Incident, populations: Mapping[str, Mapping | None], *, user) -> list[str]:
+    """Upsert (or, with None, delete) the affected population of each jurisdiction given."""
+    changed = []
+    for jurisdiction, values in populations.items():
+        existing = incident.populations.filter(jurisdiction=jurisdiction).first()
+        if values is None:
+            if existing:
+                existing._history_user = user
+                existing.delete()
+                changed.append(jurisdiction)
+            continue
+        row = existing or AffectedPopulation(incident=incident, jurisdiction=jurisdiction)
+        before = (row.people_min, row.people_max, row.records, row.estimate) if existing else None
+        row.people_min = values.get("people_min", 0)
+        # No "people_max" key: an exact count; an explicit None: no known upper bound.
+        row.people_max = values["people_max"] if "people_max" in values else row.people_min
+        row.records = values.get("records")
+        row.estimate = values.get("estimate", False)
+        if before != (row.people_min, row.people_max, row.records, row.estimate):
+            row.full_clean(exclude=["incident"])
+            _save(row, user=user, reason=_("affected population changed"))
+            changed.append(jurisdiction)
+    return changed
+
+
+def timeline_add(*, incident: Incident, user, text: str, kind: str = TimelineEntry.Kind.FACT,
+                 at: datetime | None = None) -> TimelineEntry:
+    entry = TimelineEntry(incident=incident, text=text, kind=kind, recorded_by=user, at=at or timezone.now())
+    _save(entry, user=user, reason=_("timeline entry added"))
+    return entry
+
+
+@transaction.atomic
+def incident_create(*, user, title: str, discovered_at: datetime,
+                    populations: Mapping[str, Mapping] | None = None,
+                    activities: Iterable = (), services: Iterable = (), **facts) -> Incident:
+    """Record an incident (every incident is kept, GDPR Art. 33(5)) and compute its obligations."""
+    unknown = set(facts) - set(FACT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown incident fields: {sorted(unknown)}")
+    incident = Incident(title=title, discovered_at=discovered_at, owner=facts.pop("owner", user), **facts)
+    incident.full_clean(exclude=["reference"])
+    _save_new_incident(incident, user=user, reason=_("incident recorded"))
+    if populations:
+        _set_populations(incident, populations, user=user)
+    if activities:
+        incident.affected_activities.set(activities)
+    if services:
+        incident.affected_services.set(services)
+    timeline_add(incident=incident, user=user, kind=TimelineEntry.Kind.FACT,
+                 text=_("Incident recorded: %(title)s") % {"title": title})
+    incident_recompute_obligations(incident=incident, user=user)
+    return incident
+
+
+@transaction.atomic
+def incident_update(*, incident: Incident, user, populations: Mapping[str, Mapping | None] | None = None,
+                    activities: Iterable | None = None, services: Iterable | None = None,
+                    reason: str = "", **changes) -> Incident:
+    """Change facts; the obligations are recomputed and the change goes on the timeline."""
+    unknown = set(changes) - set(FACT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown incident fields: {sorted(unknown)}")
+    changed = [name for name, value in changes.items() if getattr(incident, name) != value]
+    for name in changed:
+        setattr(incident, name, changes[name])
+    if changed:
+        incident.full_clean(exclude=["reference"])
+        _save(incident, user=user, reason=reason or _("facts changed"))
+    if populations:
+        changed += [f"{_('affected population')} {j}" for j in _set_populations(incident, populations, user=user)]
+    if activities is not None:
+        incident.affected_activities.set(activities)
+        changed.append("affected_activities")
+    if services is not None:
+        incident.affected_services.set(services)
+        changed.append("affected_services")
+    incident_facts_changed(incident=incident, user=user, changed=changed, reason=reason)
+    return incident
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Incident._meta.get_field(name).verbose_name)
+    except Exception:
+        return name
+
+
+def incident_facts_changed(*, incident: Incident, user, changed: Iterable[str], created: bool = False,
+                           reason: str = "") -> list[Obligation]:
+    """After facts were saved (by ``incident_update`` or the admin form): timeline entry, recompute."""
+    changed = list(changed)
+    if created:
+        timeline_add(incident=incident, user=user, text=_("Incident recorded: %(title)s") % {"title": incident.title})
+    elif changed:
+        text = _("Facts changed: %(fields)s") % {"fields": ", ".join(_field_label(n) for n in changed)}
+        if reason:
+            text += f" — {reason}"
+        timeline_add(incident=incident, user=user, text=text)
+    return incident_recompute_obligations(incident=incident, user=user)
+
+
+@transaction.atomic
+def incident_recompute_obligations(*, incident: Incident, user=None, now: datetime | None = None) -> list[Obligation]:
+    """Store one row per obligation ``deadlines.notification_obligations`` returns.
+
+    The legal part (applies? deadline, citation, content) is replaced; the workflow part (status,
+    sent, decision) is kept. An obligation the facts no longer produce is marked obsolete, never
+    deleted: what was sent or decided stays on record.
+    """
+    now = now or timezone.now()
+    computed = deadlines.notification_obligations(incident_facts(incident))
+    existing = {o.code: o for o in incident.obligations.select_for_update()}
+    rows = []
+    for item in computed:
+        row = existing.pop(item.code, None) or Obligation(incident=incident, code=item.code)
+        legal = {
+            "jurisdiction": item.jurisdiction, "recipient": item.recipient, "applicability": item.status,
+            "reason": item.reason, "deadline": item.deadline, "deadline_kind": item.deadline_kind,
+            "clock_start": item.clock_start, "citation": item.citation[:300],
+            "required_content": list(item.required_content),
+        }
+        if row.pk is None or any(getattr(row, k) != v for k, v in legal.items()):
+            for key, value in legal.items():
+                setattr(row, key, value)
+            row.computed_at = now
+            _save(row, user=user, reason=_("recomputed from the incident's facts"))
+        rows.append(row)
+    for row in existing.values():
+        if row.applicability != Obligation.Applicability.OBSOLETE:
+            row.applicability = Obligation.Applicability.OBSOLETE
+            row.reason = _("The incident's facts no longer give rise to this obligation.")
+            row.computed_at = now
+            _save(row, user=user, reason=_("recomputed from the incident's facts"))
+    return rows
+
+
+def incident_check_status_change(*, incident: Incident, to_status: str) -> None:
+    current = Incident.Status(incident.status)
+    target = Incident.Status(to_status)
+    if target not in Incident.TRANSITIONS[current]:
+        raise ValidationError(
+            _("An incident cannot move from “%(from)s” to “%(to)s”.") % {"from": current.label, "to": target.label},
+            code="illegal_transition",
+        )
+    if target == Incident.Status.CLOSED:
+        open_codes = list(incident.obligations.filter(applicability=Obligation.Applicability.REQUIRED)
+                          .exclude(status__in=Obligation.DONE).values_list("code", flat=True))
+        if open_codes:
+            raise ValidationError(
+                _("The incident cannot be closed while required notifications are still open: %(codes)s. "
+                  "Send them or record a decision not to notify.") % {"codes": ", ".join(open_codes)},
+                code="open_obligations",
+            )
+
+
+@transaction.atomic
+def incident_change_status(*, incident: Incident, user, to_status: str, note: str = "") -> Incident:
+    incident_check_status_change(incident=incident, to_status=to_status)
+    before = incident.get_status_display()
+    incident.status = to_status
+    _save(incident, user=user, reason=note or _("status changed"), update_fields=["status"])
+    text = _("Status: %(from)s → %(to)s") % {"from": before, "to": incident.get_status_display()}
+    timeline_add(incident=incident, user=user, kind=TimelineEntry.Kind.DECISION,
+                 text=f"{text} — {note}" if note else text)
+    return incident
+
+
+# --------------------------------------------------------------------------- obligations
+
+
+def obligation_check_transition(*, obligation: Obligation, to_status: str) -> None:
+    current = Obligation.Status(obligation.status)
+    target = Obligation.Status(to_status)
+    if target not in Obligation.TRANSITIONS[current]:
+        raise ValidationError(
+            _("%(code)s cannot go from “%(from)s” to “%(to)s”.")
+            % {"code": obligation.code, "from": current.label, "to": target.label},
+            code="illegal_transition",
+        )
+
+
+def obligation_transition(*, obligation: Obligation, user, to_status: str, reason: str = "") -> Obligation:
+    """Workflow moves without extra facts (pending ↔ drafted ↔ approved, reopen a decision).
+
+    Sending and declining carry facts of their own: use ``obligation_mark_sent`` and
+    ``obligation_decide_not_to_notify``.
+    """
+    if to_status in Obligation.DONE:
+        raise ValidationError(_("Use “mark sent” or “decide not to notify”: they record when, how and why."),
+                              code="needs_details")
+    obligation_check_transition(obligation=obligation, to_status=to_status)
+    if obligation.status == Obligation.Status.NOT_NOTIFIED:
+        obligation.decided_by, obligation.decided_at, obligation.decision_reason = None, None, ""
+    obligation.status = to_status
+    _save(obligation, user=user, reason=reason or _("status changed"))
+    return obligation
+
+
+@transaction.atomic
+def obligation_decide_not_to_notify(*, obligation: Obligation, user, reason: str) -> Obligation:
+    """Record who decided not to notify, and why (kept in the Art. 33(5) register)."""
+    reason = (reason or "").strip()
+    obligation = Obligation.objects.select_for_update().select_related("incident").get(pk=obligation.pk)
+    if not reason:
+        raise ValidationError(_("Say why it was decided not to notify."), code="reason_required")
+    obligation_check_transition(obligation=obligation, to_status=Obligation.Status.NOT_NOTIFIED)
+    obligation.status = Obligation.Status.NOT_NOTIFIED
+    obligation.decided_by = user
+    obligation.decided_at = timezone.now()
+    obligation.decision_reason = reason
+    _save(obligation, user=user, reason=_("decided not to notify"))
+    timeline_add(incident=obligation.incident, user=user, kind=TimelineEntry.Kind.DECISION,
+                 text=_("Decided not to notify (%(code)s): %(reason)s") % {"code": obligation.code, "reason": reason})
+    return obligation
+
+
+@transaction.atomic
+def obligation_mark_sent(*, obligation: Obligation, user, channel: str, reference: str = "",
+                         sent_at: datetime | None = None) -> Obligation:
+    """Mark an approved obligation sent: its approved drafts are sent too, their text frozen."""
+    obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
+    if obligation.status != Obligation.Status.APPROVED:
+        raise ValidationError(
+            _("%(code)s has no approved draft: a Privacy manager must approve it before it is marked sent.")
+            % {"code": obligation.code}, code="not_approved")
+    drafts = list(obligation.drafts.filter(approved_at__isnull=False, sent_at__isnull=True))
+    if not drafts:
+        raise ValidationError(_("%(code)s has no approved draft left to send.") % {"code": obligation.code},
+                              code="not_approved")
+    for draft in drafts:
+        notice_draft_mark_sent(draft=draft, user=user, channel=channel, reference=reference, sent_at=sent_at)
+    obligation.refresh_from_db()
+    return obligation
+
+
+def _obligation_sent(obligation: Obligation, *, user, channel: str, reference: str, sent_at: datetime) -> None:
+    if obligation.status == Obligation.Status.SENT:
+        return
+    obligation_check_transition(obligation=obligation, to_status=Obligation.Status.SENT)
+    obligation.status = Obligation.Status.SENT
+    obligation.sent_at = sent_at
+    obligation.channel = channel
+    obligation.regulator_reference = reference
+    _save(obligation, user=user, reason=_("marked sent"))
+    incident = obligation.incident
+    timeline_add(incident=incident, user=user, kind=TimelineEntry.Kind.NOTIFICATION, at=sent_at,
+                 text=_("Sent %(code)s via %(channel)s%(ref)s") % {
+                     "code": obligation.code, "channel": channel or "—",
+                     "ref": f" ({reference})" if reference else ""})
+    # Civ. Code §1798.82(f): the Attorney General's 15 days run from the resident notice.
+    if obligation.code == "US-CA-IND" and incident.resident_notice_sent_at is None:
+        incident.resident_notice_sent_at = sent_at
+        _save(incident, user=user, reason=_("California resident notice sent"), update_fields=["resident_notice_sent_at"])
+        incident_recompute_obligations(incident=incident, user=user)
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+def _draft_phase(obligation: Obligation, phase: str | None) -> str:
+    if phase:
+        return phase
+    return NoticeDraft.Phase.FINAL if obligation.code == "CN-CAC-FINAL" else NoticeDraft.Phase.INITIAL
+
+
+@transaction.atomic
+def notice_draft_generate(*, obligation: Obligation, user, language: str, phase: str | None = None) -> NoticeDraft:
+    """(Re)write the draft from the incident's current facts.
+
+    An approved or sent draft is left as it is: regenerating must never silently change what a
+    manager approved or what went out.
+    """
+    phase = _draft_phase(obligation, phase)
+    rendered = notices.render_draft(obligation, language, phase)
+    draft = NoticeDraft.objects.select_for_update().filter(
+        obligation=obligation, language=language, phase=phase).first()
+    if draft is not None and (draft.is_sent or draft.is_approved):
+        return draft
+    if draft is None:
+        draft = NoticeDraft(obligation=obligation, language=language, phase=phase)
+    elif draft.body == rendered.body:
+        return draft
+    draft.kind = rendered.kind
+    draft.body = rendered.body
+    draft.missing_content = rendered.missing
+    draft.generated_at = timezone.now()
+    _save(draft, user=user, reason=_("generated from the incident's facts"))
+    if obligation.status == Obligation.Status.PENDING:
+        obligation_transition(obligation=obligation, user=user, to_status=Obligation.Status.DRAFTED,
+                              reason=_("draft generated"))
+    return draft
+
+
+@transaction.atomic
+def incident_generate_drafts(*, incident: Incident, user, phase: str | None = None,
+                             languages: Iterable[str] = (Language.ZH_HANS, Language.EN)) -> list[NoticeDraft]:
+    """Drafts in zh-hans and en for every obligation that still needs one."""
+    drafts = []
+    for obligation in incident.obligations.live().select_related("incident"):
+        for language in languages:
+            drafts.append(notice_draft_generate(obligation=obligation, user=user, language=language, phase=phase))
+    if drafts:
+        timeline_add(incident=incident, user=user, kind=TimelineEntry.Kind.NOTE,
+                     text=_("Drafts generated for %(codes)s") % {
+                         "codes": ", ".join(sorted({d.obligation.code for d in drafts}))})
+    return drafts
+
+
+@transaction.atomic
+def notice_draft_update(*, draft: NoticeDraft, user, body: str, reason: str = "") -> NoticeDraft:
+    """Edit a draft's text. A sent draft is frozen; editing an approved one withdraws the approval."""
+    draft = NoticeDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.is_sent:
+        raise ValidationError(
+            _("This notice was sent on %(date)s: its text is frozen and cannot be edited.")
+            % {"date": localize(timezone.localtime(draft.sent_at))}, code="frozen")
+    if body == draft.body:
+        return draft
+    draft.body = body
+    # A flagged fact stays "missing" while its marker is still in the text.
+    draft.missing_content = [k for k in draft.missing_content if notices.missing_marker(k, draft.language) in body]
+    withdrawn = draft.is_approved
+    if withdrawn:
+        draft.approved_by, draft.approved_at = None, None
+    _save(draft, user=user, reason=reason or _("text edited"))
+    obligation = draft.obligation
+    if withdrawn and obligation.status == Obligation.Status.APPROVED and not obligation.drafts.filter(
+            approved_at__isnull=False, sent_at__isnull=True).exists():
+        obligation_transition(obligation=obligation, user=user, to_status=Obligation.Status.DRAFTED,
+                              reason=_("approved draft edited: approval withdrawn"))
+    return draft
+
+
+def can_approve(user) -> bool:
+    return bool(user and user.is_active and user.has_perm(APPROVE_PERMISSION))
+
+
+@transaction.atomic
+def notice_draft_approve(*, draft: NoticeDraft, user) -> NoticeDraft:
+    """A Privacy manager approves the text for sending."""
+    if not can_approve(user):
+        raise PermissionDenied(_("Only a Privacy manager can approve a notice draft."))
+    draft = NoticeDraft.objects.select_for_update().select_related("obligation").get(pk=draft.pk)
+    if draft.is_sent:
+        raise ValidationError(_("This notice was already sent."), code="frozen")
+    if draft.is_approved:
+        return draft
+    markers = notices.markers_in(draft.body)
+    if markers:
+        raise ValidationError(
+            _("The draft still flags missing facts: %(items)s. Add them to the incident and regenerate the draft, "
+              "or edit the text, before approving.") % {"items": " ".join(dict.fromkeys(markers))},
+            code="missing_facts")
+    draft.approved_by = user
+    draft.approved_at = timezone.now()
+    _save(draft, user=user, reason=_("approved for sending"))
+    obligation = draft.obligation
+    if obligation.status == Obligation.Status.PENDING:
+        obligation_transition(obligation=obligation, user=user, to_status=Obligation.Status.DRAFTED)
+    if obligation.status == Obligation.Status.DRAFTED:
+        obligation_transition(obligation=obligation, user=user, to_status=Obligation.Status.APPROVED,
+                              reason=_("draft approved"))
+    timeline_add(incident=obligation.incident, user=user, kind=TimelineEntry.Kind.DECISION,
+                 text=_("Draft approved: %(draft)s") % {"draft": str(draft)})
+    return draft
+
+
+@transaction.atomic
+def notice_draft_mark_sent(*, draft: NoticeDraft, user, channel: str, reference: str = "",
+                           sent_at: datetime | None = None) -> NoticeDraft:
+    """Record that the approved text went out: the text as sent is frozen."""
+    draft = NoticeDraft.objects.select_for_update().select_related("obligation__incident").get(pk=draft.pk)
+    if draft.is_sent:
+        raise ValidationError(_("This notice was already marked sent."), code="frozen")
+    if not draft.is_approved:
+        raise ValidationError(_("Only an approved draft can be marked sent: a Privacy manager must approve it first."),
+                              code="not_approved")
+    sent_at = sent_at or timezone.now()
+    draft.sent_at = sent_at
+    draft.sent_text = draft.body
+    _save(draft, user=user, reason=_("marked sent"))
+    _obligation_sent(draft.obligation, user=user, channel=channel, reference=reference, sent_at=sent_at)
+    return draft
