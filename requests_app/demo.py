@@ -1,0 +1,115 @@
+"""Demo rights requests: every jurisdiction and every status, built through the services.
+
+Idempotent: each demo case carries a fixed ``account_id`` (``demo-…``); one that exists is left alone.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import services
+from .models import DraftKind, RightsRequest, Status
+
+# key, jurisdiction, type, days since receipt, target status, name, language of drafts
+DEMO_CASES = (
+    ("demo-cn-1", "CN", "access", 2, Status.RECEIVED, "王小明", "zh-hans"),
+    ("demo-cn-2", "CN", "account_cancellation", 30, Status.IN_PROGRESS, "李娜", "zh-hans"),  # overdue
+    ("demo-cn-3", "CN", "deletion", 12, Status.RESPONSE_DRAFTED, "张伟", "zh-hans"),
+    ("demo-cn-4", "CN", "explanation", 20, Status.CLOSED, "刘洋", "zh-hans"),
+    ("demo-eu-1", "EU", "access", 25, Status.IN_PROGRESS, "Anna Schmidt", "en"),  # due soon
+    ("demo-eu-2", "EU", "deletion", 45, Status.IN_PROGRESS, "Luca Rossi", "en"),  # overdue
+    ("demo-eu-3", "EU", "objection", 10, Status.REJECTED, "Marie Dubois", "en"),
+    ("demo-uk-1", "UK", "access", 6, Status.AWAITING_IDENTITY, "Oliver Smith", "en"),  # clock waits for ID
+    ("demo-uk-2", "UK", "correction", 8, Status.AWAITING_CLARIFICATION, "Amelia Jones", "en"),
+    ("demo-ca-1", "US-CA", "access", 40, Status.IN_PROGRESS, "Emily Johnson", "en"),  # due within 7 days
+    ("demo-ca-2", "US-CA", "ccpa_opt_out", 3, Status.RESPONDED, "Michael Brown", "en"),
+    ("demo-sg-1", "SG", "access", 5, Status.WITHDRAWN, "Tan Wei Ling", "en"),
+    ("demo-kr-1", "KR", "access", 4, Status.IN_PROGRESS, "Kim Min-jun", "en"),
+    ("demo-ru-2", "RU", "access", 9, Status.IN_PROGRESS, "Ivan Petrov", "en"),
+    ("demo-ru-1", "RU", "access", 9, Status.DUPLICATE, "Ivan Petrov", "en"),
+    ("demo-br-1", "BR", "deletion", 7, Status.AWAITING_IDENTITY, "Ana Souza", "en"),
+)
+
+
+def _user(username):
+    return get_user_model().objects.filter(username=username).first()
+
+
+def _verify(case, by):
+    services.dsar_record_identity_check(
+        case=case, by=by, method="data_points", data_points=["email", "account id", "device name"],
+        signed_declaration=True,
+    )
+
+
+def load_demo(*, stdout) -> None:
+    staff, manager = _user("staff"), _user("manager")
+    now = timezone.now()
+    created = 0
+    try:
+        from inventory_app.models import Service
+
+        all_services = list(Service.objects.order_by("code")[:3])
+    except Exception:  # inventory not migrated / empty: cases without services
+        all_services = []
+    for key, jurisdiction, request_type, days, target, name, language in DEMO_CASES:
+        if RightsRequest.objects.filter(account_id=key).exists():
+            continue
+        assignee = manager if key.endswith("-3") else staff
+        case = services.dsar_register(
+            requester_name=name, requester_email=f"{key}@example.com", requester_phone="+86 138 0000 0000",
+            account_id=key, jurisdiction=jurisdiction, request_type=request_type,
+            received_at=now - timedelta(days=days, hours=2), channel="email", services=all_services[:2],
+            assignee=assignee, by=manager, description="[demo]",
+        )
+        created += 1
+        services.draft_generate(case=case, kind=DraftKind.ACKNOWLEDGEMENT, language=language, by=assignee)
+        if target == Status.RECEIVED:
+            continue
+        if target == Status.AWAITING_IDENTITY:
+            services.dsar_request_identity(case=case, by=assignee)
+            services.draft_generate(case=case, kind=DraftKind.IDENTITY_REQUEST, language=language, by=assignee)
+            continue
+        if target == Status.WITHDRAWN:
+            services.dsar_withdraw(case=case, by=assignee, note="Requester withdrew by e-mail.")
+            continue
+        if target == Status.REJECTED:
+            services.dsar_reject(case=case, by=assignee,
+                                 reasons="The objection concerns processing required to perform the contract.")
+            services.draft_generate(case=case, kind=DraftKind.REFUSAL, language=language, by=assignee)
+            continue
+        _verify(case, assignee)
+        if target == Status.DUPLICATE:
+            original = RightsRequest.objects.filter(account_id="demo-ru-2").first()
+            if original is not None:
+                services.dsar_mark_duplicate(case=case, duplicate_of=original, by=assignee)
+            continue
+        services.tasks_create_for_services(case=case, by=assignee)
+        if not case.tasks.exists():
+            services.task_create(case=case, by=assignee, owner=assignee, title="Export the account data",
+                                 due_on=case.due_on)
+        services.dsar_upload_identity_document(
+            case=case, by=assignee, file=ContentFile(b"%PDF-1.4 demo identity document\n", name="passport.pdf"),
+        )
+        if target == Status.IN_PROGRESS:
+            continue
+        if target == Status.AWAITING_CLARIFICATION:
+            services.dsar_request_clarification(case=case, by=assignee, note="Which account does the request concern?")
+            continue
+        kind = DraftKind.ACCESS_RESPONSE if request_type == "access" else DraftKind.DELETION_CONFIRMATION
+        draft = services.draft_generate(case=case, kind=kind, language=language, by=assignee)
+        services.dsar_mark_response_drafted(case=case, by=assignee)
+        if target == Status.RESPONSE_DRAFTED:
+            continue
+        for task in case.tasks.filter(done=False):
+            services.task_set_done(task=task, by=assignee)
+        services.draft_mark_sent(draft=draft, by=assignee)
+        services.dsar_mark_responded(case=case, by=assignee)
+        if target == Status.CLOSED:
+            services.dsar_close(case=case, by=assignee)
+    stdout.write(_("Rights requests: %(n)d demo cases created.") % {"n": created})

@@ -1,0 +1,606 @@
+"""Rights requests (DSARs): the case, its clock inputs, identity checks, documents, tasks, drafts.
+
+The due date is STORED (and indexed) on the case: reminders, the overdue list and the dashboard
+read it with one indexed query. ``services.dsar_recompute_due`` recomputes it from the pure clock
+in ``deadlines.py`` whenever an input changes (HOUSE_STYLE rule 7).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.files.storage import Storage, storages
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from privacy_office.history import audited_history
+from privacy_office.models import VersionedModel
+
+from . import deadlines as dl
+
+
+class Jurisdiction(models.TextChoices):
+    CN = dl.CN, _("Mainland China (PIPL)")
+    EU = dl.EU, _("European Union (GDPR)")
+    UK = dl.UK, _("United Kingdom (UK GDPR)")
+    US_CA = dl.US_CA, _("California (CCPA)")
+    SG = dl.SG, _("Singapore (PDPA)")
+    KR = dl.KR, _("South Korea (PIPA)")
+    RU = dl.RU, _("Russia (152-FZ)")
+    BR = dl.BR, _("Brazil (LGPD)")
+
+
+# Reference, "General principles": days are counted in the jurisdiction's local calendar.
+JURISDICTION_TIME_ZONES = {
+    dl.CN: "Asia/Shanghai",
+    dl.EU: "Europe/Berlin",  # Aqara's EU data centre is in Germany
+    dl.UK: "Europe/London",
+    dl.US_CA: "America/Los_Angeles",
+    dl.SG: "Asia/Singapore",
+    dl.KR: "Asia/Seoul",
+    dl.RU: "Europe/Moscow",
+    dl.BR: "America/Sao_Paulo",
+}
+
+
+def local_date(jurisdiction: str, instant) -> date:
+    """The calendar date of a UTC instant in the jurisdiction's time zone."""
+    return timezone.localtime(instant, ZoneInfo(JURISDICTION_TIME_ZONES[jurisdiction])).date()
+
+
+class RequestType(models.TextChoices):
+    ACCESS = dl.ACCESS, _("access / copy")
+    CORRECTION = dl.CORRECTION, _("correction / supplement")
+    DELETION = dl.DELETION, _("deletion / erasure")
+    RESTRICTION = dl.RESTRICTION, _("restriction")
+    OBJECTION = dl.OBJECTION, _("objection (incl. direct marketing)")
+    PORTABILITY = dl.PORTABILITY, _("portability / transfer to another handler")
+    WITHDRAW_CONSENT = dl.WITHDRAW_CONSENT, _("withdraw consent")
+    EXPLANATION = dl.EXPLANATION, _("explanation of processing rules")
+    AUTOMATED_DECISION_REVIEW = dl.AUTOMATED_DECISION_REVIEW, _("human review of an automated decision")
+    ACCOUNT_CANCELLATION = dl.ACCOUNT_CANCELLATION, _("account cancellation (注销)")
+    DECEASED_RELATIVE = dl.DECEASED_RELATIVE, _("deceased user's close relative (PIPL Art. 49)")
+    CCPA_OPT_OUT = dl.CCPA_OPT_OUT, _("CCPA opt-out of sale/sharing")
+    CCPA_LIMIT_SENSITIVE = dl.CCPA_LIMIT_SENSITIVE, _("CCPA limit use of sensitive personal information")
+    COMPLAINT = dl.COMPLAINT, _("enquiry / complaint")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    IN_APP = "in_app", _("in-app")
+    WEB_FORM = "web_form", _("web form")
+    PHONE = "phone", _("phone")
+    LETTER = "letter", _("letter")
+
+
+class Relationship(models.TextChoices):
+    SELF = "self", _("the data subject themself")
+    AGENT = "agent", _("authorised agent")
+    GUARDIAN = "guardian", _("guardian")
+    DECEASED_RELATIVE = "deceased_relative", _("close relative of a deceased user (PIPL Art. 49)")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("received")
+    AWAITING_IDENTITY = "awaiting_identity", _("awaiting identity")
+    IN_PROGRESS = "in_progress", _("in progress")
+    AWAITING_CLARIFICATION = "awaiting_clarification", _("awaiting requester clarification")
+    RESPONSE_DRAFTED = "response_drafted", _("response drafted")
+    RESPONDED = "responded", _("responded")
+    CLOSED = "closed", _("closed")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    DUPLICATE = "duplicate", _("duplicate")
+
+
+# A case is "open" (its clock matters) until it has been answered or ended.
+OPEN_STATUSES = (
+    Status.RECEIVED,
+    Status.AWAITING_IDENTITY,
+    Status.IN_PROGRESS,
+    Status.AWAITING_CLARIFICATION,
+    Status.RESPONSE_DRAFTED,
+)
+# Ended: closed_at is set (the identity-document retention clock starts here).
+ENDED_STATUSES = (Status.CLOSED, Status.REJECTED, Status.WITHDRAWN, Status.DUPLICATE)
+
+# The allowed moves. Anything else is refused by services.dsar_transition.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.RECEIVED: (Status.AWAITING_IDENTITY, Status.IN_PROGRESS, Status.REJECTED, Status.WITHDRAWN, Status.DUPLICATE),
+    Status.AWAITING_IDENTITY: (Status.IN_PROGRESS, Status.REJECTED, Status.WITHDRAWN, Status.DUPLICATE),
+    Status.IN_PROGRESS: (
+        Status.AWAITING_CLARIFICATION, Status.RESPONSE_DRAFTED, Status.REJECTED, Status.WITHDRAWN, Status.DUPLICATE,
+    ),
+    Status.AWAITING_CLARIFICATION: (Status.IN_PROGRESS, Status.REJECTED, Status.WITHDRAWN),
+    Status.RESPONSE_DRAFTED: (Status.IN_PROGRESS, Status.RESPONDED, Status.REJECTED, Status.WITHDRAWN),
+    Status.RESPONDED: (Status.CLOSED,),
+    Status.CLOSED: (),
+    Status.REJECTED: (),
+    Status.WITHDRAWN: (),
+    Status.DUPLICATE: (),
+}
+
+
+class _PrivateStorage(Storage):
+    """Looks up ``storages["private"]`` on every call. A FileField evaluates a storage callable
+    once, at import; this keeps the field on whatever "private" is configured now (tests point it
+    at a temporary folder), and migrations never hard-code a location."""
+
+    def _target(self):
+        return storages["private"]
+
+
+for _name in (
+    "open", "save", "get_valid_name", "get_alternative_name", "get_available_name", "generate_filename", "path",
+    "delete", "exists", "listdir", "size", "url", "get_accessed_time", "get_created_time", "get_modified_time",
+):
+    setattr(_PrivateStorage, _name, (lambda n: lambda self, *a, **kw: getattr(self._target(), n)(*a, **kw))(_name))
+
+_PRIVATE_STORAGE = _PrivateStorage()
+
+
+def private_storage():
+    # Referenced by the migration as a callable: identity documents never use the default storage.
+    return _PRIVATE_STORAGE
+
+
+class RightsRequestQuerySet(models.QuerySet):
+    def open(self):
+        """Cases whose legal clock still runs (not yet answered or ended)."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def due_within(self, days: int, *, today: date | None = None):
+        """Open cases due from today up to ``days`` days ahead (inclusive); uses the partial
+        ``dsar_open_due_idx``. ``today`` is the office's date: a case due on D is treated as due
+        by the end of D in the office's time zone (Asia/Shanghai runs ahead of most of the
+        jurisdictions, so this errs early)."""
+        today = today or timezone.localdate()
+        return self.open().filter(due_on__gte=today, due_on__lte=today + timedelta(days=days))
+
+    def overdue(self, *, today: date | None = None):
+        """Open cases past their due date whose clock is not stopped (a paused case is waiting
+        for the requester, not for us)."""
+        today = today or timezone.localdate()
+        return self.open().filter(due_on__lt=today, clock_paused=False)
+
+    def awaiting_identity(self):
+        return self.filter(status=Status.AWAITING_IDENTITY)
+
+    def assigned_to(self, user):
+        return self.filter(assignee=user)
+
+
+class RightsRequest(VersionedModel):
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+
+    requester_name = models.CharField(_("requester name"), max_length=200)
+    # Stored lower-case (a DB constraint holds it) so the exact-match search uses the index.
+    requester_email = models.EmailField(_("requester e-mail"), max_length=254, blank=True)
+    # Stored normalised: "+" and digits only (see services.normalise_phone).
+    requester_phone = models.CharField(_("requester phone"), max_length=32, blank=True)
+    account_id = models.CharField(_("account id"), max_length=100, blank=True)
+    relationship = models.CharField(
+        _("relationship to the data subject"), max_length=20, choices=Relationship.choices, default=Relationship.SELF
+    )
+    data_subject_name = models.CharField(
+        _("data subject (when acting for someone else)"), max_length=200, blank=True
+    )
+
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=8, choices=Jurisdiction.choices)
+    request_type = models.CharField(_("request type"), max_length=32, choices=RequestType.choices)
+    extra_types = models.JSONField(
+        _("further request types"), default=list, blank=True,
+        help_text=_("Other rights asked for in the same request; each must exist in the jurisdiction."),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    received_at = models.DateTimeField(_("received at"))
+    received_on = models.DateField(_("received on (local date)"), editable=False)
+    services = models.ManyToManyField(
+        "inventory_app.Service", verbose_name=_("services concerned"), blank=True, related_name="rights_requests"
+    )
+    description = models.TextField(_("request as received"), blank=True)
+
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="assigned_rights_requests",
+    )
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.RECEIVED)
+
+    # Identity (reminders chase identity_requested_at; verified_on starts the UK clock).
+    identity_requested_at = models.DateTimeField(_("identity proof requested at"), null=True, blank=True)
+    verified_on = models.DateField(_("identity verified on"), null=True, blank=True)
+    clock_paused = models.BooleanField(_("clock stopped"), default=False, editable=False)
+
+    # The clock: stored, indexed, recomputed by services.dsar_recompute_due.
+    due_on = models.DateField(_("due on"), editable=False)
+    due_rule = models.CharField(_("rule that set the due date"), max_length=300, editable=False)
+    due_provisional = models.BooleanField(_("provisional calendar"), default=False, editable=False)
+    original_due_on = models.DateField(_("original due date"), null=True, blank=True, editable=False)
+    acknowledgement_due_on = models.DateField(_("acknowledgement due on"), null=True, blank=True, editable=False)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    extension_deadline = models.DateField(
+        _("last day to extend"), null=True, blank=True, editable=False,
+        help_text=_("The extension notice must reach the requester by this date (the original deadline)."),
+    )
+    extended = models.BooleanField(_("extended"), default=False, editable=False)
+    extension_reasons = models.TextField(_("extension reasons"), blank=True, editable=False)
+    extension_notice_sent_at = models.DateTimeField(_("extension notice sent at"), null=True, blank=True, editable=False)
+
+    rejection_reasons = models.TextField(_("reasons for refusal"), blank=True, editable=False)
+    remedy_text = models.TextField(_("remedies given to the requester"), blank=True, editable=False)
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("duplicate of"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = audited_history()
+    objects = RightsRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rights request")
+        verbose_name_plural = _("rights requests")
+        ordering = ["due_on", "id"]
+        indexes = [
+            # The changelist's default ordering and the "overdue" / "due within" filters.
+            models.Index(fields=["due_on", "id"], name="dsar_due_idx"),
+            models.Index(
+                fields=["due_on", "id"], name="dsar_open_due_idx",
+                condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
+            ),
+            models.Index(fields=["status", "due_on", "id"], name="dsar_status_due_idx"),
+            models.Index(fields=["jurisdiction", "due_on", "id"], name="dsar_jur_due_idx"),
+            models.Index(fields=["request_type", "due_on", "id"], name="dsar_type_due_idx"),
+            models.Index(fields=["assignee", "due_on", "id"], name="dsar_assignee_due_idx"),
+            models.Index(fields=["requester_email"], name="dsar_email_idx"),
+            models.Index(fields=["requester_phone"], name="dsar_phone_idx"),
+            models.Index(fields=["account_id"], name="dsar_account_idx"),
+            # Reminder sweeps (issue 6): acknowledgement owed, identity chaser, extension window.
+            models.Index(
+                fields=["acknowledgement_due_on"], name="dsar_ack_due_idx",
+                condition=Q(acknowledged_at__isnull=True, acknowledgement_due_on__isnull=False),
+            ),
+            models.Index(
+                fields=["identity_requested_at"], name="dsar_identity_wait_idx",
+                condition=Q(status="awaiting_identity"),
+            ),
+            models.Index(
+                fields=["extension_deadline"], name="dsar_ext_deadline_idx",
+                condition=Q(extended=False, extension_deadline__isnull=False, status__in=[s.value for s in OPEN_STATUSES]),
+            ),
+            # Name-prefix search: the PostgreSQL expression index UPPER(name::text) text_pattern_ops
+            # is created in migration 0002 (PostgreSQL only); this one serves SQLite and exact names.
+            models.Index(fields=["requester_name"], name="dsar_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(requester_email=Lower("requester_email")), name="dsar_email_lowercase"),
+            models.CheckConstraint(condition=Q(due_on__gte=F("received_on")), name="dsar_due_after_receipt"),
+            models.CheckConstraint(
+                condition=Q(verified_on__isnull=True) | Q(verified_on__gte=F("received_on")),
+                name="dsar_verified_after_receipt",
+            ),
+            models.CheckConstraint(
+                condition=Q(extended=False) | (~Q(extension_reasons="") & Q(extension_notice_sent_at__isnull=False)),
+                name="dsar_extension_has_reasons",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | (~Q(rejection_reasons="") & ~Q(remedy_text="")),
+                name="dsar_rejection_has_reasons",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ENDED_STATUSES], closed_at__isnull=False)
+                | (~Q(status__in=[s.value for s in ENDED_STATUSES]) & Q(closed_at__isnull=True)),
+                name="dsar_closed_at_iff_ended",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in Status]), name="dsar_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(jurisdiction__in=[j.value for j in Jurisdiction]), name="dsar_jurisdiction_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def all_types(self) -> list[str]:
+        return [self.request_type, *[t for t in (self.extra_types or []) if t != self.request_type]]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def days_left(self, today: date | None = None) -> int:
+        return (self.due_on - (today or timezone.localdate())).days
+
+
+class ClockPause(VersionedModel):
+    class Reason(models.TextChoices):
+        # UK GDPR Art. 12A: a clarification request stops the clock until answered.
+        CLARIFICATION = "clarification", _("waiting for the requester's clarification")
+        # UK (ICO): the clock only starts when the requested ID arrives; this row shows the wait.
+        IDENTITY = "identity", _("waiting for proof of identity")
+
+    request = models.ForeignKey(RightsRequest, verbose_name=_("rights request"), on_delete=models.CASCADE, related_name="pauses")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    started_on = models.DateField(_("stopped on"))
+    ended_on = models.DateField(_("restarted on"), null=True, blank=True)
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("clock pause")
+        verbose_name_plural = _("clock pauses")
+        ordering = ["started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="dsar_pause_order"
+            ),
+            models.UniqueConstraint(
+                fields=["request"], condition=Q(ended_on__isnull=True), name="dsar_one_open_pause"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.started_on} – {self.ended_on or '…'}"
+
+
+class IdentityMethod(models.TextChoices):
+    SESSION_REAUTH = "session_reauth", _("signed-in app session with re-authentication")
+    SMS_CODE = "sms_code", _("SMS code to the registered phone")
+    EMAIL_LINK = "email_link", _("e-mail link to the registered address")
+    DATA_POINTS = "data_points", _("matching data points against the account")
+    IDENTITY_DOCUMENT = "identity_document", _("identity document")
+    AUTHORITY_PROOF = "authority_proof", _("agent / relative authority proof")
+
+
+class IdentityCheck(VersionedModel):
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("pending")
+        VERIFIED = "verified", _("verified")
+        FAILED = "failed", _("not verified")
+
+    request = models.ForeignKey(
+        RightsRequest, verbose_name=_("rights request"), on_delete=models.CASCADE, related_name="identity_checks"
+    )
+    method = models.CharField(_("method"), max_length=20, choices=IdentityMethod.choices, blank=True)
+    data_points = models.JSONField(_("data points matched"), default=list, blank=True)
+    signed_declaration = models.BooleanField(_("signed declaration under penalty of perjury"), default=False)
+    authority_confirmed = models.BooleanField(_("authority to act confirmed"), default=False)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    note = models.TextField(_("note"), blank=True)
+    requested_at = models.DateTimeField(_("proof requested at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("identity check")
+        verbose_name_plural = _("identity checks")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="pending") | Q(decided_at__isnull=False, decided_by__isnull=False),
+                name="dsar_identity_decided",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_method_display() or '—'}: {self.get_outcome_display()}"
+
+
+def identity_document_path(instance, filename):
+    # No personal data in the path: the requester's name stays out of file names and logs.
+    return f"identity/{instance.request_id}/{timezone.now():%Y%m%d%H%M%S}-{filename[-80:]}"
+
+
+class IdentityDocument(VersionedModel):
+    request = models.ForeignKey(
+        RightsRequest, verbose_name=_("rights request"), on_delete=models.CASCADE, related_name="identity_documents"
+    )
+    file = models.FileField(_("file"), upload_to=identity_document_path, storage=private_storage, max_length=300, blank=True)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    deleted_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
+    deletion_reason = models.CharField(_("deletion reason"), max_length=200, blank=True)
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("identity document")
+        verbose_name_plural = _("identity documents")
+        ordering = ["uploaded_at", "id"]
+        permissions = [
+            # Manager-only (roles.py gives approve_* to managers): view documents of any case.
+            ("approve_view_any_identity_document", "Can view the identity documents of any case"),
+        ]
+        indexes = [
+            models.Index(fields=["request"], name="dsar_doc_live_idx", condition=Q(deleted_at__isnull=True)),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deleted_at__isnull=True) | Q(file=""), name="dsar_doc_deleted_has_no_file"
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+
+class DocumentAccessLog(models.Model):
+    """Who viewed which identity document, when. Append-only; never edited."""
+
+    id = models.BigAutoField(primary_key=True)
+    document = models.ForeignKey(
+        IdentityDocument, verbose_name=_("identity document"), on_delete=models.PROTECT, related_name="access_log"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("viewed at"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document access")
+        verbose_name_plural = _("document access log")
+        ordering = ["-at", "-id"]
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["document", "-at"], name="dsar_doclog_doc_idx"),
+            models.Index(fields=["user", "-at"], name="dsar_doclog_user_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} → {self.document_id}"
+
+
+class Task(VersionedModel):
+    """Work for one system/service owner or processor on one case."""
+
+    request = models.ForeignKey(RightsRequest, verbose_name=_("rights request"), on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task"), max_length=300)
+    service = models.ForeignKey(
+        "inventory_app.Service", verbose_name=_("service"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    processor = models.ForeignKey(
+        "inventory_app.Recipient", verbose_name=_("processor / recipient"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="rights_request_tasks",
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["done", "due_on", "id"]
+        indexes = [
+            models.Index(fields=["request"], name="dsar_task_open_idx", condition=Q(done=False)),
+            models.Index(fields=["owner", "due_on"], name="dsar_task_owner_idx", condition=Q(done=False)),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(done=False) | Q(done_at__isnull=False), name="dsar_task_done_at"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class DraftKind(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", _("acknowledgement")
+    IDENTITY_REQUEST = "identity_request", _("request for proof of identity")
+    EXTENSION_NOTICE = "extension_notice", _("extension notice")
+    ACCESS_RESPONSE = "access_response", _("access response")
+    DELETION_CONFIRMATION = "deletion_confirmation", _("deletion confirmation")
+    REFUSAL = "refusal", _("refusal")
+
+
+class ResponseDraft(VersionedModel):
+    request = models.ForeignKey(RightsRequest, verbose_name=_("rights request"), on_delete=models.CASCADE, related_name="drafts")
+    kind = models.CharField(_("kind"), max_length=24, choices=DraftKind.choices)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    # Frozen copy of what was sent: the editable body may differ only while nothing is sent.
+    sent_subject = models.CharField(_("subject as sent"), max_length=300, blank=True, editable=False)
+    sent_body = models.TextField(_("body as sent"), blank=True, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, editable=False)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("response draft")
+        verbose_name_plural = _("response drafts")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | ~Q(sent_body=""), name="dsar_draft_sent_is_frozen"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.language})"
+
+
+class TimelineEntry(models.Model):
+    """Everything that happened to a case, in order. Append-only, written by the services.
+
+    ``message`` is an untranslated English message id (marked with gettext_noop where written) and
+    ``params`` its values, so each reader sees the timeline in their own language."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("registered")
+        STATUS = "status", _("status changed")
+        ASSIGNED = "assigned", _("assigned")
+        IDENTITY = "identity", _("identity")
+        DOCUMENT = "document", _("document")
+        CLOCK = "clock", _("clock")
+        EXTENSION = "extension", _("extension")
+        TASK = "task", _("task")
+        DRAFT = "draft", _("draft")
+        EDIT = "edit", _("edited")
+
+    id = models.BigAutoField(primary_key=True)
+    request = models.ForeignKey(RightsRequest, verbose_name=_("rights request"), on_delete=models.CASCADE, related_name="timeline")
+    at = models.DateTimeField(_("when"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    message = models.CharField(_("message"), max_length=300)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline")
+        ordering = ["at", "id"]
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["request", "at", "id"], name="dsar_timeline_idx")]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def text(self) -> str:
+        from django.utils.translation import gettext
+
+        params = dict(self.params or {})
+        for key in ("from_status", "to_status"):
+            if key in params:
+                params[key] = str(Status(params[key]).label) if params[key] in Status.values else params[key]
+        for key, choices in (("kind", DraftKind), ("method", IdentityMethod), ("outcome", IdentityCheck.Outcome),
+                             ("channel", Channel)):
+            if params.get(key) in choices.values:
+                params[key] = str(choices(params[key]).label)
+        try:
+            return gettext(self.message) % params
+        except (KeyError, ValueError, TypeError):
+            return self.message
