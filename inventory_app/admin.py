@@ -1,0 +1,414 @@
+"""Declarative admins on the shared audited base (HOUSE_STYLE rule 11)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from import_export.formats import base_formats
+
+from privacy_office.admin_base import AuditedImportExportAdmin
+
+from .models import (
+    ActivityField,
+    Controller,
+    DataField,
+    DataLocation,
+    ProcessingActivity,
+    Recipient,
+    Service,
+    Transfer,
+)
+from .resources import (
+    ActivityFieldResource,
+    ControllerResource,
+    DataFieldResource,
+    DataLocationResource,
+    ProcessingActivityResource,
+    RecipientResource,
+    ServiceResource,
+    TransferResource,
+)
+from .services import (
+    activities_for_record,
+    collection_list_render,
+    policy_compare,
+    ropa_export_gdpr,
+    ropa_export_pipl,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class InventoryAdmin(AuditedImportExportAdmin):
+    """CSV and XLSX only; an import with one invalid row writes nothing."""
+
+    formats = [base_formats.CSV, base_formats.XLSX]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_import_data_kwargs(self, **kwargs):
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+
+@admin.register(Controller)
+class ControllerAdmin(InventoryAdmin):
+    resource_classes = [ControllerResource]
+    list_display = ("code", "name_zh", "name_en", "role", "dpo_email")
+    search_fields = ("code", "name_zh", "name_en")
+
+
+@admin.register(DataLocation)
+class DataLocationAdmin(InventoryAdmin):
+    resource_classes = [DataLocationResource]
+    list_display = ("code", "name_zh", "name_en", "country")
+    search_fields = ("code", "name_zh", "name_en", "country")
+
+
+@admin.register(Service)
+class ServiceAdmin(InventoryAdmin):
+    resource_classes = [ServiceResource]
+    list_display = ("code", "name_zh", "name_en", "audience", "region", "controller", "url")
+    list_filter = ("audience", "controller")
+    list_select_related = ("controller",)
+    search_fields = ("code", "name_zh", "name_en")
+    autocomplete_fields = ("controller",)
+
+
+@admin.register(Recipient)
+class RecipientAdmin(InventoryAdmin):
+    resource_classes = [RecipientResource]
+    list_display = ("code", "name", "kind", "country", "policy_url")
+    list_filter = ("kind",)
+    search_fields = ("code", "name", "name_en", "fields_shared__name_zh", "fields_shared__name_en")
+    autocomplete_fields = ("fields_shared",)
+
+
+class FieldUseInline(admin.TabularInline):
+    """Every activity that uses the field (read-only: edit the link on the activity's page)."""
+
+    model = ActivityField
+    fk_name = "field"
+    fields = ("activity", "group_zh", "required", "detail_zh", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = _("activity using this field")
+    verbose_name_plural = _("activities using this field")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("activity")
+
+
+class UsedByCountFilter(admin.SimpleListFilter):
+    title = _("used by activities")
+    parameter_name = "used"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("used")), ("no", _("not used by any activity")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(uses__isnull=False).distinct()
+        if self.value() == "no":
+            return queryset.filter(uses__isnull=True)
+        return queryset
+
+
+@admin.register(DataField)
+class DataFieldAdmin(InventoryAdmin):
+    resource_classes = [DataFieldResource]
+    list_display = ("code", "name_zh", "name_en", "category", "sensitive", "activity_count")
+    list_filter = ("sensitive", "category", UsedByCountFilter)
+    search_fields = ("code", "name_zh", "name_en")
+    inlines = [FieldUseInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_activity_count=Count("uses__activity", distinct=True))
+
+    @admin.display(description=_("activities"), ordering="_activity_count")
+    def activity_count(self, obj):
+        return obj._activity_count
+
+
+class ActivityFieldInline(admin.TabularInline):
+    model = ActivityField
+    fk_name = "activity"
+    fields = ("position", "field", "field_sensitive", "group_zh", "detail_zh", "required", "note")
+    readonly_fields = ("field_sensitive",)
+    autocomplete_fields = ("field",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("field")
+
+    @admin.display(description=_("sensitive"), boolean=True)
+    def field_sensitive(self, obj):
+        return obj.field.sensitive if obj.field_id else None
+
+
+class TransferInline(admin.TabularInline):
+    model = Transfer
+    fields = ("destination_country", "mechanism", "recipient", "location", "note")
+    autocomplete_fields = ("recipient", "location")
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recipient", "location")
+
+
+class _YesNoFilter(admin.SimpleListFilter):
+    def lookups(self, request, model_admin):
+        return (("yes", _("yes")), ("no", _("no")))
+
+
+class SensitiveFieldsFilter(_YesNoFilter):
+    title = _("has sensitive fields")
+    parameter_name = "sensitive"
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.with_sensitive_fields()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=ProcessingActivity.objects.with_sensitive_fields().values("pk"))
+        return queryset
+
+
+class CrossBorderFilter(_YesNoFilter):
+    title = _("has cross-border transfer")
+    parameter_name = "cross_border"
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.with_cross_border()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=ProcessingActivity.objects.with_cross_border().values("pk"))
+        return queryset
+
+
+class PiaFilter(admin.SimpleListFilter):
+    title = _("impact assessment (PIPL Art. 55)")
+    parameter_name = "pia"
+
+    def lookups(self, request, model_admin):
+        return (("missing", _("PIA required but missing")), ("required", _("PIA required")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(pk__in=ProcessingActivity.objects.pia_missing().values("pk"))
+        if self.value() == "required":
+            return queryset.filter(pk__in=ProcessingActivity.objects.pia_required().values("pk"))
+        return queryset
+
+
+class RecordExportForm(forms.Form):
+    layout = forms.ChoiceField(
+        label=_("layout"),
+        choices=(("gdpr", _("GDPR Art. 30(1) record")), ("pipl", _("PIPL record (Chinese headings)"))),
+    )
+    controller = forms.ModelChoiceField(label=_("controller"), queryset=Controller.objects.all(), required=False)
+    service = forms.ModelChoiceField(label=_("service"), queryset=Service.objects.all(), required=False)
+
+
+class PolicyCompareForm(forms.Form):
+    text = forms.CharField(
+        label=_("policy text"), required=False, widget=forms.Textarea(attrs={"rows": 14, "cols": 100}),
+        help_text=_("Paste the policy or just its 个人信息收集清单."),
+    )
+    upload = forms.FileField(label=_("or upload the policy (.txt, .md, .docx)"), required=False)
+    controller = forms.ModelChoiceField(
+        label=_("controller"), queryset=Controller.objects.all(), required=False,
+        help_text=_("Activities the text must cover; leave both empty to compare only the activities the text names."),
+    )
+    service = forms.ModelChoiceField(label=_("service"), queryset=Service.objects.all(), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if upload:
+            name = upload.name.lower()
+            data = upload.read()
+            if name.endswith(".docx"):
+                import io
+
+                import docx
+
+                try:
+                    document = docx.Document(io.BytesIO(data))
+                except Exception:
+                    raise forms.ValidationError(_("The file is not a readable .docx document."))
+                lines = [p.text for p in document.paragraphs]
+                for table in document.tables:
+                    for row in table.rows:
+                        lines.append("\t".join(cell.text for cell in row.cells))
+                cleaned["text"] = "\n".join(lines)
+            else:
+                try:
+                    cleaned["text"] = data.decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    raise forms.ValidationError(_("The file is not UTF-8 text."))
+        if not (cleaned.get("text") or "").strip():
+            raise forms.ValidationError(_("Paste the policy text or upload a file."))
+        return cleaned
+
+
+@admin.register(ProcessingActivity)
+class ProcessingActivityAdmin(InventoryAdmin):
+    resource_classes = [ProcessingActivityResource]
+    change_list_template = "inventory_app/admin/processingactivity_change_list.html"
+    list_display = (
+        "code", "name_zh", "controller", "pipl_basis", "gdpr_basis", "sensitive_display", "cross_border_display",
+        "pia_display", "pia_completed_on",
+    )
+    list_display_links = ("code", "name_zh")
+    list_select_related = ("controller",)
+    list_filter = (
+        ("services", admin.RelatedOnlyFieldListFilter), "controller", "pipl_basis", "gdpr_basis",
+        SensitiveFieldsFilter, CrossBorderFilter, PiaFilter,
+    )
+    search_fields = (
+        "code", "name_zh", "name_en", "purpose_zh", "purpose_en",
+        "fields__field__name_zh", "fields__field__name_en", "fields__field__code",
+    )
+    autocomplete_fields = ("controller", "services", "storage_locations", "recipients")
+    readonly_fields = ("pia_reasons_display",)
+    inlines = [ActivityFieldInline, TransferInline]
+    actions = ["export_gdpr_record", "export_pipl_record"]
+    fieldsets = (
+        (None, {"fields": ("code", "position", "name_zh", "name_en", "controller", "services", "source")}),
+        (_("Purpose and legal basis"), {"fields": (
+            "purpose_zh", "purpose_en", "data_subjects", "processing_method", "pipl_basis",
+            "separate_consent_required", "gdpr_basis", "automated_decision",
+        )}),
+        (_("Storage, recipients and security"), {"fields": (
+            "retention", "storage_locations", "recipients", "security_measures",
+        )}),
+        (_("Impact assessment (PIPL Art. 55)"), {"fields": ("pia_reasons_display", "pia_completed_on")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_pia_flags()
+
+    @admin.display(description=_("sensitive"), boolean=True, ordering="has_sensitive")
+    def sensitive_display(self, obj):
+        return obj.has_sensitive
+
+    @admin.display(description=_("cross-border"), boolean=True, ordering="has_cross_border")
+    def cross_border_display(self, obj):
+        return obj.has_cross_border
+
+    @admin.display(description=_("PIA"))
+    def pia_display(self, obj):
+        if not obj.pia_required:
+            return gettext("not required")
+        return gettext("done") if obj.pia_completed_on else gettext("missing")
+
+    @admin.display(description=_("PIA required because"))
+    def pia_reasons_display(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return "; ".join(obj.pia_reasons()) or gettext("not required by PIPL Art. 55")
+
+    # -- record of processing activities ------------------------------------------------------
+    def _xlsx(self, content: bytes, name: str) -> HttpResponse:
+        response = HttpResponse(content, content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    @admin.action(description=_("Export selected as GDPR Art. 30 record (XLSX)"), permissions=["export"])
+    def export_gdpr_record(self, request, queryset):
+        return self._xlsx(ropa_export_gdpr(activities=queryset), "art30-record.xlsx")
+
+    @admin.action(description=_("Export selected as PIPL record (XLSX)"), permissions=["export"])
+    def export_pipl_record(self, request, queryset):
+        return self._xlsx(ropa_export_pipl(activities=queryset), "pipl-record.xlsx")
+
+    def get_urls(self):
+        urls = super().get_urls()
+        extra = [
+            path("record/", self.admin_site.admin_view(self.record_view), name="inventory_app_record"),
+            path("policy-tools/", self.admin_site.admin_view(self.policy_tools_view), name="inventory_app_policy_tools"),
+        ]
+        return extra + urls
+
+    def record_view(self, request):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        form = RecordExportForm(request.GET or None)
+        if form.is_bound and form.is_valid():
+            layout = form.cleaned_data["layout"]
+            build = ropa_export_gdpr if layout == "gdpr" else ropa_export_pipl
+            content = build(controller=form.cleaned_data["controller"], service=form.cleaned_data["service"])
+            return self._xlsx(content, "art30-record.xlsx" if layout == "gdpr" else "pipl-record.xlsx")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Export the record of processing activities"),
+            "form": form,
+        }
+        return TemplateResponse(request, "inventory_app/record_export.html", context)
+
+    def policy_tools_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        comparison = None
+        form = PolicyCompareForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            scope = None
+            controller, service = form.cleaned_data["controller"], form.cleaned_data["service"]
+            if controller or service:
+                scope = activities_for_record(controller=controller, service=service)
+            comparison = policy_compare(text=form.cleaned_data["text"], activities=scope)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Policy tools: 个人信息收集清单"),
+            "form": form,
+            "comparison": comparison,
+            "generated": collection_list_render(activities=activities_for_record(
+                controller=form.cleaned_data.get("controller") if form.is_bound and form.is_valid() else None,
+                service=form.cleaned_data.get("service") if form.is_bound and form.is_valid() else None,
+            )),
+            "changelist_url": reverse("admin:inventory_app_processingactivity_changelist"),
+        }
+        return TemplateResponse(request, "inventory_app/policy_tools.html", context)
+
+
+@admin.register(ActivityField)
+class ActivityFieldAdmin(InventoryAdmin):
+    """The field spreadsheet (one row per activity × field): the headline import file."""
+
+    resource_classes = [ActivityFieldResource]
+    list_display = ("activity", "field", "field_sensitive", "group_zh", "required", "position")
+    list_select_related = ("activity", "field")
+    list_filter = ("required", "field__sensitive", "field__category", "activity__controller")
+    search_fields = ("activity__code", "activity__name_zh", "field__code", "field__name_zh", "field__name_en", "group_zh")
+    autocomplete_fields = ("activity", "field")
+
+    @admin.display(description=_("sensitive"), boolean=True, ordering="field__sensitive")
+    def field_sensitive(self, obj):
+        return obj.field.sensitive
+
+
+@admin.register(Transfer)
+class TransferAdmin(InventoryAdmin):
+    resource_classes = [TransferResource]
+    list_display = ("activity", "destination_country", "mechanism", "recipient", "location")
+    list_select_related = ("activity", "recipient", "location")
+    list_filter = ("mechanism", "destination_country")
+    search_fields = ("activity__code", "activity__name_zh", "destination_country")
+    autocomplete_fields = ("activity", "recipient", "location")
+

@@ -1,0 +1,391 @@
+"""The record of processing activities (GDPR Art. 30, PIPL Art. 55–56).
+
+Every row a regulator could ask about is a ``VersionedModel`` with audited history. Natural keys
+(``code``) are what the import files and the seed files match on, so an edited export updates in
+place instead of duplicating.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from privacy_office.history import audited_history
+from privacy_office.models import VersionedModel
+
+
+class Controller(VersionedModel):
+    """A legal entity that decides why and how personal information is processed."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    role = models.CharField(
+        _("role"), max_length=300, blank=True,
+        help_text=_("E.g. personal information handler; operator of value-added telecom services."),
+    )
+    address = models.TextField(_("address"), blank=True)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    dpo_name = models.CharField(_("DPO / privacy contact"), max_length=200, blank=True)
+    dpo_email = models.EmailField(_("DPO / privacy contact e-mail"), blank=True)
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("controller")
+        verbose_name_plural = _("controllers")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name_zh or self.name_en
+
+
+class DataLocation(VersionedModel):
+    """A data centre where personal information is stored (seed 003: "How We Store")."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    country = models.CharField(_("country (ISO code)"), max_length=2)
+    description = models.TextField(_("description"), blank=True)
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("data location")
+        verbose_name_plural = _("data locations")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name_zh or self.name_en
+
+
+class Service(VersionedModel):
+    class Audience(models.TextChoices):
+        INDIVIDUAL = "individual", _("individual users")
+        ENTERPRISE = "enterprise", _("enterprise users")
+        INSTALLER = "installer", _("installers and service providers")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.INDIVIDUAL)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    url = models.URLField(_("URL"), blank=True)
+    controller = models.ForeignKey(
+        Controller, verbose_name=_("controller"), on_delete=models.PROTECT, related_name="services",
+    )
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name_zh or self.name_en
+
+
+class DataField(VersionedModel):
+    """One kind of personal information, as the policy names it. Used by many activities."""
+
+    class Category(models.TextChoices):
+        IDENTIFIER = "identifier", _("identifier")
+        CONTACT = "contact", _("contact details")
+        CREDENTIAL = "credential", _("account credential")
+        PROFILE = "profile", _("profile")
+        DEVICE = "device", _("device information")
+        LOCATION = "location", _("location")
+        ENTERPRISE = "enterprise", _("enterprise / KYC")
+        FINANCIAL = "financial", _("financial")
+        TRANSACTION = "transaction", _("orders and transactions")
+        PROJECT = "project", _("project and premises")
+        CONTENT = "content", _("content and communications")
+        USAGE = "usage", _("usage and logs")
+        BIOMETRIC = "biometric", _("biometric")
+        OTHER = "other", _("other")
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, db_index=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True, db_index=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.OTHER)
+    # PIPL Art. 28: biometrics, religion, specific identity, medical health, financial accounts,
+    # whereabouts, minors under 14 — and whatever the policy itself marks (bold-underlined in seed 000).
+    sensitive = models.BooleanField(_("sensitive personal information"), default=False)
+    description = models.TextField(_("description"), blank=True)
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("data field")
+        verbose_name_plural = _("data fields")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["category", "sensitive"], name="inv_field_cat_sens_idx")]
+
+    def __str__(self):
+        return self.name_zh or self.name_en
+
+
+class Recipient(VersionedModel):
+    """Someone personal information is entrusted or provided to (PIPL Art. 21/23, GDPR Art. 30(1)(d))."""
+
+    class Kind(models.TextChoices):
+        SDK_VENDOR = "sdk", _("SDK vendor")
+        PROCESSOR = "processor", _("processor / service provider")
+        SIGN_IN = "sign_in", _("third-party sign-in")
+        ADVERTISING = "advertising", _("advertising and analytics provider")
+        AFFILIATE = "affiliate", _("affiliate")
+        AUTHORITY = "authority", _("public authority")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    purpose = models.TextField(_("purpose"), blank=True)
+    fields_shared = models.ManyToManyField(
+        DataField, verbose_name=_("fields shared"), blank=True, related_name="recipients",
+    )
+    country = models.CharField(_("country (ISO code)"), max_length=2, blank=True)
+    policy_url = models.URLField(_("privacy policy URL"), blank=True)
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+def pia_triggers(
+    *, has_sensitive: bool, has_recipients: bool, has_cross_border: bool, automated_decision: bool
+) -> list[str]:
+    """The PIPL Art. 55 grounds that make a personal-information impact assessment mandatory.
+
+    Art. 55(1) sensitive personal information; (2) automated decision-making; (3) entrusting
+    processing, providing to another handler, or publishing; (4) providing abroad. An empty list
+    means no assessment is required by Art. 55 (Art. 55(5) "major impact" stays a human call).
+    """
+    reasons = []
+    if has_sensitive:
+        reasons.append(str(_("sensitive personal information (PIPL Art. 55(1))")))
+    if automated_decision:
+        reasons.append(str(_("automated decision-making (PIPL Art. 55(2))")))
+    if has_recipients:
+        reasons.append(str(_("entrusted to or provided to others (PIPL Art. 55(3))")))
+    if has_cross_border:
+        reasons.append(str(_("cross-border provision (PIPL Art. 55(4))")))
+    return reasons
+
+
+class ProcessingActivityQuerySet(models.QuerySet):
+    def with_pia_flags(self):
+        """Annotates ``has_sensitive``, ``has_recipients``, ``has_cross_border`` and ``pia_required``.
+
+        Computed in SQL from the current fields, recipients and transfers, so it can never go
+        stale when a field is re-flagged as sensitive elsewhere.
+        """
+        sensitive = Exists(ActivityField.objects.filter(activity=OuterRef("pk"), field__sensitive=True))
+        recipients = Exists(ProcessingActivity.recipients.through.objects.filter(processingactivity=OuterRef("pk")))
+        cross_border = Exists(
+            Transfer.objects.filter(activity=OuterRef("pk")).exclude(mechanism=Transfer.Mechanism.NONE)
+        )
+        return self.annotate(
+            has_sensitive=sensitive,
+            has_recipients=recipients,
+            has_cross_border=cross_border,
+        ).annotate(
+            pia_required=models.ExpressionWrapper(
+                Q(has_sensitive=True) | Q(has_recipients=True) | Q(has_cross_border=True)
+                | Q(automated_decision=True),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def pia_required(self):
+        """Activities for which PIPL Art. 55 requires an impact assessment."""
+        return self.with_pia_flags().filter(pia_required=True)
+
+    def pia_missing(self):
+        """PIA required by PIPL Art. 55 but no completion date recorded."""
+        return self.pia_required().filter(pia_completed_on__isnull=True)
+
+    def using_field(self, field):
+        """Activities that process ``field`` (a DataField or its pk)."""
+        return self.filter(Exists(ActivityField.objects.filter(activity=OuterRef("pk"), field=field)))
+
+    def with_sensitive_fields(self):
+        return self.filter(Exists(ActivityField.objects.filter(activity=OuterRef("pk"), field__sensitive=True)))
+
+    def with_cross_border(self):
+        return self.filter(
+            Exists(Transfer.objects.filter(activity=OuterRef("pk")).exclude(mechanism=Transfer.Mechanism.NONE))
+        )
+
+    def for_controller(self, controller):
+        return self.filter(controller=controller)
+
+    def for_service(self, service):
+        return self.filter(Exists(
+            ProcessingActivity.services.through.objects.filter(processingactivity=OuterRef("pk"), service=service)
+        ))
+
+
+class ProcessingActivity(VersionedModel):
+    class PiplBasis(models.TextChoices):
+        # PIPL Art. 13(1)–(7).
+        CONSENT = "consent", _("consent of the individual (PIPL Art. 13(1))")
+        CONTRACT = "contract", _("necessary to conclude or perform a contract / HR management (PIPL Art. 13(2))")
+        LEGAL_DUTY = "legal_duty", _("necessary to fulfil a statutory duty or obligation (PIPL Art. 13(3))")
+        EMERGENCY = "emergency", _("public health emergency or protection of life, health and property (PIPL Art. 13(4))")
+        NEWS = "news", _("news reporting and public-opinion supervision in the public interest (PIPL Art. 13(5))")
+        PUBLIC_INFO = "public_info", _("information already lawfully made public (PIPL Art. 13(6))")
+        OTHER_LAW = "other_law", _("other circumstances provided by law (PIPL Art. 13(7))")
+
+    class GdprBasis(models.TextChoices):
+        # GDPR Art. 6(1), as seed 003 states them ("Performance of a contract", "Consent", ...).
+        CONTRACT = "contract", _("performance of a contract (GDPR Art. 6(1)(b))")
+        CONSENT = "consent", _("consent (GDPR Art. 6(1)(a))")
+        LEGITIMATE_INTERESTS = "legitimate_interests", _("legitimate interests (GDPR Art. 6(1)(f))")
+        LEGAL_OBLIGATION = "legal_obligation", _("legal obligation (GDPR Art. 6(1)(c))")
+        VITAL_INTERESTS = "vital_interests", _("vital interests (GDPR Art. 6(1)(d))")
+        PUBLIC_TASK = "public_task", _("public task (GDPR Art. 6(1)(e))")
+        NOT_APPLICABLE = "n/a", _("not applicable (no EU processing)")
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    position = models.PositiveIntegerField(_("position in the policy"), default=0)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, db_index=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    purpose_zh = models.TextField(_("purpose (Chinese)"), blank=True)
+    purpose_en = models.TextField(_("purpose (English)"), blank=True)
+    controller = models.ForeignKey(
+        Controller, verbose_name=_("controller"), on_delete=models.PROTECT, related_name="activities",
+    )
+    services = models.ManyToManyField(Service, verbose_name=_("services"), blank=True, related_name="activities")
+    data_subjects = models.CharField(_("categories of data subjects"), max_length=300, blank=True)
+    processing_method = models.CharField(
+        _("processing method"), max_length=300, blank=True,
+        help_text=_("PIPL Art. 17: collection, storage, use, provision …"),
+    )
+    pipl_basis = models.CharField(_("legal basis (PIPL)"), max_length=20, choices=PiplBasis.choices, db_index=True)
+    # PIPL Art. 29 (sensitive), 23 (providing to another handler), 39 (abroad) need separate consent.
+    separate_consent_required = models.BooleanField(_("separate consent required"), default=False)
+    gdpr_basis = models.CharField(
+        _("legal basis (GDPR)"), max_length=30, choices=GdprBasis.choices, default=GdprBasis.NOT_APPLICABLE,
+        db_index=True,
+    )
+    retention = models.TextField(_("retention rule / erasure time limit"), blank=True)
+    storage_locations = models.ManyToManyField(
+        DataLocation, verbose_name=_("storage locations"), blank=True, related_name="activities",
+    )
+    recipients = models.ManyToManyField(
+        Recipient, verbose_name=_("recipients and entrusted processors"), blank=True, related_name="activities",
+    )
+    security_measures = models.TextField(_("security measures"), blank=True)
+    automated_decision = models.BooleanField(_("automated decision-making"), default=False)
+    pia_completed_on = models.DateField(_("PIA completed on"), null=True, blank=True, db_index=True)
+    source = models.CharField(_("source (policy and section)"), max_length=300, blank=True)
+
+    history = audited_history()
+    objects = ProcessingActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("processing activity")
+        verbose_name_plural = _("processing activities")
+        ordering = ["position", "code"]
+        indexes = [models.Index(fields=["position", "code"], name="inv_activity_order_idx")]
+
+    def __str__(self):
+        return self.name_zh or self.name_en
+
+    def pia_reasons(self) -> list[str]:
+        """Art. 55 grounds for this row (uses the annotations when the queryset has them)."""
+        flags = {}
+        for name, compute in (
+            ("has_sensitive", lambda: self.fields.filter(field__sensitive=True).exists()),
+            ("has_recipients", lambda: self.recipients.exists()),
+            ("has_cross_border", lambda: self.transfers.exclude(mechanism=Transfer.Mechanism.NONE).exists()),
+        ):
+            flags[name] = getattr(self, name) if hasattr(self, name) else compute()
+        return pia_triggers(automated_decision=self.automated_decision, **flags)
+
+
+class ActivityField(VersionedModel):
+    """A data field as one activity uses it: required or optional, under which heading."""
+
+    activity = models.ForeignKey(
+        ProcessingActivity, verbose_name=_("processing activity"), on_delete=models.CASCADE, related_name="fields",
+    )
+    field = models.ForeignKey(DataField, verbose_name=_("data field"), on_delete=models.PROTECT, related_name="uses")
+    # The heading the policy lists the field under, e.g. 客户信息（姓名、电话、地址）: the same field
+    # may appear twice in one activity under different headings (员工信息/企业信息 → 账号信息).
+    group_zh = models.CharField(_("heading (Chinese)"), max_length=100, blank=True, default="")
+    group_en = models.CharField(_("heading (English)"), max_length=100, blank=True, default="")
+    detail_zh = models.CharField(
+        _("detail shown in the policy"), max_length=300, blank=True, default="",
+        help_text=_("Printed in brackets after the field name, e.g. 省市区."),
+    )
+    required = models.BooleanField(_("required"), default=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    note = models.CharField(_("note"), max_length=500, blank=True, default="")
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("field of an activity")
+        verbose_name_plural = _("fields of activities")
+        ordering = ["activity", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "field", "group_zh"], name="inv_activity_field_unique"),
+        ]
+        indexes = [models.Index(fields=["field", "activity"], name="inv_af_field_activity_idx")]
+
+    def __str__(self):
+        # Only ids unless the relations are already loaded: bulk paths must not query per row.
+        cache = self._state.fields_cache
+        activity = cache["activity"].code if "activity" in cache else self.activity_id
+        field = cache["field"].name_zh if "field" in cache else self.field_id
+        return f"{activity} · {field}"
+
+
+class Transfer(VersionedModel):
+    """A cross-border provision of personal information (PIPL Ch. III, GDPR Ch. V)."""
+
+    class Mechanism(models.TextChoices):
+        SCC = "scc", _("EU Standard Contractual Clauses")
+        PIPL_CONTRACT = "pipl_contract", _("PIPL standard contract (PIPL Art. 38(1)(3))")
+        CAC_ASSESSMENT = "cac_assessment", _("CAC security assessment (PIPL Art. 38(1)(1))")
+        CERTIFICATION = "certification", _("personal information protection certification (PIPL Art. 38(1)(2))")
+        ADEQUACY = "adequacy", _("adequacy decision (GDPR Art. 45)")
+        NONE = "none", _("none")
+
+    activity = models.ForeignKey(
+        ProcessingActivity, verbose_name=_("processing activity"), on_delete=models.CASCADE, related_name="transfers",
+    )
+    destination_country = models.CharField(_("destination country (ISO code)"), max_length=2)
+    mechanism = models.CharField(_("transfer mechanism"), max_length=20, choices=Mechanism.choices, db_index=True)
+    recipient = models.ForeignKey(
+        Recipient, verbose_name=_("recipient"), null=True, blank=True, on_delete=models.SET_NULL, related_name="transfers",
+    )
+    location = models.ForeignKey(
+        DataLocation, verbose_name=_("data location"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="transfers",
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("cross-border transfer")
+        verbose_name_plural = _("cross-border transfers")
+        ordering = ["activity", "destination_country"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "destination_country"], name="inv_transfer_unique"),
+        ]
+
+    def __str__(self):
+        return f"→ {self.destination_country} ({self.get_mechanism_display()})"
