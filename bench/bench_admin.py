@@ -1,0 +1,112 @@
+"""Times the admin pages of issue 7 at scale, next to stock ModelAdmins of the same models.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/scale_data.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/bench_admin.py [--runs 7]
+
+Server time through Django's test client (request → rendered response), median/min/max over
+``--runs`` runs after one warm-up, the query count and the summed SQL time of one run.
+"""
+
+import argparse
+import statistics
+import time
+
+from _setup import setup
+
+connection = setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+settings.ROOT_URLCONF = "stock_urls"
+settings.ALLOWED_HOSTS = ["testserver"]
+settings.DEBUG = False
+
+
+def measure(client, url, runs):
+    response = client.get(url)
+    if response.status_code != 200:
+        return {"error": f"HTTP {response.status_code}"}
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    sql_ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
+    return {"median": statistics.median(times), "min": min(times), "max": max(times), "queries": len(ctx.captured_queries), "sql": sql_ms}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    from breach_app.models import Incident
+    from inventory_app.models import DataField
+    from privacy_office.models import AuditLogEntry
+    from requests_app.models import RightsRequest
+
+    User = get_user_model()
+    admin_user, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_staff": True, "is_superuser": True})
+    admin_user.is_superuser = admin_user.is_staff = True
+    admin_user.save()
+    client = Client()
+    client.force_login(admin_user)
+    assignee = User.objects.get(username="bench05").pk
+    ct = ContentType.objects.get_for_model(RightsRequest).pk
+    sample = RightsRequest.objects.order_by().filter(pk=123457).values("reference", "requester_email", "requester_phone").first()
+    counts = (RightsRequest.objects.count(), RightsRequest.history.model.objects.count(), AuditLogEntry.objects.count(),
+              Incident.objects.count(), DataField.objects.count())
+    print(f"data: {counts[0]:,} cases, {counts[1]:,} case history rows, {counts[2]:,} audit-log entries, "
+          f"{counts[3]:,} incidents, {counts[4]:,} data fields; {args.runs} runs per page\n")
+
+    rr, st = "/admin/requests_app/rightsrequest/", "/stock/requests_app/rightsrequest/"
+    pages = [
+        ("rights requests, unfiltered", rr, st, 60, 5),
+        ("  filtered by status", rr + "?status__exact=in_progress", st + "?status__exact=in_progress", 80, 5),
+        ("  filtered by jurisdiction", rr + "?jurisdiction__exact=EU", st + "?jurisdiction__exact=EU", 80, 5),
+        ("  filtered by assignee", rr + f"?assignee={assignee}", st + f"?assignee__id__exact={assignee}", 80, 5),
+        ("  overdue", rr + "?deadline=overdue", None, 80, 5),
+        ("  search: exact reference", rr + f"?q={sample['reference']}", st + f"?q={sample['reference']}", 80, 5),
+        ("  search: e-mail", rr + f"?q={sample['requester_email']}", st + f"?q={sample['requester_email']}", 80, 5),
+        ("  search: phone", rr + f"?q=%2B{sample['requester_phone'][1:]}", st + f"?q=%2B{sample['requester_phone'][1:]}", 80, 5),
+        ("  search: name prefix", rr + "?q=Wang%20Wei", st + "?q=Wang%20Wei", 80, 5),
+        ("  page 5,000", rr + "?p=5000", st + "?p=5000", 100, 5),
+        ("audit log, unfiltered", "/admin/privacy_office/auditlogentry/", "/stock/privacy_office/auditlogentry/", 80, 5),
+        ("  by user", f"/admin/privacy_office/auditlogentry/?user={assignee}", f"/stock/privacy_office/auditlogentry/?user__id__exact={assignee}", 80, 5),
+        ("  by model", f"/admin/privacy_office/auditlogentry/?content_type={ct}", f"/stock/privacy_office/auditlogentry/?content_type__id__exact={ct}", 80, 5),
+        ("case change page (50 history rows)", rr + "1/change/", st + "1/change/", 80, 10),
+        ("case history page (50 entries)", rr + "1/history/", st + "1/history/", 80, 10),
+        ("admin home dashboard", "/admin/", None, 100, 10),
+        ("incidents (100k)", "/admin/breach_app/incident/", "/stock/breach_app/incident/", 60, 5),
+        ("inventory data fields (100k)", "/admin/inventory_app/datafield/", "/stock/inventory_app/datafield/", 60, 5),
+        ("inventory activities", "/admin/inventory_app/processingactivity/", "/stock/inventory_app/processingactivity/", 60, 5),
+    ]
+    header = f"{'page':<36} {'median':>8} {'min':>7} {'max':>7} {'q':>3} {'sql':>7}  {'target':>10}  {'ok':<4} | {'stock median':>12} {'q':>4} {'ratio':>6}"
+    print(header)
+    print("-" * len(header))
+    for label, ours, stock, target_ms, target_q in pages:
+        mine = measure(client, ours, args.runs)
+        if "error" in mine:
+            print(f"{label:<36} {mine['error']}")
+            continue
+        ok = mine["median"] <= target_ms and mine["queries"] <= target_q
+        row = (f"{label:<36} {mine['median']:7.1f}ms {mine['min']:6.1f} {mine['max']:6.1f} {mine['queries']:>3} {mine['sql']:6.1f}ms"
+               f"  ≤{target_ms:>3}ms/{target_q:<2}  {'yes' if ok else 'NO':<4} | ")
+        if stock:
+            theirs = measure(client, stock, max(3, args.runs // 2))
+            if "error" in theirs:
+                row += f"{theirs['error']:>12}"
+            else:
+                row += f"{theirs['median']:10.1f}ms {theirs['queries']:>4} {theirs['median'] / mine['median']:5.1f}x"
+        else:
+            row += f"{'—':>12}"
+        print(row, flush=True)
+
+
+if __name__ == "__main__":
+    main()
