@@ -195,6 +195,15 @@ def main():
         "sent_at": "CASE WHEN i.status = 'closed' THEN i.discovered_at + interval '2 hours' ELSE NULL END",
     }, source=f'"{Incident._meta.db_table}" i CROSS JOIN generate_series(1, 3) k'))
 
+    def next_deadlines():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'UPDATE "{Incident._meta.db_table}" i SET next_deadline = (SELECT min(o.deadline) FROM '
+                f'"{Obligation._meta.db_table}" o WHERE o.incident_id = i.id AND o.status NOT IN (\'sent\', \'not_notified\'))'
+            )
+            return cursor.rowcount
+    timed("incidents' stored nearest deadline", next_deadlines)
+
     field_values = {"code": "'bench-field-' || g", "category": "'identifier'"}
     for name_field in ("name_zh", "name_en", "name"):
         try:

@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from privacy_office.admin_base import REASON_FIELD, AuditedAdmin
+from privacy_office.admin_base import REASON_FIELD, AuditedAdmin, LargeTablePaginator
 
 from . import display, notices, services
 from .models import AffectedPopulation, Incident, Jurisdiction, NoticeDraft, Obligation, TimelineEntry
@@ -66,10 +66,11 @@ class HasOverdueFilter(admin.SimpleListFilter):
         return [("yes", _("has an overdue obligation")), ("no", _("nothing overdue"))]
 
     def queryset(self, request, queryset):
+        now = timezone.now()
         if self.value() == "yes":
-            return queryset.filter(has_overdue=True)
+            return queryset.with_overdue_obligation(now)
         if self.value() == "no":
-            return queryset.filter(has_overdue=False)
+            return queryset.exclude(next_deadline__lt=now)
         return queryset
 
 
@@ -166,6 +167,10 @@ class IncidentAdmin(AuditedAdmin):
     list_filter = ("status", OpenFilter, JurisdictionFilter, HasOverdueFilter)
     search_fields = ("reference", "title")
     list_select_related = ("owner",)
+    paginator = LargeTablePaginator
+    list_per_page = 50
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     readonly_fields = ("reference", "status", "data_categories", "sensitive_involved")
     filter_horizontal = ("affected_activities", "affected_services")
     inlines = (AffectedPopulationInline, ObligationInline, TimelineEntryInline)
@@ -200,11 +205,11 @@ class IncidentAdmin(AuditedAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_deadlines().prefetch_related("populations")
+        return super().get_queryset(request).prefetch_related("populations")
 
-    @admin.display(description=_("nearest deadline"), ordering="nearest_deadline")
+    @admin.display(description=_("nearest deadline"), ordering="next_deadline")
     def nearest_deadline_display(self, obj):
-        return display.deadline_html(getattr(obj, "nearest_deadline", None))
+        return display.deadline_html(obj.next_deadline)
 
     @admin.display(description=_("jurisdictions"))
     def jurisdictions(self, obj):

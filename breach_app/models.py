@@ -44,6 +44,10 @@ class IncidentQuerySet(models.QuerySet):
         """Incidents not closed yet."""
         return self.exclude(status=Incident.Status.CLOSED)
 
+    def with_overdue_obligation(self, now):
+        """Incidents whose nearest live deadline has passed (stored ``next_deadline``, indexed)."""
+        return self.filter(next_deadline__lt=now)
+
     def with_deadlines(self, now=None):
         """Annotates ``nearest_deadline`` (earliest live obligation instant) and ``has_overdue``.
 
@@ -179,15 +183,24 @@ class Incident(VersionedModel):
         _("handling ended at"), null=True, blank=True, help_text=_("Starts the CAC 30-day final report clock."),
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # Derived, stored and indexed (HOUSE_STYLE rule 7): the earliest deadline among the live
+    # obligations, kept by services.incident_refresh_next_deadline whenever an obligation changes,
+    # so the list sorts and filters on it without aggregating every obligation (issue 7).
+    next_deadline = models.DateTimeField(_("nearest deadline"), null=True, blank=True, editable=False)
 
-    history = audited_history(excluded_fields=["created_at"])
+    history = audited_history(excluded_fields=["created_at", "next_deadline"])
     objects = IncidentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
         ordering = ["-discovered_at", "-id"]
-        indexes = [models.Index(fields=["status", "-discovered_at"], name="incident_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "-discovered_at"], name="incident_status_idx"),
+            models.Index(fields=["-discovered_at", "-id"], name="incident_discovered_idx"),
+            models.Index(fields=["next_deadline"], name="incident_next_deadline_idx",
+                         condition=Q(next_deadline__isnull=False)),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(occurred_to__isnull=True) | Q(occurred_from__isnull=True)
@@ -357,7 +370,15 @@ class Obligation(VersionedModel):
         verbose_name = _("notification obligation")
         verbose_name_plural = _("notification obligations")
         ordering = ["incident", "deadline", "code"]
-        indexes = [models.Index(fields=["status", "deadline"], name="obligation_status_deadline_idx")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="obligation_status_deadline_idx"),
+            # The live obligations with a clock (dashboard, overdue filter, reminder sweep): a few
+            # rows among hundreds of thousands sent or decided.
+            models.Index(
+                fields=["deadline"], name="obligation_live_deadline_idx",
+                condition=Q(applicability__in=["required", "needs_decision"]) & ~Q(status__in=["sent", "not_notified"]),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["incident", "code"], name="obligation_one_per_code"),
             models.CheckConstraint(

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
@@ -221,7 +222,16 @@ def incident_recompute_obligations(*, incident: Incident, user=None, now: dateti
             row.reason = _("The incident's facts no longer give rise to this obligation.")
             row.computed_at = now
             _save(row, user=user, reason=_("recomputed from the incident's facts"))
+    incident_refresh_next_deadline(incident=incident)
     return rows
+
+
+def incident_refresh_next_deadline(*, incident: Incident) -> None:
+    """Store the earliest deadline among the incident's live obligations (a derived value: not a
+    fact, so no history row and no new version — the obligations' own history records why)."""
+    nearest = incident.obligations.filter(Obligation.live_q()).aggregate(nearest=Min("deadline"))["nearest"]
+    Incident.objects.filter(pk=incident.pk).update(next_deadline=nearest)
+    incident.next_deadline = nearest
 
 
 def incident_check_status_change(*, incident: Incident, to_status: str) -> None:
@@ -283,6 +293,7 @@ def obligation_transition(*, obligation: Obligation, user, to_status: str, reaso
         obligation.decided_by, obligation.decided_at, obligation.decision_reason = None, None, ""
     obligation.status = to_status
     _save(obligation, user=user, reason=reason or _("status changed"))
+    incident_refresh_next_deadline(incident=obligation.incident)
     return obligation
 
 
@@ -299,6 +310,7 @@ def obligation_decide_not_to_notify(*, obligation: Obligation, user, reason: str
     obligation.decided_at = timezone.now()
     obligation.decision_reason = reason
     _save(obligation, user=user, reason=_("decided not to notify"))
+    incident_refresh_next_deadline(incident=obligation.incident)
     timeline_add(incident=obligation.incident, user=user, kind=TimelineEntry.Kind.DECISION,
                  text=_("Decided not to notify (%(code)s): %(reason)s") % {"code": obligation.code, "reason": reason})
     return obligation
@@ -333,6 +345,7 @@ def _obligation_sent(obligation: Obligation, *, user, channel: str, reference: s
     obligation.regulator_reference = reference
     _save(obligation, user=user, reason=_("marked sent"))
     incident = obligation.incident
+    incident_refresh_next_deadline(incident=incident)
     timeline_add(incident=incident, user=user, kind=TimelineEntry.Kind.NOTIFICATION, at=sent_at,
                  text=_("Sent %(code)s via %(channel)s%(ref)s") % {
                      "code": obligation.code, "channel": channel or "—",

@@ -6,7 +6,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,7 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from import_export.formats import base_formats
 
-from privacy_office.admin_base import AuditedImportExportAdmin
+from privacy_office.admin_base import (
+    AuditedImportExportAdmin,
+    CachedRelatedFieldListFilter,
+    CachedRelatedOnlyFieldListFilter,
+    LargeTablePaginator,
+)
 
 from .models import (
     ActivityField,
@@ -53,6 +59,10 @@ class InventoryAdmin(AuditedImportExportAdmin):
 
     formats = [base_formats.CSV, base_formats.XLSX]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # Built for 100k-row tables (issue 7): no full COUNT, no facets.
+    paginator = LargeTablePaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
 
     def get_import_data_kwargs(self, **kwargs):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
@@ -121,10 +131,11 @@ class UsedByCountFilter(admin.SimpleListFilter):
         return (("yes", _("used")), ("no", _("not used by any activity")))
 
     def queryset(self, request, queryset):
+        used = Exists(ActivityField.objects.filter(field=OuterRef("pk")))
         if self.value() == "yes":
-            return queryset.filter(uses__isnull=False).distinct()
+            return queryset.filter(used)
         if self.value() == "no":
-            return queryset.filter(uses__isnull=True)
+            return queryset.exclude(used)
         return queryset
 
 
@@ -137,7 +148,10 @@ class DataFieldAdmin(InventoryAdmin):
     inlines = [FieldUseInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_activity_count=Count("uses__activity", distinct=True))
+        # A correlated subquery: computed for the page's rows only, not a join over every field.
+        uses = (ActivityField.objects.filter(field=OuterRef("pk")).order_by().values("field")
+                .annotate(n=Count("activity", distinct=True)).values("n"))
+        return super().get_queryset(request).annotate(_activity_count=Coalesce(Subquery(uses), 0))
 
     @admin.display(description=_("activities"), ordering="_activity_count")
     def activity_count(self, obj):
@@ -276,7 +290,8 @@ class ProcessingActivityAdmin(InventoryAdmin):
     list_display_links = ("code", "name_zh")
     list_select_related = ("controller",)
     list_filter = (
-        ("services", admin.RelatedOnlyFieldListFilter), "controller", "pipl_basis", "gdpr_basis",
+        ("services", CachedRelatedOnlyFieldListFilter), ("controller", CachedRelatedFieldListFilter),
+        "pipl_basis", "gdpr_basis",
         SensitiveFieldsFilter, CrossBorderFilter, PiaFilter,
     )
     search_fields = (

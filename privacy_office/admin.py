@@ -1,6 +1,8 @@
 from datetime import datetime, time, timedelta
 
+from django.apps import apps
 from django.contrib import admin
+from django.core.cache import cache
 from django.contrib.admin.filters import ListFilter
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.admin import GenericTabularInline
@@ -12,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
-from .admin_base import AuditedAdmin, ReadOnlyAdminMixin
+from .admin_base import AuditedAdmin, LargeTablePaginator, ReadOnlyAdminMixin
 from .models import AuditLogEntry, AuditReview, Reminder, StaffProfile
 from .resources import AuditLogEntryResource
 from .roles import DOMAIN_APPS
@@ -65,10 +67,11 @@ class RecordTypeFilter(admin.SimpleListFilter):
     parameter_name = "content_type"
 
     def lookups(self, request, model_admin):
-        cts = ContentType.objects.filter(app_label__in=(*DOMAIN_APPS, "privacy_office")).exclude(
-            model__startswith="historical"
-        ).exclude(model="auditlogentry")
-        return [(ct.pk, f"{ct.model_class()._meta.verbose_name}" if ct.model_class() else ct.model) for ct in cts]
+        # ContentType's own cache: no query per page.
+        models = [m for label in (*DOMAIN_APPS, "privacy_office") for m in apps.get_app_config(label).get_models()
+                  if not m._meta.model_name.startswith("historical") and m is not AuditLogEntry]
+        cts = ContentType.objects.get_for_models(*models)
+        return sorted(((cts[m].pk, m._meta.verbose_name) for m in models), key=lambda c: str(c[1]))
 
     def queryset(self, request, queryset):
         if self.value():
@@ -81,8 +84,13 @@ class UserFilter(admin.SimpleListFilter):
     parameter_name = "user"
 
     def lookups(self, request, model_admin):
-        User = get_user_model()
-        return [(u.pk, u.get_username()) for u in User.objects.filter(is_active=True).order_by("username")[:200]]
+        # The staff list is small and asked for on every page: cached for a minute.
+        choices = cache.get("audit:user_choices")
+        if choices is None:
+            User = get_user_model()
+            choices = list(User.objects.filter(is_staff=True).order_by(User.USERNAME_FIELD).values_list("pk", User.USERNAME_FIELD)[:300])
+            cache.set("audit:user_choices", choices, 60)
+        return choices
 
     def queryset(self, request, queryset):
         if self.value():
@@ -98,6 +106,7 @@ class AuditLogEntryAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
     list_filter = (DateRangeFilter, RecordTypeFilter, UserFilter, "action")
     list_select_related = ("user", "content_type")
     list_per_page = 50
+    paginator = LargeTablePaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     ordering = ("-at", "-id")
@@ -178,6 +187,7 @@ class ReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("status", "late", "kind")
     list_select_related = ("recipient", "content_type")
     search_fields = ("=subject", "=kind")
+    paginator = LargeTablePaginator
     show_full_result_count = False
     list_per_page = 50
 

@@ -15,12 +15,14 @@ class PrivacyOfficeConfig(AppConfig):
     verbose_name = _("Privacy office")
 
     def ready(self):
-        from . import audit, roles
+        from . import audit, auth_backends, roles
 
         # Infrastructure, not business logic: every historical record simple-history writes is
         # mirrored into the cross-model audit log managers review (one indexed table instead of a
         # UNION over every history table).
         audit.connect_signals()
+        # A role change takes effect at once, though permissions are cached (auth_backends).
+        auth_backends.connect_signals()
         # Roles are created by a data migration; this keeps their permissions in sync whenever a
         # later migration adds a model or a permission.
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)

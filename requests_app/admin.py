@@ -9,15 +9,12 @@ otherwise); no ``date_hierarchy``, no facets; ``list_select_related`` for the on
 from __future__ import annotations
 
 import re
-from functools import cached_property
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -29,7 +26,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django.utils.translation import ngettext
 
-from privacy_office.admin_base import VERSION_FIELD, AuditedAdmin, ReadOnlyAdminMixin
+from privacy_office.admin_base import (
+    VERSION_FIELD,
+    AuditedAdmin,
+    LargeTablePaginator,
+    ReadOnlyAdminMixin,
+    cached_choices,
+)
 
 from . import services
 from .models import (
@@ -49,30 +52,6 @@ from .models import (
     TimelineEntry,
 )
 from .resources import RightsRequestResource
-
-# ------------------------------------------------------------------------------------------------
-# paginator: no full COUNT over a million rows
-# ------------------------------------------------------------------------------------------------
-
-
-class EstimatedCountPaginator(Paginator):
-    """Unfiltered list on PostgreSQL: the planner's row estimate (pg_class.reltuples). Filtered
-    lists: an exact count capped at ``CAP`` rows (COUNT over a LIMITed subquery), so a broad filter
-    costs at most CAP index entries; pages past the cap are reached by narrowing the filter."""
-
-    CAP = 50_000
-
-    @cached_property
-    def count(self):
-        qs = self.object_list
-        if connection.vendor == "postgresql" and not qs.query.where:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [qs.model._meta.db_table])
-                row = cursor.fetchone()
-            if row and row[0] > self.CAP:
-                return int(row[0])
-        return qs.order_by().values("pk")[: self.CAP].count()
-
 
 # ------------------------------------------------------------------------------------------------
 # filters (each one maps onto an index)
@@ -380,12 +359,9 @@ class TaskInline(admin.TabularInline):
         if db_field.name == "owner":
             kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and db_field.name in ("owner", "service", "processor"):
-            # One query per select per request, not one per task row (choices cached on the request).
-            cache_attr = f"_dsar_task_{db_field.name}_choices"
-            if not hasattr(request, cache_attr):
-                setattr(request, cache_attr, list(field.choices))
-            field.choices = getattr(request, cache_attr)
+        if db_field.name in ("owner", "service", "processor"):
+            # Small tables shown on every case page: choices from the cache, not two queries each.
+            return cached_choices(field, f"dsar_task_{db_field.name}")
         return field
 
     def get_queryset(self, request):
@@ -439,7 +415,7 @@ class RightsRequestAdmin(AuditedAdmin):
     list_select_related = ("assignee",)
     list_filter = (QueueFilter, DeadlineFilter, "status", "jurisdiction", "request_type", AssigneeFilter)
     list_per_page = 50
-    paginator = EstimatedCountPaginator
+    paginator = LargeTablePaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     ordering = ("due_on", "id")
@@ -540,7 +516,20 @@ class RightsRequestAdmin(AuditedAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":
             kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+            return cached_choices(super().formfield_for_foreignkey(db_field, request, **kwargs), "dsar_assignee")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return cached_choices(field, "dsar_services") if db_field.name == "services" else field
+
+    def get_object(self, request, object_id, from_field=None):
+        # change_view and the admin's own view both ask for the case: read it once per request.
+        memo = request.__dict__.setdefault("_rightsrequest_objects", {})
+        key = (str(object_id), from_field)
+        if key not in memo:
+            memo[key] = super().get_object(request, object_id, from_field)
+        return memo[key]
 
     def save_model(self, request, obj, form, change):
         if not change:

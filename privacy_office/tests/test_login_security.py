@@ -32,10 +32,48 @@ def test_correct_password_signs_in_before_the_limit(staff_user):
     assert client.get("/admin/").status_code == 200
 
 
-def test_sessions_expire():
+def _stored_session(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def test_an_idle_session_ends_and_activity_keeps_it_alive(staff_user):
+    from datetime import timedelta
+
+    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+    from django.contrib.sessions.models import Session
+    from django.core.cache import cache
+    from django.utils import timezone
+
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     assert settings.SESSION_COOKIE_AGE <= 8 * 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    client = Client()
+    assert attempt(client, "correct-horse-battery").status_code == 302
+    assert client.get("/admin/").status_code == 200
+    first_expiry = _stored_session(client).expire_date
+    # Activity after the refresh interval moves the expiry on (one write, not one per page).
+    session = client.session
+    session["_idle_touched"] = 0
+    session.save()
+    assert client.get("/admin/").status_code == 200
+    assert _stored_session(client).expire_date >= first_expiry
+    # An hour without activity: the session is gone and the admin asks for the password again.
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    cache.delete(KEY_PREFIX + key)
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_pages_do_not_write_the_session_on_every_request(staff_client, django_assert_max_num_queries):
+    staff_client.get("/admin/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        staff_client.get("/admin/privacy_office/reminder/")
+    assert not [q for q in ctx.captured_queries if "django_session" in q["sql"]]
 
 
 def test_uploaded_files_have_no_public_url():

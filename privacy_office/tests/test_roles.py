@@ -90,3 +90,12 @@ def test_staff_work_domain_records_but_auditors_only_read(staff_user, auditor_us
             assert staff_user.has_perm(label), label
         assert not auditor_user.has_perm(label), label
         assert auditor_user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
+
+
+def test_a_role_change_takes_effect_at_once_despite_the_permission_cache(staff_user):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    assert User.objects.get(pk=staff_user.pk).has_perm("requests_app.change_rightsrequest")
+    staff_user.groups.clear()
+    assert not User.objects.get(pk=staff_user.pk).has_perm("requests_app.change_rightsrequest")
