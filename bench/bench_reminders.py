@@ -14,11 +14,14 @@ import argparse
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 from _setup import setup
+
+import logging
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP line at INFO
 
 connection = setup()
 
@@ -39,7 +42,6 @@ def main():
     args = parser.parse_args()
     from privacy_office import reminders
     from privacy_office.models import Reminder
-    from requests_app import reminders as case_reminders
     from requests_app.models import RightsRequest
 
     if RightsRequest.objects.count() < args.cases:
@@ -61,7 +63,7 @@ def main():
     times, rows = [], 0
     for _ in range(args.runs):
         start = time.perf_counter()
-        rows = len(list(query))
+        rows = len(list(query.all()))  # .all(): a fresh query each run, not the cached result
         times.append(time.perf_counter() - start)
     print(f"sweep query (open cases due within 7 days or overdue): median {ms(statistics.median(times))}, {rows:,} rows")
     with connection.cursor() as cursor:
@@ -73,31 +75,66 @@ def main():
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_indexonlyscan = off")
         start = time.perf_counter()
-        len(list(query))
+        len(list(query.all()))
         print(f"  same query without its indexes (sequential scan): {ms(time.perf_counter() - start)}")
 
-    # 2. The whole sweep: all rules' queries, specs, record, enqueue.
-    start = time.perf_counter()
-    specs = case_reminders.due_reminders(now=now)
-    t_specs = time.perf_counter() - start
-    start = time.perf_counter()
-    reminders.reminders_record(specs=specs, now=now)
-    t_record = time.perf_counter() - start
-    start = time.perf_counter()
-    with transaction.atomic():
-        enqueued = reminders.reminders_enqueue_unsent(now=now, limit=len(specs) + 1)
-    t_enqueue = time.perf_counter() - start
-    print(f"full case sweep: rules' queries + {len(specs):,} specs {ms(t_specs)}; record {ms(t_record)}; "
-          f"enqueue {len(enqueued):,} tasks {ms(t_enqueue)}")
-    start = time.perf_counter()
-    again = case_reminders.due_reminders(now=now)
-    reminders.reminders_record(specs=again, now=now)
-    print(f"the same sweep again (everything already recorded, nothing new): {ms(time.perf_counter() - start)}; "
-          f"reminders recorded: {Reminder.objects.count():,} (unchanged)")
-    if settings.CELERY_BROKER_URL.startswith("redis://"):
-        import redis
+    # 2. The sweep as beat runs it, in a steady state: yesterday's hourly reconcile recorded
+    #    everything then due (and the worker sent it); now the minute that holds today's 09:00
+    #    reminder hour (the day's peak), then an ordinary minute. Queries, specs, record, enqueue.
+    from privacy_office.models import SweepState
+    from privacy_office.reminder_time import morning_of
 
-        redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("celery")  # the bench's own tasks
+    nine = morning_of(today)  # the next 09:00 after the data was made: a steady-state day
+    if nine <= now:
+        nine = morning_of(today + timedelta(days=1))
+
+    def sweep(label, at, since):
+        SweepState.objects.all().delete()
+        if since is not None:
+            SweepState.objects.create(name="reminders", swept_until=since, reconciled_at=at)
+        before = Reminder.objects.count()
+        start = time.perf_counter()
+        with transaction.atomic():
+            offered = reminders.reminders_sweep(now=at)
+            enqueued = reminders.reminders_enqueue_unsent(now=at, limit=1_000_000)
+        elapsed = time.perf_counter() - start
+        print(f"  {label:<46} {ms(elapsed)}: {offered:,} offered, {Reminder.objects.count() - before:,} new, "
+              f"{len(enqueued):,} enqueued")
+
+    def drain():
+        Reminder.objects.update(status="sent", sent_at=now)  # as the worker would have done
+        if settings.CELERY_BROKER_URL.startswith("redis://"):
+            import redis
+
+            redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("celery")  # the bench's own tasks
+
+    print("sweeps (record + enqueue included):")
+    sweep("reconcile, first ever (records everything due)", now, None)
+    drain()
+    sweep("hourly reconcile, nothing new", now + timedelta(minutes=1), None)
+    sweep("minute sweep holding 09:00 (daily peak)", nine + timedelta(seconds=30), nine - timedelta(seconds=30))
+    drain()
+    sweep("ordinary minute sweep", nine + timedelta(minutes=2), nine + timedelta(minutes=1))
+    from django.db.models import Q
+
+    day = nine.date()
+    for label, where in (
+        ("an ordinary minute's case query", Q(created_at__gt=nine + timedelta(minutes=1))),
+        ("the 09:00 minute's case query", Q(due_on__in=[day + timedelta(days=n) for n in (7, 3, 1, 0, -1)])
+         | Q(created_at__gt=nine) | Q(due_on__lt=day, clock_paused=False)),
+    ):
+        minute = RightsRequest.objects.open().filter(where, due_on__lte=day + timedelta(days=7)).values_list(
+            "id", "due_on", "assignee_id", "created_at", "clock_paused")
+        times = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            rows = len(list(minute.all()))
+            times.append(time.perf_counter() - start)
+        with connection.cursor() as cursor:
+            sql, params = minute.query.sql_with_params()
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT TEXT) " + sql, params)
+            execution = [r[0] for r in cursor.fetchall()][-1].strip()
+        print(f"  {label}: median {ms(statistics.median(times))} with {rows:,} rows fetched; {execution}")
 
     # 3. Sending 10,000 reminders over SMTP to a server on loopback.
     from aiosmtpd.controller import Controller
@@ -109,13 +146,20 @@ def main():
             received.append(len(envelope.content))
             return "250 OK"
 
-    controller = Controller(Sink(), hostname="127.0.0.1", port=0)
+    port = 0
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.server.sockets[0].getsockname()[1]
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    ids = list(Reminder.objects.filter(status="pending").values_list("id", flat=True)[: args.send])
+    ids = list(Reminder.objects.order_by("-id").values_list("id", flat=True)[: args.send])
+    Reminder.objects.filter(id__in=ids).update(status="pending", sent_at=None)
     if len(ids) < args.send:
         print(f"(only {len(ids):,} pending reminders to send)")
     start = time.perf_counter()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,19 +21,25 @@ from .deadlines import format_time_left
 from .models import Obligation
 
 
-def due_reminders(*, now: datetime) -> list[ReminderSpec]:
+def due_reminders(*, now: datetime, since: datetime | None = None) -> list[ReminderSpec]:
+    """With ``since`` (the previous sweep) only clocks that can have a moment in (since, now] are
+    read: still running, or expired since, or (re)computed since. ``since=None`` reconciles all."""
     ct = content_type_id(Obligation)
     managers = manager_ids()
     specs: list[ReminderSpec] = []
-    rows = (
-        Obligation.objects.filter(Obligation.live_q(), clock_start__isnull=False, clock_start__lte=now)
-        .exclude(incident__status="closed")
-        .values_list("id", "deadline", "deadline_kind", "clock_start", "incident__owner_id")
+    rows = Obligation.objects.filter(Obligation.live_q(), clock_start__isnull=False, clock_start__lte=now).exclude(
+        incident__status="closed"
     )
-    for obligation_id, deadline, kind, start, owner_id in rows:
+    if since is not None:
+        rows = rows.filter(Q(deadline__gt=since) | Q(computed_at__gt=since) | Q(clock_start__gt=since))
+    rows = rows.order_by().values_list("id", "deadline", "deadline_kind", "clock_start", "incident__owner_id", "computed_at")
+    for obligation_id, deadline, kind, start, owner_id, computed_at in rows:
         recipients = sorted({*managers, *([owner_id] if owner_id else [])})
 
         def add(reminder_kind, threshold, moment):
+            # On a window, earlier moments were recorded by earlier sweeps, unless the clock is new.
+            if since is not None and moment <= since and computed_at <= since:
+                return
             specs.extend(ReminderSpec(ct, obligation_id, reminder_kind, threshold, r, moment) for r in recipients)
 
         if kind == Obligation.DeadlineKind.IMMEDIATELY:

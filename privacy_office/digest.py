@@ -20,9 +20,9 @@ def digest_moment(now: datetime) -> datetime:
     return morning_of(day).replace(hour=settings.REMINDER_DIGEST_HOUR)
 
 
-def due_reminders(*, now: datetime) -> list[ReminderSpec]:
+def due_reminders(*, now: datetime, since: datetime | None = None) -> list[ReminderSpec]:
     moment = digest_moment(now)
-    if moment > now:
+    if moment > now or (since is not None and moment <= since):
         return []
     year, week, _ = moment.isocalendar()
     threshold = f"{year}-W{week:02d}"

@@ -185,8 +185,23 @@ class Reminder(models.Model):
         indexes = [
             models.Index(fields=["content_type", "object_id", "-due_at"], name="reminder_target_idx"),
             models.Index(fields=["status", "due_at"], name="reminder_status_idx"),
+            # What the sweep hands to the broker: the few unsent among millions sent.
+            models.Index(fields=["due_at"], name="reminder_unsent_idx",
+                         condition=models.Q(status__in=["pending", "retrying", "failed"])),
         ]
         default_permissions = ("view",)
 
     def __str__(self):
         return f"{self.kind} {self.threshold} → {self.recipient_id}"
+
+
+class SweepState(models.Model):
+    """How far the reminder sweep has looked, so each minute reads only what a new moment concerns."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    swept_until = models.DateTimeField()
+    reconciled_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("reminder sweep state")
+        default_permissions = ()

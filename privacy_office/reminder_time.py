@@ -22,6 +22,16 @@ def morning_of(day: date) -> datetime:
     return datetime.combine(day, time(settings.REMINDER_DAY_HOUR), tzinfo=reminder_zone())
 
 
+def reminder_days_in(since: datetime, now: datetime) -> list[date]:
+    """Office days whose reminder hour falls in (since, now]: usually none, at 09:00 one."""
+    days, day = [], office_today(since)
+    while day <= office_today(now):
+        if since < morning_of(day) <= now:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
 def catch_up_floor(now: datetime) -> datetime:
     """Day-based reminders older than this are not sent any more (first deployment, long outage)."""
     return now - timedelta(days=settings.REMINDER_CATCH_UP_DAYS)

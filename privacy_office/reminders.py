@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -90,8 +90,10 @@ def reminders_enqueue_unsent(*, now: datetime, limit: int = 5000) -> list[int]:
         Reminder.objects.filter(id__in=ids).update(enqueued_at=now)
 
         def enqueue():
-            for reminder_id in ids:
-                send_reminder.delay(reminder_id)
+            # One broker connection for the batch, not one per message.
+            with send_reminder.app.producer_or_acquire() as producer:
+                for reminder_id in ids:
+                    send_reminder.apply_async((reminder_id,), producer=producer)
 
         transaction.on_commit(enqueue)
     return ids
@@ -180,11 +182,39 @@ def content_type_id(model) -> int:
 SWEEP_MODULES = ("requests_app.reminders", "breach_app.reminders", "privacy_office.digest")
 
 
+# A full look at every open case near a date (not only what the last minute concerns) this often:
+# catches a due date moved into the past by an edit, and anything a lost sweep missed.
+RECONCILE_EVERY = timedelta(hours=1)
+
+
 def reminders_sweep(*, now: datetime) -> int:
-    """Ask each module what is due (``due_reminders(now=...)``) and record it; returns the count offered."""
+    """Ask each module what is due since the last sweep and record it; returns the count offered.
+
+    After an outage the window simply starts where the last sweep stopped, so every moment that
+    passed meanwhile is still found (and its reminder marked late).
+    """
     from importlib import import_module
 
+    from django.conf import settings
+
+    from .models import SweepState
+
+    state = SweepState.objects.filter(name="reminders").first()
+    reconcile = (
+        state is None or now - state.reconciled_at >= RECONCILE_EVERY
+        or now - state.swept_until > timedelta(days=settings.REMINDER_CATCH_UP_DAYS)
+    )
+    since = None if reconcile else min(state.swept_until, now)
     offered = 0
     for name in SWEEP_MODULES:
-        offered += reminders_record(specs=import_module(name).due_reminders(now=now), now=now)
+        offered += reminders_record(specs=import_module(name).due_reminders(now=now, since=since), now=now)
+    try:
+        with transaction.atomic():
+            SweepState.objects.update_or_create(
+                name="reminders",
+                defaults={"swept_until": max(now, state.swept_until) if state else now,
+                          "reconciled_at": now if reconcile else state.reconciled_at},
+            )
+    except IntegrityError:
+        pass  # a second beat created the row at the same moment: its window is as good as ours
     return offered

@@ -275,6 +275,11 @@ class RightsRequest(VersionedModel):
                 fields=["extension_deadline"], name="dsar_ext_deadline_idx",
                 condition=Q(extended=False, extension_deadline__isnull=False, status__in=[s.value for s in OPEN_STATUSES]),
             ),
+            # The reminder sweep's minute window: open cases registered since the last sweep.
+            models.Index(
+                fields=["created_at"], name="dsar_open_created_idx",
+                condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
+            ),
             # Name-prefix search: the PostgreSQL expression index UPPER(name::text) text_pattern_ops
             # is created in migration 0002 (PostgreSQL only); this one serves SQLite and exact names.
             models.Index(fields=["requester_name"], name="dsar_name_idx"),

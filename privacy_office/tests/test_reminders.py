@@ -234,3 +234,35 @@ def test_beat_schedules_the_sweep_every_minute_or_faster(settings):
     assert entry["task"] == sweep_reminders.name
     # The shortest clock is 1 h (CAC, CII operator): its 90 % mark must be caught within minutes.
     assert entry["schedule"] <= 60
+
+
+def test_minute_sweeps_on_a_window_find_exactly_what_full_sweeps_find(people, monkeypatch, django_capture_on_commit_callbacks):
+    """Sweeps every 2 hours for ten days, each reading only what (since, now] concerns, record the
+    same case reminders as the full look of the first test — and a 3-day outage loses nothing."""
+    import privacy_office.reminders as reminders_module
+    from privacy_office.reminders import reminders_sweep
+
+    staff, manager = people
+    monkeypatch.setattr(reminders_module, "RECONCILE_EVERY", timedelta(days=365))
+    case = eu_case(staff, datetime(2026, 9, 7, 10, 0, tzinfo=ZoneInfo("Europe/Berlin")))
+    type(case).objects.filter(pk=case.pk).update(created_at=datetime(2026, 9, 7, 9, 0, tzinfo=UTC))
+    Reminder.objects.all().delete()
+    moment = datetime(2026, 9, 28, 1, 5, tzinfo=SH)  # every day has a sweep at 09:05
+    while moment <= datetime(2026, 10, 9, 11, 0, tzinfo=SH):
+        if not (datetime(2026, 10, 2, 12, 0, tzinfo=SH) < moment < datetime(2026, 10, 5, 12, 0, tzinfo=SH)):  # outage
+            reminders_sweep(now=moment)
+        moment += timedelta(hours=2)
+    got = set(Reminder.objects.exclude(kind__in=["weekly_digest", "manager_summary"]).values_list("kind", "threshold", "recipient_id"))
+    assert got == {
+        ("dsar_due_before", "7d:2026-10-07", staff.pk),
+        ("dsar_due_before", "3d:2026-10-07", staff.pk),  # 10-04 09:00 fell in the outage: found late
+        ("dsar_due_before", "1d:2026-10-07", staff.pk),
+        ("dsar_extension_last_chance", "3d:2026-10-07", staff.pk),
+        ("dsar_extension_last_chance", "1d:2026-10-07", staff.pk),
+        ("dsar_due_today", "2026-10-07", staff.pk),
+        ("dsar_overdue", "2026-10-08", staff.pk),
+        ("dsar_overdue", "2026-10-09", staff.pk),
+        ("dsar_overdue_escalation", "2026-10-07", manager.pk),
+    }
+    late = set(Reminder.objects.filter(late=True).values_list("kind", "threshold"))
+    assert late == {("dsar_due_before", "3d:2026-10-07"), ("dsar_extension_last_chance", "3d:2026-10-07")}
