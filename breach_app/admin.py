@@ -5,17 +5,18 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from privacy_office.admin_base import REASON_FIELD, AuditedAdmin, LargeTablePaginator
+from privacy_office.models import Reminder
 
 from . import display, notices, services
 from .models import AffectedPopulation, Incident, Jurisdiction, NoticeDraft, Obligation, TimelineEntry
@@ -171,7 +172,7 @@ class IncidentAdmin(AuditedAdmin):
     list_per_page = 50
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
-    readonly_fields = ("reference", "status", "data_categories", "sensitive_involved")
+    readonly_fields = ("reference", "status", "data_categories", "sensitive_involved", "reminders_sent")
     filter_horizontal = ("affected_activities", "affected_services")
     inlines = (AffectedPopulationInline, ObligationInline, TimelineEntryInline)
     actions = ("recompute_obligations", "generate_drafts")
@@ -194,6 +195,7 @@ class IncidentAdmin(AuditedAdmin):
             "external_illegal_access", "significant_harm", "later_measures_remove_high_risk",
             "individual_notice_disproportionate", "ssn_or_id_number_involved", "law_enforcement_delay",
         )}),
+        (_("Reminders sent for its obligations"), {"classes": ("collapse",), "fields": ("reminders_sent",)}),
         (_("Risk and response"), {"fields": (
             "risk_level", "risk_reasoning", "likely_consequences", "measures_taken", "measures_planned",
             "self_protection_advice", "remedies", "contact_point",
@@ -214,6 +216,25 @@ class IncidentAdmin(AuditedAdmin):
     @admin.display(description=_("jurisdictions"))
     def jurisdictions(self, obj):
         return ", ".join(p.jurisdiction for p in obj.populations.all()) or "—"
+
+    @admin.display(description=_("reminders"))
+    def reminders_sent(self, obj):
+        """Every reminder recorded for this incident's obligations (one query), newest first."""
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = (
+            Reminder.objects.filter(
+                content_type=ContentType.objects.get_for_model(Obligation),
+                object_id__in=obj.obligations.values("pk"),
+            )
+            .select_related("recipient").order_by("-due_at")[:100]
+        )
+        codes = dict(obj.obligations.values_list("pk", "code"))
+        return format_html_join(
+            "", "<div>{} · {} {} → {} · {}{}</div>",
+            ((r.due_at.strftime("%Y-%m-%d %H:%M"), codes.get(r.object_id, "?"), r.threshold.split(":")[0] if r.kind == "obligation_window" else r.kind,
+              r.recipient, r.get_status_display(), f" · {_('sent late')}" if r.late else "") for r in rows),
+        ) or "—"
 
     @admin.display(description=_("data categories (from the inventory and added by staff)"))
     def data_categories(self, obj):

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django.utils.translation import ngettext
 
+from privacy_office.admin import ReminderInline
 from privacy_office.admin_base import (
     VERSION_FIELD,
     AuditedAdmin,
@@ -427,7 +428,7 @@ class RightsRequestAdmin(AuditedAdmin):
     actions = ("assign_to_me", "assign_to_user")
     filter_horizontal = ("services",)
     inlines = (ClockPauseInline, IdentityCheckInline, IdentityDocumentInline, TaskInline, ResponseDraftInline,
-               TimelineInline)
+               TimelineInline, ReminderInline)
     readonly_fields = (
         "reference", "status", "received_on", "due_on", "due_rule", "due_provisional", "original_due_on",
         "acknowledgement_due_on", "acknowledged_at", "extension_deadline", "extended", "extension_reasons",

@@ -266,3 +266,24 @@ def test_minute_sweeps_on_a_window_find_exactly_what_full_sweeps_find(people, mo
     }
     late = set(Reminder.objects.filter(late=True).values_list("kind", "threshold"))
     assert late == {("dsar_due_before", "3d:2026-10-07"), ("dsar_extension_last_chance", "3d:2026-10-07")}
+
+
+def test_reminder_history_shows_on_the_case_and_the_incident(people, manager_client, django_capture_on_commit_callbacks):
+    from breach_app.services import incident_create
+
+    staff, manager = people
+    case = eu_case(staff, datetime(2026, 9, 7, 10, 0, tzinfo=ZoneInfo("Europe/Berlin")))
+    type(case).objects.filter(pk=case.pk).update(created_at=datetime(2026, 9, 7, 9, 0, tzinfo=UTC))
+    discovered = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
+    incident = incident_create(
+        user=staff, title="Leak", discovered_at=discovered, aware_at=discovered,
+        populations={"CN": {"people_min": 1_000_001, "people_max": 1_000_001}}, risk_level="high",
+    )
+    sweep_at(datetime(2026, 9, 30, 9, 1, tzinfo=SH), django_capture_on_commit_callbacks)
+    sweep_at(discovered + timedelta(hours=2, minutes=1), django_capture_on_commit_callbacks)
+    page = manager_client.get(f"/admin/requests_app/rightsrequest/{case.pk}/change/").content.decode()
+    assert "Reminders sent" in page and "7d:2026-10-07" in page
+    page = manager_client.get(f"/admin/breach_app/incident/{incident.pk}/change/").content.decode()
+    assert "CN-CAC-INCIDENT" in page and "CN-CAC-INCIDENT 50 →" in page.replace("&nbsp;", " ")
+    log = manager_client.get("/admin/privacy_office/reminder/", {"status__exact": "sent"})
+    assert log.status_code == 200 and "dsar_due_before" in log.content.decode()

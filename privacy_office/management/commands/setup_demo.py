@@ -29,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         sync_roles()
-        users = self._logins()
+        self._logins()
         if not options["no_data"]:
             for label in DOMAIN_APPS:
                 try:
@@ -48,7 +48,6 @@ class Command(BaseCommand):
 
     def _logins(self):
         User = get_user_model()
-        users = {}
         for username, password, role, language, (first, last) in DEMO_LOGINS:
             user, _ = User.objects.get_or_create(
                 username=username,
@@ -60,5 +59,3 @@ class Command(BaseCommand):
             user.save()
             user.groups.set([Group.objects.get(name=role)])
             StaffProfile.objects.update_or_create(user=user, defaults={"language": language})
-            users[username] = user
-        return users
