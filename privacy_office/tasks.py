@@ -3,6 +3,7 @@
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.db import OperationalError
 from django.utils import timezone
 
 from . import reminders
@@ -10,7 +11,8 @@ from . import reminders
 
 @shared_task(
     bind=True,
-    autoretry_for=(SMTPException, OSError, ConnectionError, TimeoutError),
+    # Mail server, network, or a database that is briefly busy: retried with back-off.
+    autoretry_for=(SMTPException, OSError, ConnectionError, TimeoutError, OperationalError),
     retry_backoff=5,
     retry_backoff_max=600,
     retry_jitter=True,
