@@ -209,6 +209,12 @@ class IncidentAdmin(AuditedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("populations")
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:  # a new incident has no reminders yet
+            fieldsets = [fs for fs in fieldsets if "reminders_sent" not in fs[1]["fields"]]
+        return fieldsets
+
     @admin.display(description=_("nearest deadline"), ordering="next_deadline")
     def nearest_deadline_display(self, obj):
         return display.deadline_html(obj.next_deadline)

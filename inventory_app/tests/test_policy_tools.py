@@ -9,7 +9,7 @@ from django.urls import reverse
 from inventory_app.models import Controller, ProcessingActivity
 from inventory_app.services import activities_for_record, collection_list_render, policy_compare
 
-SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+SEEDS = Path(settings.BASE_DIR) / "inventory_app" / "seed" / "policies"
 
 
 def seed_list() -> str:

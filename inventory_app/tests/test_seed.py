@@ -11,7 +11,7 @@ from inventory_app.models import ActivityField, Controller, DataField, DataLocat
 from inventory_app.services import collection_list_parse, normalize, policy_compare
 from privacy_office.models import AuditLogEntry
 
-SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+SEEDS = Path(settings.BASE_DIR) / "inventory_app" / "seed" / "policies"
 
 
 def seed_000() -> str:
@@ -161,3 +161,12 @@ def test_demo_loads_the_seed(db):
     load_demo(stdout=out)
     assert ProcessingActivity.objects.count() >= 33
     assert "Inventory" in out.getvalue()
+
+
+def test_shipped_policy_texts_match_the_offices_originals():
+    originals = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+    shipped = sorted(SEEDS.glob("*.txt"))
+    assert [p.name[:3] for p in shipped] == ["000", "003"]
+    if originals.is_dir():  # beside the repository in the office's workspace and in CI
+        for copy in shipped:
+            assert copy.read_bytes() == (originals / copy.name).read_bytes(), copy.name

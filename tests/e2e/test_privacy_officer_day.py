@@ -399,7 +399,7 @@ def staff_records_an_incident(page) -> Incident:
         "accountability": "对相关人员进行通报批评。",
         "lessons_learned": "导出任务须经复核。",
     }
-    page.locator("fieldset.collapse summary").click()  # "For the regulators' reports"
+    page.locator("fieldset.collapse:has(#id_system_overview) summary").click()  # "For the regulators' reports"
     for name, value in texts.items():
         page.fill(f"#id_{name}", value)
     for flag in ("confidentiality", "unauthorised_disclosure"):
