@@ -198,7 +198,7 @@ class IncidentAdmin(AuditedAdmin):
         (_("Reminders sent for its obligations"), {"classes": ("collapse",), "fields": ("reminders_sent",)}),
         (_("Risk and response"), {"fields": (
             "risk_level", "risk_reasoning", "likely_consequences", "measures_taken", "measures_planned",
-            "self_protection_advice", "remedies", "contact_point",
+            "self_protection_advice", "remedies", "contact_point", "delay_reasons",
         )}),
         (_("For the regulators' reports"), {"classes": ("collapse",), "fields": (
             "system_overview", "pending_items", "investigation_results", "responsible_persons",

@@ -150,6 +150,9 @@ class Incident(VersionedModel):
     self_protection_advice = models.TextField(_("what individuals can do"), blank=True)
     remedies = models.TextField(_("remedies offered to individuals"), blank=True)
     contact_point = models.TextField(_("contact point (DPO or other)"), blank=True)
+    # GDPR Art. 33(1): a notification after 72 hours is accompanied by the reasons for the delay;
+    # PDPA s.26D likewise for a late notice to the PDPC. Drafts made after a deadline flag it.
+    delay_reasons = models.TextField(_("reasons for a late notification"), blank=True)
     system_overview = models.TextField(_("reporting unit and system overview"), blank=True)
     pending_items = models.TextField(_("items not yet known (to be reported later)"), blank=True)
     investigation_results = models.TextField(_("investigation results"), blank=True)

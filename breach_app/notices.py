@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +28,7 @@ ORGANISATION = {
 
 # What each content key is called in a draft's "missing" marker.
 CONTENT_LABELS = {
+    "delay_reasons": gettext_lazy("reasons for the delay"),
     "nature": gettext_lazy("what happened"),
     "categories_and_numbers": gettext_lazy("numbers of people and records affected"),
     "data_categories": gettext_lazy("categories of personal information involved"),
@@ -255,6 +256,8 @@ def content_values(incident: Incident, obligation: Obligation, language: str) ->
             "title": incident.title,
             "people": _people_total(incident, population) if population else None,
             "encrypted": _("Yes") if incident.encrypted else _("No"),
+            # Only a late report needs them (GDPR Art. 33(1); PDPA s.26D): "" hides the section.
+            "delay_reasons": _text(incident.delay_reasons) if is_late(obligation) else "",
         }
         # Items not known yet are listed for the follow-up report (CAC Art. 4, GDPR Art. 33(4)).
         unknown = [str(CONTENT_LABELS[k]) for k in obligation.required_content
@@ -262,6 +265,11 @@ def content_values(incident: Incident, obligation: Obligation, language: str) ->
         values["pending_items"] = _text(incident.pending_items) or (
             _("To be reported later: %(items)s") % {"items": sep.join(unknown)} if unknown else _("None."))
     return values
+
+
+def is_late(obligation: Obligation, now=None) -> bool:
+    """Drafted after its deadline instant (a late report must say why)."""
+    return obligation.deadline is not None and (now or timezone.now()) > obligation.deadline
 
 
 def template_name(obligation: Obligation, language: str, *, resident_notice: bool = False) -> str:
@@ -285,6 +293,8 @@ def render_draft(obligation: Obligation, language: str, phase: str = NoticeDraft
                 template_name(obligation, language, resident_notice=True), context).strip()
         body = render_to_string(template_name(obligation, language), context).strip() + "\n"
     missing = [key for key in obligation.required_content if key not in TEMPLATE_KEYS and values.get(key) is None]
+    if obligation.recipient == Obligation.Recipient.REGULATOR and values.get("delay_reasons") is None:
+        missing.append("delay_reasons")
     # Headings the law prescribes are checked in the text itself.
     missing += [key for key in obligation.required_content if key in CA_HEADINGS and CA_HEADINGS[key] not in body]
     # A template that does not show a required fact still flags it, at the end.

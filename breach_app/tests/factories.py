@@ -21,6 +21,7 @@ FULL_FACTS = dict(
     contact_point="privacy@lumiunited.com",
     system_overview="Ticketing system.",
     extra_data_categories="Name\nPhone number\nHome address",
+    delay_reasons="The extent was only established after the vendor's log review.",
 )
 
 

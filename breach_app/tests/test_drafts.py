@@ -132,3 +132,30 @@ def test_data_categories_and_sensitivity_come_from_the_inventory(staff_user):
     assert "Ticket text" in categories and any("Location" in c for c in categories)
     # Sensitive data makes the KR regulator report required even under 1,000 people (Decree Art. 40).
     assert codes(incident)["KR-PIPC"].applicability == "required"
+
+
+def test_a_late_regulator_report_must_give_the_reasons_for_the_delay(staff_user):
+    """GDPR Art. 33(1): notified after 72 h → the report carries the reasons for the delay."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from breach_app import notices
+
+    # Discovered 4 days ago: the EU supervisory authority's 72 hours have passed.
+    late = make_incident(user=staff_user, discovered_at=timezone.now() - timedelta(days=4),
+                         populations={"EU": {"people_min": 500}}, delay_reasons="")
+    eu = late.obligations.get(code="EU-SA")
+    rendered = notices.render_draft(eu, "en")
+    assert "[MISSING: reasons for the delay]" in rendered.body and "delay_reasons" in rendered.missing
+    assert "【缺少：延迟理由】" in notices.render_draft(eu, "zh-hans").body
+    late.delay_reasons = "The vendor's logs were only available on day 4."
+    late.save()
+    body = notices.render_draft(eu, "en").body
+    assert "## 7. Reasons for the delay (Art. 33(1): notified after 72 hours)" in body
+    assert "The vendor's logs were only available on day 4." in body
+    # Within the 72 hours nothing is asked for and the section does not appear.
+    on_time = make_incident(user=staff_user, discovered_at=timezone.now() - timedelta(hours=5),
+                            populations={"EU": {"people_min": 500}}, delay_reasons="")
+    body = notices.render_draft(on_time.obligations.get(code="EU-SA"), "en").body
+    assert "Reasons for the delay" not in body and "[MISSING" not in body
