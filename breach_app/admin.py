@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from privacy_office.admin_base import REASON_FIELD, AuditedAdmin, LargeTablePaginator
+from privacy_office.admin_base import REASON_FIELD, AuditedAdmin, LargeTablePaginator, ReadOnlyInline
 from privacy_office.models import Reminder
 
 from . import display, notices, services
@@ -102,21 +102,13 @@ class AffectedPopulationInline(admin.TabularInline):
     extra = 0
 
 
-class ObligationInline(admin.TabularInline):
+class ObligationInline(ReadOnlyInline):
     model = Obligation
     fields = ("code_link", "recipient", "applicability", "status", "deadline", "time_left", "citation", "reason")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = False
     ordering = ("deadline", "code")
     verbose_name_plural = _("notification obligations and clocks")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("obligation"))
     def code_link(self, obj):
@@ -354,18 +346,10 @@ class IncidentAdmin(AuditedAdmin):
 # --------------------------------------------------------------------------- obligation
 
 
-class NoticeDraftInline(admin.TabularInline):
+class NoticeDraftInline(ReadOnlyInline):
     model = NoticeDraft
     fields = ("draft_link", "language", "kind", "phase", "approved_by", "approved_at", "sent_at", "missing")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("draft"))
     def draft_link(self, obj):

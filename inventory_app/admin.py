@@ -21,6 +21,7 @@ from privacy_office.admin_base import (
     CachedRelatedFieldListFilter,
     CachedRelatedOnlyFieldListFilter,
     LargeTablePaginator,
+    ReadOnlyInline,
 )
 
 from .models import (
@@ -101,23 +102,15 @@ class RecipientAdmin(InventoryAdmin):
     autocomplete_fields = ("fields_shared",)
 
 
-class FieldUseInline(admin.TabularInline):
+class FieldUseInline(ReadOnlyInline):
     """Every activity that uses the field (read-only: edit the link on the activity's page)."""
 
     model = ActivityField
     fk_name = "field"
     fields = ("activity", "group_zh", "required", "detail_zh", "note")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name = _("activity using this field")
     verbose_name_plural = _("activities using this field")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("activity")

@@ -2,7 +2,6 @@ from datetime import datetime, time, timedelta
 
 from django.apps import apps
 from django.contrib import admin
-from django.core.cache import cache
 from django.contrib.admin.filters import ListFilter
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.admin import GenericTabularInline
@@ -14,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
-from .admin_base import AuditedAdmin, LargeTablePaginator, ReadOnlyAdminMixin
+from .admin_base import AuditedAdmin, LargeTablePaginator, ReadOnlyAdminMixin, staff_choices
 from .models import AuditLogEntry, AuditReview, Reminder, StaffProfile
 from .resources import AuditLogEntryResource
 from .roles import DOMAIN_APPS
@@ -84,13 +83,7 @@ class UserFilter(admin.SimpleListFilter):
     parameter_name = "user"
 
     def lookups(self, request, model_admin):
-        # The staff list is small and asked for on every page: cached for a minute.
-        choices = cache.get("audit:user_choices")
-        if choices is None:
-            User = get_user_model()
-            choices = list(User.objects.filter(is_staff=True).order_by(User.USERNAME_FIELD).values_list("pk", User.USERNAME_FIELD)[:300])
-            cache.set("audit:user_choices", choices, 60)
-        return choices
+        return staff_choices(active_only=False)  # former staff's changes stay reviewable
 
     def queryset(self, request, queryset):
         if self.value():
@@ -207,7 +200,7 @@ class ReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return reminder.last_error[:120]
 
 
-class ReminderInline(GenericTabularInline):
+class ReminderInline(GenericTabularInline):  # generic FK: not the shared ReadOnlyInline
     """Reminder history on a record's own page (cases; obligations)."""
 
     model = Reminder

@@ -12,7 +12,9 @@ from functools import cached_property
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.contrib import admin
 from django.contrib.admin.filters import RelatedFieldListFilter, RelatedOnlyFieldListFilter
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
 from django.utils.formats import localize
@@ -215,3 +217,30 @@ class CachedRelatedFieldListFilter(_CachedChoicesMixin, RelatedFieldListFilter):
 
 class CachedRelatedOnlyFieldListFilter(_CachedChoicesMixin, RelatedOnlyFieldListFilter):
     """As ``CachedRelatedFieldListFilter``, limited to the related rows in use."""
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """A related list shown on a record's page that is written only through services."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def staff_choices(*, active_only: bool = True) -> list[tuple[str, str]]:
+    """(id, username) of the staff, for filters shown on every list page: cached for a minute."""
+    key = f"staff_choices:{active_only}"
+    choices = cache.get(key)
+    if choices is None:
+        User = get_user_model()
+        users = User.objects.filter(is_staff=True)
+        if active_only:
+            users = users.filter(is_active=True)
+        choices = [(str(pk), name) for pk, name in users.order_by(User.USERNAME_FIELD).values_list("pk", User.USERNAME_FIELD)[:300]]
+        cache.set(key, choices, 60)
+    return choices

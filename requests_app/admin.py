@@ -13,7 +13,6 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -32,7 +31,9 @@ from privacy_office.admin_base import (
     AuditedAdmin,
     LargeTablePaginator,
     ReadOnlyAdminMixin,
+    ReadOnlyInline,
     cached_choices,
+    staff_choices,
 )
 
 from . import services
@@ -115,17 +116,7 @@ class AssigneeFilter(admin.SimpleListFilter):
     parameter_name = "assignee"
 
     def lookups(self, request, model_admin):
-        # The staff list is small but asked for on every page: cached briefly (no query per page).
-        choices = cache.get("dsar:assignee_choices")
-        if choices is None:
-            User = get_user_model()
-            choices = [
-                (str(pk), username)
-                for pk, username in User.objects.filter(is_staff=True, is_active=True)
-                .order_by("username").values_list("pk", User.USERNAME_FIELD)[:200]
-            ]
-            cache.set("dsar:assignee_choices", choices, 60)
-        return [("none", _("Unassigned")), *choices]
+        return [("none", _("Unassigned")), *staff_choices()]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -304,17 +295,6 @@ CASE_ACTIONS = {
 # ------------------------------------------------------------------------------------------------
 # inlines
 # ------------------------------------------------------------------------------------------------
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ClockPauseInline(ReadOnlyInline):
