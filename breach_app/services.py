@@ -15,6 +15,7 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop  # change reasons: stored in English, shown translated
 
 from . import deadlines, notices
 from .models import AffectedPopulation, Incident, Language, NoticeDraft, Obligation, TimelineEntry
@@ -108,7 +109,7 @@ def _set_populations(incident: Incident, populations: Mapping[str, Mapping | Non
         row.estimate = values.get("estimate", False)
         if before != (row.people_min, row.people_max, row.records, row.estimate):
             row.full_clean(exclude=["incident"])
-            _save(row, user=user, reason=_("affected population changed"))
+            _save(row, user=user, reason=gettext_noop("affected population changed"))
             changed.append(jurisdiction)
     return changed
 
@@ -116,7 +117,7 @@ def _set_populations(incident: Incident, populations: Mapping[str, Mapping | Non
 def timeline_add(*, incident: Incident, user, text: str, kind: str = TimelineEntry.Kind.FACT,
                  at: datetime | None = None) -> TimelineEntry:
     entry = TimelineEntry(incident=incident, text=text, kind=kind, recorded_by=user, at=at or timezone.now())
-    _save(entry, user=user, reason=_("timeline entry added"))
+    _save(entry, user=user, reason=gettext_noop("timeline entry added"))
     return entry
 
 
@@ -130,7 +131,7 @@ def incident_create(*, user, title: str, discovered_at: datetime,
         raise TypeError(f"unknown incident fields: {sorted(unknown)}")
     incident = Incident(title=title, discovered_at=discovered_at, owner=facts.pop("owner", user), **facts)
     incident.full_clean(exclude=["reference"])
-    _save_new_incident(incident, user=user, reason=_("incident recorded"))
+    _save_new_incident(incident, user=user, reason=gettext_noop("incident recorded"))
     if populations:
         _set_populations(incident, populations, user=user)
     if activities:
@@ -156,7 +157,7 @@ def incident_update(*, incident: Incident, user, populations: Mapping[str, Mappi
         setattr(incident, name, changes[name])
     if changed:
         incident.full_clean(exclude=["reference"])
-        _save(incident, user=user, reason=reason or _("facts changed"))
+        _save(incident, user=user, reason=reason or gettext_noop("facts changed"))
     if populations:
         changed += [f"{_('affected population')} {j}" for j in _set_populations(incident, populations, user=user)]
     if activities is not None:
@@ -214,14 +215,14 @@ def incident_recompute_obligations(*, incident: Incident, user=None, now: dateti
             for key, value in legal.items():
                 setattr(row, key, value)
             row.computed_at = now
-            _save(row, user=user, reason=_("recomputed from the incident's facts"))
+            _save(row, user=user, reason=gettext_noop("recomputed from the incident's facts"))
         rows.append(row)
     for row in existing.values():
         if row.applicability != Obligation.Applicability.OBSOLETE:
             row.applicability = Obligation.Applicability.OBSOLETE
             row.reason = _("The incident's facts no longer give rise to this obligation.")
             row.computed_at = now
-            _save(row, user=user, reason=_("recomputed from the incident's facts"))
+            _save(row, user=user, reason=gettext_noop("recomputed from the incident's facts"))
     incident_refresh_next_deadline(incident=incident)
     return rows
 
@@ -292,7 +293,7 @@ def obligation_transition(*, obligation: Obligation, user, to_status: str, reaso
     if obligation.status == Obligation.Status.NOT_NOTIFIED:
         obligation.decided_by, obligation.decided_at, obligation.decision_reason = None, None, ""
     obligation.status = to_status
-    _save(obligation, user=user, reason=reason or _("status changed"))
+    _save(obligation, user=user, reason=reason or gettext_noop("status changed"))
     incident_refresh_next_deadline(incident=obligation.incident)
     return obligation
 
@@ -309,7 +310,7 @@ def obligation_decide_not_to_notify(*, obligation: Obligation, user, reason: str
     obligation.decided_by = user
     obligation.decided_at = timezone.now()
     obligation.decision_reason = reason
-    _save(obligation, user=user, reason=_("decided not to notify"))
+    _save(obligation, user=user, reason=gettext_noop("decided not to notify"))
     incident_refresh_next_deadline(incident=obligation.incident)
     timeline_add(incident=obligation.incident, user=user, kind=TimelineEntry.Kind.DECISION,
                  text=_("Decided not to notify (%(code)s): %(reason)s") % {"code": obligation.code, "reason": reason})
@@ -343,7 +344,7 @@ def _obligation_sent(obligation: Obligation, *, user, channel: str, reference: s
     obligation.sent_at = sent_at
     obligation.channel = channel
     obligation.regulator_reference = reference
-    _save(obligation, user=user, reason=_("marked sent"))
+    _save(obligation, user=user, reason=gettext_noop("marked sent"))
     incident = obligation.incident
     incident_refresh_next_deadline(incident=incident)
     timeline_add(incident=incident, user=user, kind=TimelineEntry.Kind.NOTIFICATION, at=sent_at,
@@ -353,7 +354,7 @@ def _obligation_sent(obligation: Obligation, *, user, channel: str, reference: s
     # Civ. Code §1798.82(f): the Attorney General's 15 days run from the resident notice.
     if obligation.code == "US-CA-IND" and incident.resident_notice_sent_at is None:
         incident.resident_notice_sent_at = sent_at
-        _save(incident, user=user, reason=_("California resident notice sent"), update_fields=["resident_notice_sent_at"])
+        _save(incident, user=user, reason=gettext_noop("California resident notice sent"), update_fields=["resident_notice_sent_at"])
         incident_recompute_obligations(incident=incident, user=user)
 
 
@@ -387,10 +388,10 @@ def notice_draft_generate(*, obligation: Obligation, user, language: str, phase:
     draft.body = rendered.body
     draft.missing_content = rendered.missing
     draft.generated_at = timezone.now()
-    _save(draft, user=user, reason=_("generated from the incident's facts"))
+    _save(draft, user=user, reason=gettext_noop("generated from the incident's facts"))
     if obligation.status == Obligation.Status.PENDING:
         obligation_transition(obligation=obligation, user=user, to_status=Obligation.Status.DRAFTED,
-                              reason=_("draft generated"))
+                              reason=gettext_noop("draft generated"))
     return draft
 
 
@@ -425,12 +426,12 @@ def notice_draft_update(*, draft: NoticeDraft, user, body: str, reason: str = ""
     withdrawn = draft.is_approved
     if withdrawn:
         draft.approved_by, draft.approved_at = None, None
-    _save(draft, user=user, reason=reason or _("text edited"))
+    _save(draft, user=user, reason=reason or gettext_noop("text edited"))
     obligation = draft.obligation
     if withdrawn and obligation.status == Obligation.Status.APPROVED and not obligation.drafts.filter(
             approved_at__isnull=False, sent_at__isnull=True).exists():
         obligation_transition(obligation=obligation, user=user, to_status=Obligation.Status.DRAFTED,
-                              reason=_("approved draft edited: approval withdrawn"))
+                              reason=gettext_noop("approved draft edited: approval withdrawn"))
     return draft
 
 
@@ -456,13 +457,13 @@ def notice_draft_approve(*, draft: NoticeDraft, user) -> NoticeDraft:
             code="missing_facts")
     draft.approved_by = user
     draft.approved_at = timezone.now()
-    _save(draft, user=user, reason=_("approved for sending"))
+    _save(draft, user=user, reason=gettext_noop("approved for sending"))
     obligation = draft.obligation
     if obligation.status == Obligation.Status.PENDING:
         obligation_transition(obligation=obligation, user=user, to_status=Obligation.Status.DRAFTED)
     if obligation.status == Obligation.Status.DRAFTED:
         obligation_transition(obligation=obligation, user=user, to_status=Obligation.Status.APPROVED,
-                              reason=_("draft approved"))
+                              reason=gettext_noop("draft approved"))
     timeline_add(incident=obligation.incident, user=user, kind=TimelineEntry.Kind.DECISION,
                  text=_("Draft approved: %(draft)s") % {"draft": str(draft)})
     return draft
@@ -481,6 +482,6 @@ def notice_draft_mark_sent(*, draft: NoticeDraft, user, channel: str, reference:
     sent_at = sent_at or timezone.now()
     draft.sent_at = sent_at
     draft.sent_text = draft.body
-    _save(draft, user=user, reason=_("marked sent"))
+    _save(draft, user=user, reason=gettext_noop("marked sent"))
     _obligation_sent(draft.obligation, user=user, channel=channel, reference=reference, sent_at=sent_at)
     return draft

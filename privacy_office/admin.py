@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
@@ -95,7 +96,7 @@ class UserFilter(admin.SimpleListFilter):
 class AuditLogEntryAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [AuditLogEntryResource]
     import_export_change_list_template = "admin/privacy_office/auditlog_change_list.html"
-    list_display = ("at", "user", "record_type", "record", "action", "reason", "change_list")
+    list_display = ("at", "user", "record_type", "record", "action", "reason_shown", "change_list")
     list_filter = (DateRangeFilter, RecordTypeFilter, UserFilter, "action")
     list_select_related = ("user", "content_type")
     list_per_page = 50
@@ -109,6 +110,11 @@ class AuditLogEntryAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
     def record_type(self, entry):
         model = entry.content_type.model_class()
         return model._meta.verbose_name if model else entry.content_type.model
+
+    @admin.display(description=_("reason for change"))
+    def reason_shown(self, entry):
+        # Reasons the services write are English message ids: shown in the reader's language.
+        return gettext(entry.reason) if entry.reason else "—"
 
     @admin.display(description=_("record"))
     def record(self, entry):

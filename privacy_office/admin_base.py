@@ -21,6 +21,7 @@ from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -122,11 +123,12 @@ class AuditedAdmin(ExportMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         reason = (request.POST.get(REASON_FIELD) or "").strip()
-        obj._change_reason = reason or (_("changed in the admin") if change else _("added in the admin"))
+        # Stored in English (the audit log shows it in the reader's language); typed text as typed.
+        obj._change_reason = reason or (gettext_noop("changed in the admin") if change else gettext_noop("added in the admin"))
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
-        obj._change_reason = (request.POST.get(REASON_FIELD) or "").strip() or _("deleted in the admin")
+        obj._change_reason = (request.POST.get(REASON_FIELD) or "").strip() or gettext_noop("deleted in the admin")
         super().delete_model(request, obj)
 
 

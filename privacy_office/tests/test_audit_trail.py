@@ -99,3 +99,13 @@ def test_review_period_must_be_ordered(manager_client):
     assert response.status_code == 200
     assert AuditReview.objects.count() == 0
     assert "The period must end on or after its start." in response.content.decode()
+
+
+def test_reasons_written_by_the_system_read_in_the_readers_language(manager_client, manager_user):
+    add_review(manager_client)  # no reason typed: the admin records its own
+    entry = AuditLogEntry.objects.get()
+    assert entry.reason == "added in the admin"  # stored once, in English
+    url = reverse("admin:privacy_office_auditlogentry_changelist")
+    assert "added in the admin" in manager_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    manager_client.post(reverse("set_language"), {"language": "zh-hans", "next": url})
+    assert "在后台新增" in manager_client.get(url).content.decode()
