@@ -55,7 +55,7 @@ REQUIRED_CONTENT (obligation code -> keys).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from types import MappingProxyType
@@ -307,21 +307,25 @@ def time_left(deadline: datetime, now: datetime) -> timedelta:
     return deadline - now
 
 
-def format_time_left(delta: timedelta) -> str:
-    """'2 d 4 h', '3 h 12 min', '7 min', '< 1 min', 'overdue by 1 h 5 min' (truncated, not rounded)."""
+def format_time_left(delta: timedelta, translate: Callable[[str], str] = lambda text: text) -> str:
+    """'2 d 4 h', '3 h 12 min', '7 min', '< 1 min', 'overdue by 1 h 5 min' (truncated, not rounded).
+
+    ``translate`` (e.g. Django's gettext, passed in by the admin) turns each phrase into the
+    reader's language; this module itself stays free of Django.
+    """
     overdue = delta < timedelta(0)
     minutes_total = int(abs(delta).total_seconds() // 60)
     days, rest = divmod(minutes_total, 24 * 60)
     hours, minutes = divmod(rest, 60)
     if days:
-        text = f"{days} d {hours} h"
+        text = translate("%(d)s d %(h)s h") % {"d": days, "h": hours}
     elif hours:
-        text = f"{hours} h {minutes} min"
+        text = translate("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
     elif minutes or not delta:
-        text = f"{minutes} min"
+        text = translate("%(m)s min") % {"m": minutes}
     else:
-        text = "< 1 min"
-    return f"overdue by {text}" if overdue else text
+        text = translate("< 1 min")
+    return translate("overdue by %(time)s") % {"time": text} if overdue else text
 
 
 def earliest_deadline(obligations: Iterable[Obligation]) -> Obligation | None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from . import deadlines
 
@@ -18,21 +19,16 @@ DANGER_BELOW = timedelta(hours=4)
 COLOURS = {"danger": "#ba2121", "warn": "#b26a00", "ok": "#2b7a0b", "muted": "#666"}
 
 
+# The phrases deadlines.format_time_left writes, listed here so makemessages keeps them in the catalogue.
+TIME_LEFT_PHRASES = (
+    gettext_noop("%(d)s d %(h)s h"), gettext_noop("%(h)s h %(m)s min"), gettext_noop("%(m)s min"),
+    gettext_noop("< 1 min"), gettext_noop("overdue by %(time)s"),
+)
+
+
 def time_left_text(delta: timedelta) -> str:
-    """'2 d 4 h', '3 h 12 min', '7 min', '< 1 min', 'overdue by 1 h 5 min' (truncated), translated."""
-    overdue = delta < timedelta(0)
-    minutes_total = int(abs(delta).total_seconds() // 60)
-    days, rest = divmod(minutes_total, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        text = _("%(d)s d %(h)s h") % {"d": days, "h": hours}
-    elif hours:
-        text = _("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
-    elif minutes or not delta:
-        text = _("%(m)s min") % {"m": minutes}
-    else:
-        text = _("< 1 min")
-    return _("overdue by %(time)s") % {"time": text} if overdue else text
+    """'2 d 4 h', '3 h 12 min', '< 1 min', 'overdue by 1 h 5 min' (truncated), in the reader's language."""
+    return deadlines.format_time_left(delta, translate=_)
 
 
 def urgency(deadline: datetime | None, now: datetime) -> str:
