@@ -59,7 +59,7 @@ class AuditLogEntry(models.Model):
     object_id = models.CharField(_("record id"), max_length=64)
     object_repr = models.CharField(_("record"), max_length=300)
     action = models.CharField(_("action"), max_length=1, choices=Action.choices)
-    reason = models.CharField(_("reason for change"), max_length=300, blank=True)
+    reason = models.TextField(_("reason for change"), blank=True)
     changes = models.JSONField(_("changes"), default=list, blank=True)
     history_id = models.BigIntegerField(_("history id"))
 

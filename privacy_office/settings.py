@@ -109,10 +109,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (dashboard counts, estimated totals) ---------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Every key carries CACHE_KEY_PREFIX, so several deployments (or test runs) can share one Redis
+# database and each removes only its own keys.
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="po")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": CACHE_KEY_PREFIX}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": CACHE_KEY_PREFIX}}
 
 # --- Auth and login hardening ---------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -260,6 +264,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- History and import/export --------------------------------------------------------------
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# A reason is as long as the person needs (CharField(100) lost edits with a DataError).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_DATE_INDEX = "composite"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
@@ -267,6 +273,18 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
+# --- Limits on every input -----------------------------------------------------------------
+# Identity documents: at most this size, and only these types, recognised by content (not name).
+IDENTITY_DOCUMENT_MAX_BYTES = env.int("IDENTITY_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+IDENTITY_DOCUMENT_TYPES = ["application/pdf", "image/jpeg", "image/png", "image/heic", "image/webp"]
+# Imports: the uploaded file, its rows, an XLSX's decompressed size (a zip bomb is refused before it
+# is read) and one cell. Imports above IMPORT_BACKGROUND_ROWS rows run in a Celery task.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=10_000)
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2_000)
 
 # --- Domain settings ------------------------------------------------------------------------
 # Identity documents are deleted this many days after verification or closure (issue 4).
