@@ -25,7 +25,7 @@ APPROVE_PERMISSION = "breach_app.approve_noticedraft"
 
 def _save(obj, *, user, reason: str, **kwargs) -> None:
     """Save with who and why on the history row (also outside a request, e.g. the demo or a task)."""
-    obj._change_reason = str(reason)[:100]
+    obj._change_reason = str(reason)  # a text column: kept whole, as typed
     if user is not None and getattr(user, "pk", None):
         obj._history_user = user
     obj.save(**kwargs)

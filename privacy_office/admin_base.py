@@ -27,6 +27,22 @@ from simple_history.admin import SimpleHistoryAdmin
 
 VERSION_FIELD = "_loaded_version"
 REASON_FIELD = "_change_reason"
+# The reason is kept with the history forever (a text column since *_change_reason_any_length).
+# The bound is for an explanation, not a pasted document; the input carries it as maxlength and
+# the form refuses more with a message, keeping what was typed.
+CHANGE_REASON_MAX_LENGTH = 2000
+
+
+def change_reason_error(reason: str) -> ValidationError | None:
+    """The error for a reason longer than the form accepts, else None."""
+    length = len((reason or "").strip())
+    if length <= CHANGE_REASON_MAX_LENGTH:
+        return None
+    return ValidationError(
+        _("The reason for change has %(length)d characters; at most %(max)d are accepted. Shorten it and save "
+          "again: your changes are still on this form.") % {"length": length, "max": CHANGE_REASON_MAX_LENGTH},
+        code="reason_too_long",
+    )
 
 
 def describe_conflict(obj, loaded_version: int) -> str:
@@ -59,10 +75,14 @@ def describe_conflict(obj, loaded_version: int) -> str:
 
 
 class ConcurrencyFormMixin:
-    """Refuses a save whose loaded version is older than the row in the database."""
+    """Refuses a save whose loaded version is older than the row in the database, or whose reason
+    for change is longer than the history keeps."""
 
     def clean(self):
         cleaned = super().clean()
+        too_long = change_reason_error(self.data.get(REASON_FIELD, ""))
+        if too_long is not None:
+            raise too_long
         instance = self.instance
         loaded = self.data.get(VERSION_FIELD)
         if instance is None or instance._state.adding or not hasattr(instance, "version") or not loaded:
@@ -110,6 +130,7 @@ class AuditedAdmin(ExportMixin, SimpleHistoryAdmin):
             "loaded_version_field": VERSION_FIELD,
             "loaded_version": getattr(obj, "version", None) if obj is not None else None,
             "change_reason_field": REASON_FIELD,
+            "change_reason_max_length": CHANGE_REASON_MAX_LENGTH,
             "change_reason": request.POST.get(REASON_FIELD, "") if request.method == "POST" else "",
         })
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)

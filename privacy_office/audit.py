@@ -44,7 +44,7 @@ def entry_for(history_instance, *, changes: list[dict] | None = None):
         object_id=str(getattr(history_instance, model._meta.pk.attname)),
         object_repr=_text(history_instance.instance)[:300],
         action=history_instance.history_type,
-        reason=(history_instance.history_change_reason or "")[:300],
+        reason=history_instance.history_change_reason or "",
         changes=field_changes(history_instance) if changes is None else changes,
         history_id=history_instance.pk,
     )
