@@ -250,11 +250,41 @@ class IncidentAdmin(AuditedAdmin):
     # ---- saving goes through the services
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.reference = services.incident_next_reference()
-            if obj.owner_id is None:
-                obj.owner = request.user
-        super().save_model(request, obj, form, change)
+        # A new incident is recorded in save_related, where its populations are known: one call to
+        # the service, the one creation path (reference allocation with its retry).
+        if change:
+            super().save_model(request, obj, form, change)
+
+    def _record_new_incident(self, request, form, formsets):
+        data = form.cleaned_data
+        facts = {name: data[name] for name in services.FACT_FIELDS
+                 if name in data and name not in ("title", "discovered_at")}
+        facts["owner"] = data.get("owner") or request.user
+        populations, entries = {}, []
+        for formset in formsets:
+            rows = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+            if formset.model is AffectedPopulation:
+                populations.update({row["jurisdiction"]: {
+                    "people_min": row.get("people_min") or 0, "people_max": row.get("people_max"),
+                    "records": row.get("records"), "estimate": bool(row.get("estimate")),
+                } for row in rows})
+            elif formset.model is TimelineEntry:
+                entries = rows
+        incident = services.incident_create(
+            user=request.user, title=data["title"], discovered_at=data["discovered_at"], populations=populations,
+            activities=data.get("affected_activities") or (), services=data.get("affected_services") or (),
+            reason=(request.POST.get(REASON_FIELD) or "").strip(), **facts,
+        )
+        for row in entries:
+            services.timeline_add(incident=incident, user=request.user, text=row["text"], kind=row["kind"],
+                                  at=row.get("at"))
+        for formset in formsets:  # the admin's change message reads these; the service saved the rows
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        # The admin goes on with the form's object (message, log entry, redirect): make it the row.
+        obj = form.instance
+        for field in incident._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(incident, field.attname))
+        obj._state.adding, obj._state.db = False, incident._state.db
 
     def save_formset(self, request, form, formset, change):
         if formset.model is TimelineEntry:
@@ -265,6 +295,9 @@ class IncidentAdmin(AuditedAdmin):
         super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
+        if not change:
+            self._record_new_incident(request, form, formsets)
+            return
         super().save_related(request, form, formsets, change)
         changed = list(form.changed_data)
         for formset in formsets:

@@ -75,7 +75,9 @@ def incident_next_reference(*, at: datetime | None = None) -> str:
 
 
 def _save_new_incident(incident: Incident, *, user, reason: str) -> None:
-    # Two people recording incidents at the same instant: the unique reference makes one retry.
+    # Two people recording incidents at the same instant read the same last number; the unique index
+    # makes the second insert wait for the first transaction and then fail, so it takes the next
+    # number (in a savepoint: the caller's transaction, e.g. the admin's request, goes on).
     for _attempt in range(5):
         incident.reference = incident_next_reference()
         try:
@@ -124,14 +126,17 @@ def timeline_add(*, incident: Incident, user, text: str, kind: str = TimelineEnt
 @transaction.atomic
 def incident_create(*, user, title: str, discovered_at: datetime,
                     populations: Mapping[str, Mapping] | None = None,
-                    activities: Iterable = (), services: Iterable = (), **facts) -> Incident:
-    """Record an incident (every incident is kept, GDPR Art. 33(5)) and compute its obligations."""
+                    activities: Iterable = (), services: Iterable = (), reason: str = "", **facts) -> Incident:
+    """Record an incident (every incident is kept, GDPR Art. 33(5)) and compute its obligations.
+
+    The one way an incident is created, the admin's add page included: the reference is allocated
+    here, with a retry when someone else took the same number at the same moment."""
     unknown = set(facts) - set(FACT_FIELDS)
     if unknown:
         raise TypeError(f"unknown incident fields: {sorted(unknown)}")
     incident = Incident(title=title, discovered_at=discovered_at, owner=facts.pop("owner", user), **facts)
     incident.full_clean(exclude=["reference"])
-    _save_new_incident(incident, user=user, reason=gettext_noop("incident recorded"))
+    _save_new_incident(incident, user=user, reason=reason or gettext_noop("incident recorded"))
     if populations:
         _set_populations(incident, populations, user=user)
     if activities:
