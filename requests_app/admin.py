@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -37,6 +39,7 @@ from privacy_office.admin_base import (
 )
 
 from . import services
+from .identity_documents import allowed_type_names, download_name, identity_document_check, served_type
 from .models import (
     OPEN_STATUSES,
     TRANSITIONS,
@@ -225,6 +228,18 @@ class IdentityCheckForm(forms.Form):
 class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("identity document"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("%(types)s, at most %(limit)s.") % {
+            "types": allowed_type_names(), "limit": filesizeformat(settings.IDENTITY_DOCUMENT_MAX_BYTES),
+        }
+
+    def clean_file(self):
+        # The service checks again; here the refusal lands on the field, in the user's language.
+        file = self.cleaned_data["file"]
+        identity_document_check(file)
+        return file
+
 
 class DraftForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("kind"), choices=DraftKind.choices)
@@ -326,7 +341,7 @@ class IdentityDocumentInline(ReadOnlyInline):
         if document.deleted_at or not document.file:
             return _("file deleted")
         url = reverse("admin:requests_app_rightsrequest_document", args=[document.request_id, document.pk])
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("View (logged)"))
+        return format_html('<a href="{}">{}</a>', url, _("Download (logged)"))
 
 
 class TaskInline(admin.TabularInline):
@@ -651,10 +666,11 @@ class RightsRequestAdmin(AuditedAdmin):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return HttpResponseRedirect(reverse("admin:requests_app_rightsrequest_change", args=[object_id]))
-        inline_types = ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp")
+        # Always a download, typed as recognised at upload: a browser never renders (or sniffs)
+        # what a requester sent inside the admin's origin.
         response = FileResponse(
-            handle, filename=document.original_name, as_attachment=document.content_type not in inline_types,
-            content_type=document.content_type or "application/octet-stream",
+            handle, as_attachment=True, filename=download_name(document.original_name, document.content_type),
+            content_type=served_type(document.content_type),
         )
         response["Cache-Control"] = "private, no-store"
         response["X-Content-Type-Options"] = "nosniff"

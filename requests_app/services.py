@@ -33,6 +33,7 @@ from django.utils.translation import gettext_noop
 
 from . import deadlines as dl
 from .identity import identity_requirement, identity_shortfalls
+from .identity_documents import identity_document_check
 from .models import (
     ENDED_STATUSES,
     OPEN_STATUSES,
@@ -714,12 +715,14 @@ def dsar_upload_identity_document(*, case: RightsRequest, file, by, now: datetim
     now = now or timezone.now()
     if file is None:
         raise ValidationError(_("Choose a file to upload."), code="file")
+    # Size and type by content; the stored type is the recognised one, never the browser's claim.
+    content_type = identity_document_check(file)
     with transaction.atomic():
         _lock(case)
         name = getattr(file, "name", "document") or "document"
         document = IdentityDocument(
             request=case, original_name=name.rsplit("/", 1)[-1][:255],
-            content_type=(getattr(file, "content_type", "") or "")[:100], size=getattr(file, "size", 0) or 0,
+            content_type=content_type, size=getattr(file, "size", 0) or 0,
             uploaded_by=by, uploaded_at=now,
         )
         document.file.save(document.original_name, File(file), save=False)

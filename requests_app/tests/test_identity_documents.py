@@ -80,10 +80,10 @@ def test_expired_documents_are_deleted_and_the_record_kept(settings, staff_user)
     services.dsar_record_identity_check(case=verified, by=staff_user, method="session_reauth",
                                         decided_at=at(2026, 3, 3), now=at(2026, 3, 3))
     old = services.dsar_upload_identity_document(case=verified, by=staff_user, now=at(2026, 3, 3),
-                                                 file=ContentFile(b"id", name="id.png"))
+                                                 file=ContentFile(b"%PDF-1.4 id", name="id.pdf"))
     waiting = make_case(assignee=staff_user, requester_email="b@example.com")
     kept = services.dsar_upload_identity_document(case=waiting, by=staff_user, now=at(2026, 3, 3),
-                                                  file=ContentFile(b"id2", name="id2.png"))
+                                                  file=ContentFile(b"%PDF-1.4 id2", name="id2.pdf"))
     storage, name = old.file.storage, old.file.name
 
     assert services.identity_documents_delete_expired(now=at(2026, 3, 30)) == 0  # 27 days: too early
@@ -93,7 +93,7 @@ def test_expired_documents_are_deleted_and_the_record_kept(settings, staff_user)
     assert old.deleted_at == at(2026, 4, 5)
     assert not old.file
     assert not storage.exists(name)
-    assert old.original_name == "id.png"  # the record that it existed stays
+    assert old.original_name == "id.pdf"  # the record that it existed stays
     assert old.history.filter(deleted_at__isnull=False).exists()
     assert verified.timeline.filter(kind=TimelineEntry.Kind.DOCUMENT, message__contains="deleted").exists()
     kept.refresh_from_db()
@@ -106,7 +106,7 @@ def test_closed_case_documents_expire_after_closure(settings, staff_user):
     settings.IDENTITY_DOCUMENT_RETENTION_DAYS = 10
     case = make_case(assignee=staff_user)
     doc = services.dsar_upload_identity_document(case=case, by=staff_user, now=at(2026, 3, 3),
-                                                 file=ContentFile(b"id", name="id.pdf"))
+                                                 file=ContentFile(b"%PDF-1.4 id", name="id.pdf"))
     services.dsar_withdraw(case=case, by=staff_user, now=at(2026, 3, 4))
     assert services.identity_documents_delete_expired(now=at(2026, 3, 4) + timedelta(days=11)) == 1
     assert IdentityDocument.objects.get(pk=doc.pk).deleted_at is not None
