@@ -1,7 +1,63 @@
 """Root fixtures shared by every app's tests (HOUSE_STYLE rule 13)."""
 
+import itertools
+import os
+from datetime import datetime
+
 import pytest
+import time_machine
 from privacy_office.roles import AUDITOR, MANAGER, STAFF
+
+# Every test runs on a pinned clock, so no outcome depends on the day the suite runs. The default
+# is an ordinary working Wednesday; .ci/run also runs the suite pinned to the hard days (month ends,
+# a leap day, the eve of the Spring Festival, Christmas Eve, the EU and US daylight-saving changes)
+# by setting PRIVACY_OFFICE_TEST_NOW to an ISO 8601 instant with its offset.
+TEST_NOW = datetime.fromisoformat(os.environ.get("PRIVACY_OFFICE_TEST_NOW", "2026-11-18T10:00:00+08:00"))
+if TEST_NOW.tzinfo is None:
+    raise pytest.UsageError("PRIVACY_OFFICE_TEST_NOW needs an offset, e.g. 2026-11-18T10:00:00+08:00")
+
+_cache_prefixes = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(request):
+    # The integration tests start real Celery worker and beat processes, which read the real clock;
+    # their test process must agree with them, so only they run unpinned.
+    if request.node.get_closest_marker("integration"):
+        yield None
+        return
+    # tick=True: time moves on from the pinned instant, so "created before" and timeouts still work.
+    with time_machine.travel(TEST_NOW, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_keys(request):
+    """Each test gets cache keys of its own and removes only those.
+
+    The suite may share a Redis database with a broker or another run (CI points it at a database
+    of its own too); clearing the whole cache would wipe what is not ours."""
+    settings = _django_settings(request)
+    if settings is None:
+        yield
+        return
+    prefix = f"test-{os.getpid()}-{next(_cache_prefixes)}"
+    settings.CACHES = {name: {**conf, "KEY_PREFIX": prefix} for name, conf in settings.CACHES.items()}
+    yield
+    from django.core.cache import caches
+
+    for conf in settings.CACHES.values():
+        if conf["BACKEND"].endswith("RedisCache"):
+            import redis
+
+            client = redis.Redis.from_url(conf["LOCATION"])
+            keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+            if keys:
+                client.unlink(*keys)
+            client.close()
+    for cache in caches.all(initialized_only=True):
+        if type(cache).__name__ == "LocMemCache":
+            cache.clear()  # process memory: nobody else's
 
 
 def _django_settings(request):

@@ -88,7 +88,9 @@ def test_search_by_exact_reference_email_phone_and_name_prefix(staff_client, ter
 
 def test_work_queue_filters(staff_client, staff_user, manager_user):
     now = timezone.now()
-    mine = make_case(requester_name="Mine", assignee=staff_user, now=now, received_at=now - timedelta(days=1))
+    # Received ten days ago: due within 30 days whichever holidays follow (the EU month can roll
+    # forward over a weekend and public holidays, e.g. 26 Dec falls on a Saturday in 2026).
+    mine = make_case(requester_name="Mine", assignee=staff_user, now=now, received_at=now - timedelta(days=10))
     make_case(requester_name="Theirs", assignee=manager_user, now=now, received_at=now - timedelta(days=1))
     overdue = make_case(requester_name="Late", jurisdiction="KR", now=now, received_at=now - timedelta(days=20))
     waiting = make_case(requester_name="Waiting", now=now, received_at=now - timedelta(days=1))
@@ -103,6 +105,7 @@ def test_work_queue_filters(staff_client, staff_user, manager_user):
     assert names(f"?assignee={manager_user.pk}") == ["Theirs"]
     assert names("?assignee=none") == ["Late", "Waiting"]
     assert names("?jurisdiction__exact=KR") == ["Late"]
+    assert mine.due_on <= timezone.localdate() + timedelta(days=30)  # the engine's date, not a guess
     assert "Mine" in names("?deadline=30")
     body = staff_client.get(URL + "?deadline=overdue").content.decode()
     assert "days overdue" in body and "#ba2121" in body  # red "days left" column
