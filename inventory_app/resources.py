@@ -20,6 +20,7 @@ from import_export.results import RowResult
 
 from privacy_office.audit import MAX_VALUE_LENGTH
 from privacy_office.models import AuditLogEntry
+from privacy_office.spreadsheets import InertExportMixin
 
 from .models import (
     ActivityField,
@@ -83,7 +84,7 @@ class AuditedResourceMixin:
         return super().before_save_instance(instance, row, **kwargs)
 
 
-class CodeResource(AuditedResourceMixin, resources.ModelResource):
+class CodeResource(AuditedResourceMixin, InertExportMixin, resources.ModelResource):
     class Meta:
         abstract = True
 
@@ -215,7 +216,7 @@ def _category_code(value: str) -> str:
     )
 
 
-class ActivityFieldResource(resources.ModelResource):
+class ActivityFieldResource(InertExportMixin, resources.ModelResource):
     """One row per activity × field (× heading). Fast path: see the module docstring."""
 
     activity = fields.Field(attribute="activity__code", column_name="activity")

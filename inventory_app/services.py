@@ -1,7 +1,8 @@
 """Writes and document builders of the inventory (HOUSE_STYLE rule 6).
 
 - ``inventory_import`` / ``inventory_seed``: files in the import format, atomically.
-- ``ropa_export_gdpr`` / ``ropa_export_pipl``: the record of processing activities as XLSX.
+- ``ropa_export_gdpr`` / ``ropa_export_pipl``: the record of processing activities as XLSX (inert cells:
+  ``privacy_office.spreadsheets``).
 - ``collection_list_render`` / ``collection_list_parse`` / ``policy_compare``: keep the published
   policy's 个人信息收集清单 true to the inventory.
 """
@@ -18,8 +19,8 @@ import tablib
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+
+from privacy_office.spreadsheets import xlsx_bytes
 
 from .models import ActivityField, Controller, ProcessingActivity, Service, Transfer, pia_triggers
 from .resources import (
@@ -140,24 +141,6 @@ def _categories(activity, *, zh: bool) -> str:
     return "; ".join(f"{cat}: {', '.join(dict.fromkeys(names))}" for cat, names in by_category.items())
 
 
-def _workbook(headers: list[str], rows: list[list[str]], title: str) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        ws.append(row)
-    for column in ws.columns:
-        ws.column_dimensions[column[0].column_letter].width = 30
-    ws.freeze_panes = "B2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 # The Art. 30 record is written for EU supervisory authorities, so its headings stay English.
 GDPR_HEADERS = [
     "Processing activity", "Controller", "Controller contact", "DPO / privacy contact",
@@ -193,7 +176,7 @@ def ropa_export_gdpr(
             a.retention or none,
             a.security_measures or none,
         ])
-    return _workbook(GDPR_HEADERS, rows, "Art 30 GDPR")
+    return xlsx_bytes(GDPR_HEADERS, rows, title="Art 30 GDPR")
 
 
 # PIPL layout: Chinese headings by design (the document is filed with Chinese regulators).
@@ -238,7 +221,7 @@ def ropa_export_pipl(
             ("需要：" + "；".join(reasons)) if reasons else "不需要",
             a.pia_completed_on.isoformat() if a.pia_completed_on else ("未完成" if reasons else "不适用"),
         ])
-    return _workbook(PIPL_HEADERS, rows, "PIPL 处理活动记录")
+    return xlsx_bytes(PIPL_HEADERS, rows, title="PIPL 处理活动记录")
 
 
 # --- The policy's 个人信息收集清单 ----------------------------------------------------------

@@ -16,7 +16,7 @@ from import_export.admin import ExportMixin
 
 from .admin_base import AuditedAdmin, LargeTablePaginator, ReadOnlyAdminMixin, staff_choices
 from .models import AuditLogEntry, AuditReview, Reminder, StaffProfile
-from .resources import AuditLogEntryResource
+from .resources import AuditLogEntryResource, ReminderResource
 from .roles import DOMAIN_APPS
 
 
@@ -179,8 +179,10 @@ _extend_user_admin()
 
 
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """The reminder log: every reminder recorded, with its delivery status."""
+class ReminderAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
+    """The reminder log: every reminder recorded, with its delivery status (managers export it)."""
+
+    resource_classes = [ReminderResource]
 
     list_display = ("due_at", "kind", "threshold", "recipient", "target_link", "status", "attempts", "late", "sent_at", "last_error_short")
     list_filter = ("status", "late", "kind")

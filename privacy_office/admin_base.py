@@ -25,6 +25,8 @@ from django.utils.translation import gettext_noop
 from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .spreadsheets import inert_resource_for
+
 VERSION_FIELD = "_loaded_version"
 REASON_FIELD = "_change_reason"
 # The reason is kept with the history forever (a text column since *_change_reason_any_length).
@@ -118,6 +120,10 @@ class AuditedAdmin(ExportMixin, SimpleHistoryAdmin):
     change_form_template = "admin/privacy_office/change_form.html"
     show_change_form_export = False
     history_list_per_page = 50
+
+    def get_resource_classes(self, request):
+        # An admin without a resource of its own still exports inert cells (spreadsheets.py).
+        return super().get_resource_classes(request) if self.resource_classes else [inert_resource_for(self.model)]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

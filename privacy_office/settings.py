@@ -272,7 +272,9 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Off: every export cell goes through privacy_office/spreadsheets.py instead. The library's escaping
+# drops one "=" (so "==HYPERLINK(…)" survives), ignores + - @, and turns every number into text.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 # --- Limits on every input -----------------------------------------------------------------
 # Identity documents: at most this size, and only these types, recognised by content (not name).

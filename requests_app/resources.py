@@ -1,11 +1,13 @@
 """Export of rights requests (managers only: the export permission is manager-only in roles.py)."""
 
-from import_export import fields, resources
+from import_export import fields
+
+from privacy_office.spreadsheets import InertModelResource
 
 from .models import RightsRequest
 
 
-class RightsRequestResource(resources.ModelResource):
+class RightsRequestResource(InertModelResource):
     assignee_name = fields.Field(attribute="assignee", column_name="assignee")
     status_label = fields.Field(column_name="status")
 
