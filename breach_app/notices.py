@@ -18,6 +18,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from privacy_office.spreadsheets import replace_control_characters
+
 from . import deadlines
 from .models import Incident, NoticeDraft, Obligation
 
@@ -311,17 +313,22 @@ def markers_in(text: str) -> list[str]:
 # --------------------------------------------------------------------------- downloads
 
 
+# Downloads replace control characters (ESC, NUL, …) with U+FFFD: a .docx is XML, which cannot hold
+# them, so one stray character in a frozen, sent text would make it impossible to download ever again;
+# the .txt gets the same text, and no terminal escape sequences.
 def plain_text(text: str) -> str:
     """For pasting into a regulator's form: headings without their ``#``."""
+    text = replace_control_characters(text)
     return "\n".join(re.sub(r"^#+\s*", "", line) for line in text.splitlines()).strip() + "\n"
 
 
 def docx_bytes(text: str, *, title: str = "") -> bytes:
     from docx import Document
 
+    text = replace_control_characters(text)
     document = Document()
     if title:
-        document.core_properties.title = title
+        document.core_properties.title = replace_control_characters(title)
     for line in text.splitlines():
         heading = re.match(r"^(#+)\s*(.*)$", line)
         if heading:
