@@ -297,5 +297,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # Never below INFO, whatever LOG_LEVEL says: at DEBUG these log SQL parameters and rejected
+    # import values, i.e. record content (no record content in logs: errors name ids).
+    "loggers": {"django.db.backends": {"level": "INFO"}, "import_export": {"level": "INFO"}},
 }
