@@ -17,7 +17,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from .models import Reminder, user_language
@@ -106,6 +107,14 @@ def _load_kinds() -> None:
         import_module(name)  # registers its kinds (a worker may not have run a sweep yet)
 
 
+def render_plain_text(template_name: str, context: dict) -> str:
+    """A plain-text template rendered without HTML escaping: an e-mail body is not HTML, so
+    "user's" must not arrive as "user&#x27;s". In one place, so a new template cannot forget
+    ``{% autoescape off %}``; an HTML alternative, if one is ever added, renders normally (escaped)."""
+    template = get_template(template_name)
+    return template.template.render(Context(context, autoescape=False))
+
+
 def render_reminder(reminder: Reminder) -> RenderedReminder | None:
     _load_kinds()
     builder = CONTEXT_BUILDERS.get(reminder.kind)
@@ -117,7 +126,7 @@ def render_reminder(reminder: Reminder) -> RenderedReminder | None:
         if context is None:
             return None
         context = {"site_url": settings.SITE_URL.rstrip("/"), "reminder": reminder, "late": reminder.late, **context}
-        text = render_to_string(f"reminders/{reminder.kind}.{language}.txt", context).lstrip()
+        text = render_plain_text(f"reminders/{reminder.kind}.{language}.txt", context).lstrip()
     first, _, body = text.partition("\n")
     subject = first.removeprefix("Subject:").strip()
     return RenderedReminder(subject=subject, body=body.lstrip("\n"), context={"language": language})
