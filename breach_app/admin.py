@@ -15,7 +15,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from privacy_office.admin_base import REASON_FIELD, AuditedAdmin, LargeTablePaginator, ReadOnlyInline
+from privacy_office.admin_base import (
+    CHANGE_REASON_MAX_LENGTH,
+    REASON_FIELD,
+    AuditedAdmin,
+    LargeTablePaginator,
+    ReadOnlyInline,
+)
 from privacy_office.models import Reminder
 
 from . import display, notices, services
@@ -42,7 +48,7 @@ class OpenFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.open()
         if self.value() == "no":
-            return queryset.filter(status=Incident.Status.CLOSED)
+            return queryset.filter(status__in=(Incident.Status.CLOSED, Incident.Status.WITHDRAWN))
         return queryset
 
 
@@ -330,6 +336,8 @@ class IncidentAdmin(AuditedAdmin):
                  name="breach_app_incident_generate_drafts"),
             path("<int:pk>/status/<str:to_status>/", self.admin_site.admin_view(self.status_view),
                  name="breach_app_incident_status"),
+            path("<int:pk>/withdraw/", self.admin_site.admin_view(self.withdraw_view),
+                 name="breach_app_incident_withdraw"),
         ]
         return own + super().get_urls()
 
@@ -369,9 +377,31 @@ class IncidentAdmin(AuditedAdmin):
             self.message_user(request, _("Status changed to “%(status)s”.") % {"status": incident.get_status_display()})
         return self._back(incident)
 
+    def withdraw_view(self, request, pk):
+        """An incident recorded in error is withdrawn with a reason (never deleted): a form page."""
+        incident = get_object_or_404(Incident, pk=pk)
+        if not self.has_change_permission(request, incident):
+            raise PermissionDenied
+        form = WithdrawForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.incident_withdraw(incident=incident, user=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(request, _("Incident withdrawn; it stays in the register with your reason."))
+                return self._back(incident)
+        return TemplateResponse(request, "breach_app/admin/action_form.html", {
+            **self.admin_site.each_context(request), "title": _("Withdraw (recorded in error)"), "form": form,
+            "objects": [incident], "opts": self.model._meta,
+        })
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
-            context["next_statuses"] = [Incident.Status(s) for s in Incident.TRANSITIONS[Incident.Status(obj.status)]]
+            following = Incident.TRANSITIONS[Incident.Status(obj.status)]
+            # Withdrawing needs a reason: its own page, not a one-click status button.
+            context["next_statuses"] = [Incident.Status(s) for s in following if s != Incident.Status.WITHDRAWN]
+            context["can_withdraw"] = Incident.Status.WITHDRAWN in following
             context["can_change_incident"] = self.has_change_permission(request, obj)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
@@ -404,6 +434,15 @@ class SendForm(forms.Form):
 
 class DecisionForm(forms.Form):
     reason = forms.CharField(label=_("why not notify"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("why it is withdrawn"), max_length=CHANGE_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_("For an incident recorded in error: not a security incident, a duplicate, a test. It stays in "
+                    "the register with this reason; its open notification obligations are decided not to notify."),
+    )
 
 
 @admin.register(Obligation)

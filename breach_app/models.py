@@ -1,7 +1,9 @@
 """Security incidents, their per-jurisdiction notification obligations, notice drafts and timeline.
 
-Every incident is kept, notified or not (GDPR Art. 33(5) register). Writes with rules live in
-``services.py``; the legal clocks are the pure functions of ``deadlines.py``.
+Every incident is kept, notified or not (GDPR Art. 33(5) register): one recorded in error is
+withdrawn with a reason, never deleted, and the foreign keys of its obligations, drafts, populations
+and timeline PROTECT it, so any attempt to delete one fails instead of cascading into sent notices.
+Writes with rules live in ``services.py``; the legal clocks are the pure functions of ``deadlines.py``.
 """
 
 from __future__ import annotations
@@ -41,8 +43,8 @@ class Language(models.TextChoices):
 
 class IncidentQuerySet(models.QuerySet):
     def open(self):
-        """Incidents not closed yet."""
-        return self.exclude(status=Incident.Status.CLOSED)
+        """Incidents not closed (or withdrawn) yet."""
+        return self.exclude(status__in=(Incident.Status.CLOSED, Incident.Status.WITHDRAWN))
 
     def with_overdue_obligation(self, now):
         """Incidents whose nearest live deadline has passed (stored ``next_deadline``, indexed)."""
@@ -68,14 +70,18 @@ class Incident(VersionedModel):
         NOTIFYING = "notifying", _("notifying")
         MONITORING = "monitoring", _("monitoring")
         CLOSED = "closed", _("closed")
+        # Recorded in error (not a security incident, a duplicate, a test): kept in the register
+        # with who and why, never deleted (GDPR Art. 33(5)); see services.incident_withdraw.
+        WITHDRAWN = "withdrawn", _("withdrawn (recorded in error)")
 
     # Which status may follow which; ``services.incident_change_status`` enforces it.
     TRANSITIONS = {
-        Status.OPEN: (Status.ASSESSING, Status.CLOSED),
-        Status.ASSESSING: (Status.NOTIFYING, Status.MONITORING, Status.CLOSED),
+        Status.OPEN: (Status.ASSESSING, Status.CLOSED, Status.WITHDRAWN),
+        Status.ASSESSING: (Status.NOTIFYING, Status.MONITORING, Status.CLOSED, Status.WITHDRAWN),
         Status.NOTIFYING: (Status.MONITORING, Status.ASSESSING),
-        Status.MONITORING: (Status.NOTIFYING, Status.CLOSED),
+        Status.MONITORING: (Status.NOTIFYING, Status.CLOSED, Status.WITHDRAWN),
         Status.CLOSED: (Status.ASSESSING,),
+        Status.WITHDRAWN: (Status.ASSESSING,),
     }
 
     class RiskLevel(models.TextChoices):
@@ -215,7 +221,7 @@ class Incident(VersionedModel):
                 name="incident_aware_after_discovery",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["open", "assessing", "notifying", "monitoring", "closed"]),
+                condition=Q(status__in=["open", "assessing", "notifying", "monitoring", "closed", "withdrawn"]),
                 name="incident_status_valid",
             ),
         ]
@@ -243,7 +249,7 @@ class Incident(VersionedModel):
 class AffectedPopulation(VersionedModel):
     """People and records affected in one jurisdiction; counts may be a range or an estimate."""
 
-    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.CASCADE,
+    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.PROTECT,
                                  related_name="populations")
     jurisdiction = models.CharField(_("jurisdiction"), max_length=5, choices=Jurisdiction.choices)
     people_min = models.PositiveIntegerField(_("people (at least)"), default=0)
@@ -342,7 +348,7 @@ class Obligation(VersionedModel):
     }
     DONE = (Status.SENT, Status.NOT_NOTIFIED)
 
-    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.CASCADE,
+    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.PROTECT,
                                  related_name="obligations")
     code = models.CharField(_("code"), max_length=20)
     jurisdiction = models.CharField(_("jurisdiction"), max_length=5, choices=Jurisdiction.choices)
@@ -423,7 +429,7 @@ class NoticeDraft(VersionedModel):
         FOLLOW_UP = "follow_up", _("follow-up")
         FINAL = "final", _("final")
 
-    obligation = models.ForeignKey(Obligation, verbose_name=_("obligation"), on_delete=models.CASCADE,
+    obligation = models.ForeignKey(Obligation, verbose_name=_("obligation"), on_delete=models.PROTECT,
                                    related_name="drafts")
     language = models.CharField(_("language"), max_length=8, choices=Language.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -485,7 +491,7 @@ class TimelineEntry(VersionedModel):
         NOTIFICATION = "notification", _("notification")
         NOTE = "note", _("note")
 
-    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.CASCADE,
+    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.PROTECT,
                                  related_name="timeline")
     at = models.DateTimeField(_("when"), default=timezone.now)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.FACT)

@@ -28,7 +28,7 @@ def due_reminders(*, now: datetime, since: datetime | None = None) -> list[Remin
     managers = manager_ids()
     specs: list[ReminderSpec] = []
     rows = Obligation.objects.filter(Obligation.live_q(), clock_start__isnull=False, clock_start__lte=now).exclude(
-        incident__status="closed"
+        incident__status__in=("closed", "withdrawn")
     )
     if since is not None:
         rows = rows.filter(Q(deadline__gt=since) | Q(computed_at__gt=since) | Q(clock_start__gt=since))
@@ -61,7 +61,7 @@ def due_reminders(*, now: datetime, since: datetime | None = None) -> list[Remin
 @register_kind("obligation_window", "obligation_expired", "obligation_immediate")
 def obligation_context(reminder):
     obligation = Obligation.objects.select_related("incident").filter(pk=reminder.object_id).first()
-    if obligation is None or not obligation.is_live or obligation.incident.status == "closed":
+    if obligation is None or not obligation.is_live or obligation.incident.status in ("closed", "withdrawn"):
         return None
     incident = obligation.incident
     now = timezone.now()

@@ -261,6 +261,8 @@ def incident_check_status_change(*, incident: Incident, to_status: str) -> None:
 
 @transaction.atomic
 def incident_change_status(*, incident: Incident, user, to_status: str, note: str = "") -> Incident:
+    if to_status == Incident.Status.WITHDRAWN:
+        return incident_withdraw(incident=incident, user=user, reason=note)
     incident_check_status_change(incident=incident, to_status=to_status)
     before = incident.get_status_display()
     incident.status = to_status
@@ -268,6 +270,37 @@ def incident_change_status(*, incident: Incident, user, to_status: str, note: st
     text = _("Status: %(from)s → %(to)s") % {"from": before, "to": incident.get_status_display()}
     timeline_add(incident=incident, user=user, kind=TimelineEntry.Kind.DECISION,
                  text=f"{text} — {note}" if note else text)
+    return incident
+
+
+@transaction.atomic
+def incident_withdraw(*, incident: Incident, user, reason: str) -> Incident:
+    """Withdraw an incident recorded in error (not a breach, a duplicate, a test), with the reason.
+
+    It stays in the register (GDPR Art. 33(5)) with its history and timeline; its open
+    notification obligations are decided "not to notify" with the same reason, so no clock or
+    reminder runs for it. Refused once a notice went out: a notified incident is closed, not
+    withdrawn."""
+    reason = (reason or "").strip()
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if not reason:
+        raise ValidationError(_("Say why the incident is withdrawn (it stays in the register with this reason)."),
+                              code="reason_required")
+    incident_check_status_change(incident=incident, to_status=Incident.Status.WITHDRAWN)
+    sent = list(incident.obligations.filter(status=Obligation.Status.SENT).values_list("code", flat=True))
+    if sent:
+        raise ValidationError(
+            _("Notices were already sent for this incident (%(codes)s): it cannot be withdrawn as recorded in "
+              "error. Close it instead.") % {"codes": ", ".join(sent)}, code="notified")
+    for obligation in list(incident.obligations.live()):
+        obligation_decide_not_to_notify(obligation=obligation, user=user,
+                                        reason=_("Incident withdrawn: %(reason)s") % {"reason": reason})
+    before = incident.get_status_display()
+    incident.status = Incident.Status.WITHDRAWN
+    _save(incident, user=user, reason=reason, update_fields=["status"])
+    timeline_add(incident=incident, user=user, kind=TimelineEntry.Kind.DECISION,
+                 text=_("Status: %(from)s → %(to)s") % {"from": before, "to": incident.get_status_display()}
+                 + f" — {reason}")
     return incident
 
 

@@ -399,6 +399,9 @@ class ProcessingActivityAdmin(InventoryAdmin):
 class ActivityFieldAdmin(InventoryAdmin):
     """The field spreadsheet (one row per activity × field): the headline import file."""
 
+    # A link is part of its activity's description: removing it is an edit (kept in the history).
+    # The inventory's own records are never deleted here (cases and incidents point at them).
+    deletable_in_admin = True
     resource_classes = [ActivityFieldResource]
     list_display = ("activity", "field", "field_sensitive", "group_zh", "required", "position")
     list_select_related = ("activity", "field")
@@ -413,6 +416,7 @@ class ActivityFieldAdmin(InventoryAdmin):
 
 @admin.register(Transfer)
 class TransferAdmin(InventoryAdmin):
+    deletable_in_admin = True  # as ActivityFieldAdmin: part of an activity's description
     resource_classes = [TransferResource]
     list_display = ("activity", "destination_country", "mechanism", "recipient", "location")
     list_select_related = ("activity", "recipient", "location")

@@ -115,11 +115,25 @@ class ConcurrencyFormMixin:
 
 
 class AuditedAdmin(ExportMixin, SimpleHistoryAdmin):
-    """History + change reason + export + optimistic concurrency."""
+    """History + change reason + export + optimistic concurrency; no deletion.
+
+    Regulated records are never deleted through the admin, superusers included: a delete cascaded
+    into sent notices and timelines, and left identity files on disk where no purge finds them.
+    What must go is withdrawn, closed or archived with a reason through a service; the only
+    deletions are the identity-document purge and the erasure of a requester's personal data
+    after retention (requests_app.services), which leaves a tombstone. Without the delete
+    permission the admin hides the delete button and action and answers the delete URL with 403.
+    """
 
     change_form_template = "admin/privacy_office/change_form.html"
     show_change_form_export = False
     history_list_per_page = 50
+    # Only rows that are a part of another record's description, whose removal is itself an
+    # edit kept in the history (an activity's data-field and transfer links), set this.
+    deletable_in_admin = False
+
+    def has_delete_permission(self, request, obj=None):
+        return self.deletable_in_admin and super().has_delete_permission(request, obj)
 
     def get_resource_classes(self, request):
         # An admin without a resource of its own still exports inert cells (spreadsheets.py).
@@ -258,6 +272,9 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -50,7 +50,7 @@ def digest_context(reminder):
 
     today = office_today(reminder.due_at)
     cases = RightsRequest.objects.open().order_by("due_on")
-    obligations = Obligation.objects.filter(Obligation.live_q()).exclude(incident__status="closed")
+    obligations = Obligation.objects.filter(Obligation.live_q()).exclude(incident__status__in=("closed", "withdrawn"))
     if reminder.kind == "weekly_digest":
         cases = cases.filter(assignee_id=reminder.recipient_id)
         obligations = obligations.filter(incident__owner_id=reminder.recipient_id)
@@ -72,5 +72,5 @@ def digest_context(reminder):
     }
     if reminder.kind == "manager_summary":
         context["overdue_total"] = RightsRequest.objects.overdue(today=today).count()
-        context["open_incidents"] = Incident.objects.exclude(status="closed").count()
+        context["open_incidents"] = Incident.objects.open().count()
     return context

@@ -1,5 +1,10 @@
 """Rights requests (DSARs): the case, its clock inputs, identity checks, documents, tasks, drafts.
 
+A case is never deleted: it ends (closed, refused, withdrawn, duplicate) and, after the retention
+period, its requester's personal data is erased, leaving a tombstone (services.dsar_erase_personal_data).
+Its children's foreign keys PROTECT it, so an attempt to delete one fails instead of cascading into
+its timeline and leaving identity files on disk.
+
 The due date is STORED (and indexed) on the case: reminders, the overdue list and the dashboard
 read it with one indexed query. ``services.dsar_recompute_due`` recomputes it from the pure clock
 in ``deadlines.py`` whenever an input changes (HOUSE_STYLE rule 7).
@@ -334,9 +339,10 @@ class ClockPause(VersionedModel):
         # UK (ICO): the clock only starts when the requested ID arrives; this row shows the wait.
         IDENTITY = "identity", _("waiting for proof of identity")
 
-    request = models.ForeignKey(RightsRequest, verbose_name=_("rights request"), on_delete=models.CASCADE, related_name="pauses")
+    request = models.ForeignKey(RightsRequest, verbose_name=_("rights request"), on_delete=models.PROTECT, related_name="pauses")
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    # Text: the note comes from the "ask for clarification" form, whatever its length.
+    note = models.TextField(_("note"), blank=True)
     started_on = models.DateField(_("stopped on"))
     ended_on = models.DateField(_("restarted on"), null=True, blank=True)
 
@@ -375,7 +381,7 @@ class IdentityCheck(VersionedModel):
         FAILED = "failed", _("not verified")
 
     request = models.ForeignKey(
-        RightsRequest, verbose_name=_("rights request"), on_delete=models.CASCADE, related_name="identity_checks"
+        RightsRequest, verbose_name=_("rights request"), on_delete=models.PROTECT, related_name="identity_checks"
     )
     method = models.CharField(_("method"), max_length=20, choices=IdentityMethod.choices, blank=True)
     data_points = models.JSONField(_("data points matched"), default=list, blank=True)
@@ -414,7 +420,7 @@ def identity_document_path(instance, filename):
 
 class IdentityDocument(VersionedModel):
     request = models.ForeignKey(
-        RightsRequest, verbose_name=_("rights request"), on_delete=models.CASCADE, related_name="identity_documents"
+        RightsRequest, verbose_name=_("rights request"), on_delete=models.PROTECT, related_name="identity_documents"
     )
     file = models.FileField(_("file"), upload_to=identity_document_path, storage=private_storage, max_length=300, blank=True)
     original_name = models.CharField(_("original file name"), max_length=255)
@@ -478,7 +484,7 @@ class DocumentAccessLog(models.Model):
 class Task(VersionedModel):
     """Work for one system/service owner or processor on one case."""
 
-    request = models.ForeignKey(RightsRequest, verbose_name=_("rights request"), on_delete=models.CASCADE, related_name="tasks")
+    request = models.ForeignKey(RightsRequest, verbose_name=_("rights request"), on_delete=models.PROTECT, related_name="tasks")
     title = models.CharField(_("task"), max_length=300)
     service = models.ForeignKey(
         "inventory_app.Service", verbose_name=_("service"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -523,7 +529,7 @@ class DraftKind(models.TextChoices):
 
 
 class ResponseDraft(VersionedModel):
-    request = models.ForeignKey(RightsRequest, verbose_name=_("rights request"), on_delete=models.CASCADE, related_name="drafts")
+    request = models.ForeignKey(RightsRequest, verbose_name=_("rights request"), on_delete=models.PROTECT, related_name="drafts")
     kind = models.CharField(_("kind"), max_length=24, choices=DraftKind.choices)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     subject = models.CharField(_("subject"), max_length=300)
@@ -573,14 +579,15 @@ class TimelineEntry(models.Model):
         EDIT = "edit", _("edited")
 
     id = models.BigAutoField(primary_key=True)
-    request = models.ForeignKey(RightsRequest, verbose_name=_("rights request"), on_delete=models.CASCADE, related_name="timeline")
+    request = models.ForeignKey(RightsRequest, verbose_name=_("rights request"), on_delete=models.PROTECT, related_name="timeline")
     at = models.DateTimeField(_("when"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     message = models.CharField(_("message"), max_length=300)
     params = models.JSONField(_("details"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # PROTECT: who did what stays on the case; staff accounts are deactivated, never deleted.
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
