@@ -26,3 +26,17 @@ class PrivacyOfficeConfig(AppConfig):
         # Roles are created by a data migration; this keeps their permissions in sync whenever a
         # later migration adds a model or a permission.
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
+        hide_two_factor_devices_from_admin()
+
+
+def hide_two_factor_devices_from_admin():
+    """django-otp registers its device models in the admin (English only, secrets on the page).
+    People manage their own two-factor sign-in on its page; an operator resets it with
+    `manage.py addstatictoken <username>` (a one-time code to sign in and set up a new app)."""
+    from django.contrib import admin
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)

@@ -9,6 +9,7 @@ no server) and console e-mail. Production turns real services on with variables 
 import os
 from pathlib import Path
 
+import csp.constants as csp
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
@@ -20,15 +21,43 @@ env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
+# The mode the process was started in. Django's test runner turns DEBUG off while tests run, so
+# what depends on the deployment (setup_demo's refusal, two-factor by default) reads this instead.
+PRODUCTION_MODE = not DEBUG
+
 _INSECURE_KEY = "django-insecure-demo-key-only-for-local-use-never-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY if DEBUG else "")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 
+# Keys that were published (the demo's, docker-compose's old default) or that say they are
+# placeholders: anyone can sign sessions and password-reset tokens with them.
+_PUBLISHED_KEYS = {
+    _INSECURE_KEY,
+    "change-me-change-me-change-me-change-me-change-me-0123456789",
+    "build-only-collectstatic-key-000000000000000000000000",
+}
+_PLACEHOLDER_WORDS = (
+    "change-me", "change_me", "changeme", "insecure", "placeholder", "replace-me", "replace_me",
+    "your-secret", "secret-key-here", "dummy", "not-secret", "notsecret",
+)
+
+
+def _is_placeholder_key(key: str) -> bool:
+    lowered = key.lower()
+    return key in _PUBLISHED_KEYS or any(word in lowered for word in _PLACEHOLDER_WORDS) or len(set(key)) < 5
+
+
 if not DEBUG:
-    if not SECRET_KEY or SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 50:
+    if not SECRET_KEY or len(SECRET_KEY) < 50:
         raise ImproperlyConfigured(
             "DJANGO_DEBUG=false needs a real SECRET_KEY: set SECRET_KEY to a random string of at "
             "least 50 characters (e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    if _is_placeholder_key(SECRET_KEY):
+        raise ImproperlyConfigured(
+            "DJANGO_DEBUG=false needs a real SECRET_KEY: the one set is a published or placeholder key "
+            "(it contains words like change-me, insecure or placeholder); set SECRET_KEY to a new random "
+            "string (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured(
@@ -48,6 +77,11 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    # Two-factor sign-in: authenticator apps (TOTP) and single-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "privacy_office.apps.PrivacyOfficeConfig",
     "inventory_app",
     "requests_app",
@@ -56,13 +90,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Where two-factor sign-in is required, a signed-in user without it reaches only enrollment.
+    "privacy_office.middleware.TwoFactorRequiredMiddleware",
     "privacy_office.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -125,9 +164,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # "staff2staff2", "Aqara12345": the user's own names or the company's, padded with digits.
+    {"NAME": "privacy_office.passwords.NotBuiltFromNamesValidator", "OPTIONS": {"words": ["aqara", "lumi"]}},
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)  # hours
@@ -136,18 +177,42 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "privacy_office/lockout.html"
 AXES_VERBOSE = False
+# The client's address, for the lockout: X-Forwarded-For is read only through the configured number
+# of trusted proxies (the right-most entries, which the proxies append; a client can only prepend).
+# With none (the default) it is ignored, so rotating the header never escapes the lockout.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of proxies in front of the site.")
+AXES_CLIENT_IP_CALLABLE = "privacy_office.middleware.client_ip"
+
+# Two-factor sign-in (django-otp): required for every account in production, optional in the demo
+# and the tests. Whoever has set up an authenticator is always asked for a code.
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=PRODUCTION_MODE)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Aqara Privacy Office")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+TWO_FACTOR_RECOVERY_CODES = 10
+
 # Sessions end after an idle hour and when the browser closes. They are read from the cache and
 # kept in the database; the idle expiry moves on at most every 5 minutes (one write, not three
 # queries a page: privacy_office.middleware.IdleSessionMiddleware).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=3600)
 SESSION_IDLE_RESOLUTION = 300
+if SESSION_COOKIE_AGE < SESSION_IDLE_RESOLUTION:
+    # The expiry moves on at most every SESSION_IDLE_RESOLUTION seconds: a shorter timeout would
+    # end the sessions of people who are working.
+    raise ImproperlyConfigured(
+        f"SESSION_IDLE_SECONDS={SESSION_COOKIE_AGE} is too short: set it to at least "
+        f"{SESSION_IDLE_RESOLUTION} (5 minutes); shorter timeouts sign out people who are working."
+    )
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 LOGIN_URL = "admin:login"
 
 # --- Production hardening (all on when DJANGO_DEBUG=false; `check --deploy` is clean) --------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto says "https" only when a trusted proxy set it; from a client it means nothing.
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -157,6 +222,33 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Scripts only from our own static files (no inline script, no eval): an injected <script> or
+# onclick does not run. Inline styles stay allowed: Django's own change list, import-export and
+# simple-history templates carry style attributes, and a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF, csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+        "base-uri": [csp.NONE],
+        "object-src": [csp.NONE],
+    },
+}
+# The back-office needs no camera, microphone, location or any other device feature.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "bluetooth", "camera", "display-capture", "encrypted-media",
+        "fullscreen", "gamepad", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer",
+        "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "web-share", "xr-spatial-tracking",
+    )
+}
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="zh-hans")

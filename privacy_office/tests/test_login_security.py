@@ -82,3 +82,51 @@ def test_uploaded_files_have_no_public_url():
     for alias in ("default", "private"):
         with pytest.raises(ValueError):
             storages[alias].url("identity/passport.pdf")
+
+
+# --- Behind a proxy (or pretending to be) -----------------------------------------------------
+def attempt_from(client, password, **meta):
+    return client.post(
+        reverse("admin:login"), {"username": "staff", "password": password, "next": "/admin/"}, **meta,
+    )
+
+
+def test_rotating_x_forwarded_for_does_not_escape_the_lockout(staff_user, settings):
+    # No trusted proxy (the default): the header is the client's own word and is ignored.
+    assert settings.TRUSTED_PROXY_COUNT == 0
+    client = Client()
+    responses = [
+        attempt_from(client, "wrong", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        for n in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    assert responses[-1].status_code == 429
+    assert attempt_from(client, "correct-horse-battery", HTTP_X_FORWARDED_FOR="203.0.113.99").status_code == 429
+    from axes.models import AccessAttempt
+
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"127.0.0.1"}
+
+
+def test_x_forwarded_proto_from_a_client_does_not_make_the_request_secure(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert getattr(settings, "SECURE_PROXY_SSL_HEADER", None) is None
+    response = Client().get("/admin/login/", HTTP_X_FORWARDED_PROTO="https")
+    # Still treated as plain http: redirected to https, and no cookie would be marked secure by it.
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_the_one_locked(staff_user, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    attacker = Client()
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        # Whatever the attacker writes on the left, the proxy appends the real address.
+        response = attempt_from(attacker, "wrong", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.7", **proxy)
+    assert response.status_code == 429
+    from axes.models import AccessAttempt
+
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.7"]
+    # The same account from a colleague's address, through the same proxy, still signs in.
+    colleague = Client()
+    response = attempt_from(colleague, "correct-horse-battery", HTTP_X_FORWARDED_FOR="198.51.100.20", **proxy)
+    assert response.status_code == 302
