@@ -5,7 +5,8 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN DJANGO_DEBUG=true python manage.py compile_translations \
- && DJANGO_DEBUG=false SECRET_KEY=build-only-collectstatic-key-000000000000000000000000 ALLOWED_HOSTS=build \
+ && DJANGO_DEBUG=false ALLOWED_HOSTS=build \
+    SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     python manage.py collectstatic --noinput
 RUN useradd --create-home privacy && mkdir -p /app/var && chown -R privacy /app/var
 USER privacy

@@ -23,10 +23,11 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 .venv/bin/python manage.py compile_translations >/dev/null
-# The browser tests drive Debian's Chromium (never a downloaded browser).
-if [ "${NEED_BROWSER:-}" = "1" ] && ! command -v chromium >/dev/null 2>&1; then
+# The browser tests drive Debian's Chromium (never a downloaded browser); the compose test runs
+# Debian's docker-compose (it validates docker-compose.yml offline, no Docker engine needed).
+if [ "${NEED_BROWSER:-}" = "1" ] && { ! command -v chromium >/dev/null 2>&1 || ! command -v docker-compose >/dev/null 2>&1; }; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing Debian's chromium for the browser tests…"
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+    echo "installing Debian's chromium and docker-compose for the tests…"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei docker-compose >/dev/null
   fi
 fi
