@@ -383,6 +383,15 @@ IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2_000)
 # --- Domain settings ------------------------------------------------------------------------
 # Identity documents are deleted this many days after verification or closure (issue 4).
 IDENTITY_DOCUMENT_RETENTION_DAYS = env.int("IDENTITY_DOCUMENT_RETENTION_DAYS", default=30)
+# An ended case keeps its requester's personal data this many days after closure; then a manager may
+# erase it, leaving a tombstone (requests_app.services.dsar_erase_personal_data). Default 3 years (with
+# a leap day): governance-cn 1.3, PIPL Art. 56(2) keeps processing records at least 3 years. Below
+# 24 months is refused: CCPA regulations (11 CCR §7101(a)) keep request records that long.
+CASE_RETENTION_DAYS = env.int("CASE_RETENTION_DAYS", default=1096)
+if CASE_RETENTION_DAYS < 730:
+    raise ImproperlyConfigured(
+        "CASE_RETENTION_DAYS must be at least 730 (24 months, 11 CCR §7101(a)); the default is 1096 (3 years)."
+    )
 
 LOGGING = {
     "version": 1,

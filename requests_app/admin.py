@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 
 from privacy_office.admin import ReminderInline
 from privacy_office.admin_base import (
+    CHANGE_REASON_MAX_LENGTH,
     VERSION_FIELD,
     AuditedAdmin,
     LargeTablePaginator,
@@ -249,6 +250,14 @@ class DraftForm(forms.Form):
     )
 
 
+class ErasureForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("reason for the erasure"), max_length=CHANGE_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=gettext_lazy("Kept on each case with your name and the date, e.g. “retention period ended”."),
+    )
+
+
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         label=gettext_lazy("assignee"), required=False, empty_label=gettext_lazy("(unassigned)"),
@@ -420,7 +429,7 @@ class RightsRequestAdmin(AuditedAdmin):
     search_help_text = gettext_lazy(
         "Exact reference (DSAR-2026-000123), exact e-mail, exact phone or account id, or the start of the name."
     )
-    actions = ("assign_to_me", "assign_to_user")
+    actions = ("assign_to_me", "assign_to_user", "erase_personal_data")
     filter_horizontal = ("services",)
     inlines = (ClockPauseInline, IdentityCheckInline, IdentityDocumentInline, TaskInline, ResponseDraftInline,
                TimelineInline, ReminderInline)
@@ -429,6 +438,7 @@ class RightsRequestAdmin(AuditedAdmin):
         "acknowledgement_due_on", "acknowledged_at", "extension_deadline", "extended", "extension_reasons",
         "extension_notice_sent_at", "identity_requested_at", "verified_on", "clock_paused", "rejection_reasons",
         "remedy_text", "duplicate_of", "responded_at", "closed_at", "created_at",
+        "erased_at", "erased_by", "erasure_reason",
     )
     fieldsets = (
         (gettext_lazy("Requester"), {"fields": (
@@ -444,6 +454,22 @@ class RightsRequestAdmin(AuditedAdmin):
         (gettext_lazy("Outcome"), {"fields": (
             "rejection_reasons", "remedy_text", "duplicate_of", "responded_at", "closed_at", "created_at")}),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.erased_at is not None:
+            fieldsets = [*fieldsets, (gettext_lazy("Personal data erased"),
+                                      {"fields": ("erased_at", "erased_by", "erasure_reason")})]
+        return fieldsets
+
+    def has_change_permission(self, request, obj=None):
+        # An erased case is a tombstone: nothing on it can be changed (or typed back in).
+        if obj is not None and obj.erased_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_erase_permission(self, request):
+        return request.user.has_perm("requests_app.approve_erase_personal_data")
 
     # -- list ---------------------------------------------------------------------------------
 
@@ -506,6 +532,38 @@ class RightsRequestAdmin(AuditedAdmin):
             "action": "assign_to_user",
         }
         return TemplateResponse(request, "requests_app/admin/assign.html", context)
+
+    @admin.action(description=gettext_lazy("Erase personal data after the retention period…"), permissions=["erase"])
+    def erase_personal_data(self, request, queryset):
+        """A confirmation page listing which selected cases may be erased and why not; then the service."""
+        cases = list(queryset.select_related(None).order_by("reference")[:200])
+        form = ErasureForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            erased, refused = [], []
+            for case in cases:
+                try:
+                    services.dsar_erase_personal_data(case=case, by=request.user, reason=form.cleaned_data["reason"])
+                    erased.append(case.reference)
+                except ValidationError as exc:
+                    refused.append(" ".join(exc.messages))
+            if erased:
+                self.message_user(request, _("Personal data erased; the cases are kept as records without it: %(refs)s.")
+                                  % {"refs": ", ".join(erased)})
+            for message in refused:
+                self.message_user(request, message, level=messages.ERROR)
+            return None
+        now = timezone.now()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Erase personal data after the retention period"),
+            "opts": self.model._meta,
+            "form": form,
+            "rows": [(case, services.dsar_erasure_blocker(case=case, now=now)) for case in cases],
+            "retention_days": settings.CASE_RETENTION_DAYS,
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "action": "erase_personal_data",
+        }
+        return TemplateResponse(request, "requests_app/admin/erase_confirm.html", context)
 
     # -- saving through the services -----------------------------------------------------------
 
@@ -695,6 +753,11 @@ class ResponseDraftAdmin(AuditedAdmin):
 
     def has_add_permission(self, request):
         return False  # drafts are generated from the case page
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.request.erased_at is not None:
+            return False  # the case's personal data was erased: its drafts are tombstones too
+        return super().has_change_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         base = ("request", "kind", "language", "sent_subject", "sent_body", "sent_at", "sent_by")

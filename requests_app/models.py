@@ -245,6 +245,14 @@ class RightsRequest(VersionedModel):
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The tombstone: after the retention period the requester's personal data is erased
+    # (services.dsar_erase_personal_data); reference, jurisdiction, types, dates and outcome stay.
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True, editable=False)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("personal data erased by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+", editable=False,
+    )
+    erasure_reason = models.TextField(_("reason for the erasure"), blank=True, editable=False)
 
     history = audited_history()
     objects = RightsRequestQuerySet.as_manager()
@@ -253,6 +261,10 @@ class RightsRequest(VersionedModel):
         verbose_name = _("rights request")
         verbose_name_plural = _("rights requests")
         ordering = ["due_on", "id"]
+        permissions = [
+            # Manager-only (roles.py gives approve_* to managers).
+            ("approve_erase_personal_data", "Can erase a requester's personal data after the retention period"),
+        ]
         indexes = [
             # The changelist's default ordering and the "overdue" / "due within" filters.
             models.Index(fields=["due_on", "id"], name="dsar_due_idx"),
@@ -314,6 +326,11 @@ class RightsRequest(VersionedModel):
             ),
             models.CheckConstraint(
                 condition=Q(jurisdiction__in=[j.value for j in Jurisdiction]), name="dsar_jurisdiction_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(erased_at__isnull=True)
+                | Q(status__in=[s.value for s in ENDED_STATUSES], erased_by__isnull=False),
+                name="dsar_erased_only_when_ended",
             ),
         ]
 
@@ -577,6 +594,7 @@ class TimelineEntry(models.Model):
         TASK = "task", _("task")
         DRAFT = "draft", _("draft")
         EDIT = "edit", _("edited")
+        ERASURE = "erasure", _("personal data erased")
 
     id = models.BigAutoField(primary_key=True)
     request = models.ForeignKey(RightsRequest, verbose_name=_("rights request"), on_delete=models.PROTECT, related_name="timeline")

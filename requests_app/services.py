@@ -128,6 +128,12 @@ def _today(case: RightsRequest, now: datetime | None = None) -> date:
     return local_date(case.jurisdiction, now or timezone.now())
 
 
+def _refuse_if_erased(case: RightsRequest) -> None:
+    if case.erased_at is not None:
+        raise ValidationError(_("The requester's personal data was erased from this case; it can no longer be "
+                                "changed."), code="erased")
+
+
 def _open_tasks_error(case: RightsRequest, action: str):
     count = case.tasks.filter(done=False).count()
     if not count:
@@ -335,6 +341,7 @@ def dsar_update(*, case: RightsRequest, by, now: datetime | None = None, **chang
     """Edit case details (types, jurisdiction, contact ...) and recompute the clock if needed."""
     with transaction.atomic():
         _lock(case)
+        _refuse_if_erased(case)
         if "requester_email" in changes:
             changes["requester_email"] = normalise_email(changes["requester_email"])
         if "requester_phone" in changes:
@@ -932,6 +939,7 @@ def draft_generate(*, case: RightsRequest, kind: str, language: str, by, reasons
                    now: datetime | None = None) -> ResponseDraft:
     """A new editable draft from the template."""
     now = now or timezone.now()
+    _refuse_if_erased(case)
     if kind == DraftKind.EXTENSION_NOTICE and not case.extended:
         if case.extension_deadline is None:
             raise ValidationError(_("No extension exists for this request."), code="no_extension")
@@ -980,3 +988,134 @@ def draft_mark_sent(*, draft: ResponseDraft, by, now: datetime | None = None) ->
         _log(case, TimelineEntry.Kind.DRAFT, gettext_noop("Sent to the requester: %(kind)s (%(language)s)."), by=by, at=now,
              kind=draft.kind, language=draft.language)
     return draft
+
+
+# ------------------------------------------------------------------------------------------------
+# erasure after retention (the tombstone)
+# ------------------------------------------------------------------------------------------------
+
+# What an erased case keeps: reference, jurisdiction, types, channel, dates, status and outcome,
+# who handled it, its clock and its timeline's events. What goes: everything that names or describes
+# the requester, on the case and its children, in their history rows and in the audit log's diffs.
+# "—" stands where a constraint needs text (a refusal's reasons, a sent draft's frozen body).
+ERASED = "—"
+ERASED_FIELDS: dict[type, dict[str, object]] = {
+    RightsRequest: {
+        "requester_name": "", "requester_email": "", "requester_phone": "", "account_id": "",
+        "data_subject_name": "", "description": "", "extension_reasons": ERASED, "rejection_reasons": ERASED,
+        "remedy_text": ERASED,
+    },
+    ResponseDraft: {"subject": ERASED, "body": ERASED, "sent_subject": ERASED, "sent_body": ERASED},
+    Task: {"title": ERASED},
+    IdentityCheck: {"data_points": [], "note": ""},
+    ClockPause: {"note": ""},
+    IdentityDocument: {"original_name": ERASED, "file": ""},
+}
+# Text that only exists when filled in: "—" where it was, "" where it was not (the constraints).
+_ONLY_IF_SET = {"extension_reasons", "rejection_reasons", "remedy_text", "sent_subject", "sent_body"}
+
+
+def dsar_erasure_blocker(*, case: RightsRequest, now: datetime | None = None) -> str | None:
+    """Why the case's personal data may not be erased yet (a sentence), or None when it may."""
+    now = now or timezone.now()
+    if case.erased_at is not None:
+        return _("Its personal data was already erased on %(when)s.") % {
+            "when": timezone.localtime(case.erased_at).strftime("%Y-%m-%d")}
+    if case.status not in ENDED_STATUSES or case.closed_at is None:
+        return _("The case has not ended (it is “%(status)s”).") % {"status": case.get_status_display()}
+    kept_until = case.closed_at + timedelta(days=settings.CASE_RETENTION_DAYS)
+    if now < kept_until:
+        return _("It is kept until %(date)s: %(days)d days after it ended (CASE_RETENTION_DAYS).") % {
+            "date": timezone.localtime(kept_until).strftime("%Y-%m-%d"), "days": settings.CASE_RETENTION_DAYS}
+    return None
+
+
+def _erase_row(obj, fields: dict[str, object]) -> None:
+    for name, value in fields.items():
+        if name in _ONLY_IF_SET and not getattr(obj, name):
+            continue
+        setattr(obj, name, value)
+
+
+def _purge_history_and_audit(model, ids: list[int]) -> None:
+    """The erased fields also go from the model's history rows and from the audit log's diffs
+    (otherwise the history would keep what the case no longer holds)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from privacy_office.models import AuditLogEntry
+
+    if not ids:
+        return
+    fields = ERASED_FIELDS[model]
+    model.history.filter(id__in=ids).update(**fields)
+    entries = list(AuditLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=[str(i) for i in ids]))
+    for entry in entries:
+        entry.changes = [{**c, "old": ERASED, "new": ERASED} if c.get("field") in fields else c
+                         for c in entry.changes or []]
+        if model in (Task, IdentityDocument):  # their name in the log is the erased title / file name
+            entry.object_repr = ERASED
+    AuditLogEntry.objects.bulk_update(entries, ["changes", "object_repr"], batch_size=500)
+
+
+def dsar_erase_personal_data(*, case: RightsRequest, by, reason: str, now: datetime | None = None) -> RightsRequest:
+    """Erase the requester's personal data from an ended case after the retention period
+    (settings.CASE_RETENTION_DAYS), leaving a tombstone: the case row with its reference,
+    jurisdiction, types, dates and outcome, who erased it, when and why.
+
+    Blanked: the requester's name, e-mail, phone, account id, the data subject's name, the request
+    text and the free-text reasons on the case; drafts' text; task titles; identity checks' data
+    points and notes; pause notes; timeline notes; identity documents' names, and their files are
+    deleted. The same fields are blanked in every history row and audit-log diff of those records.
+    The only deletion besides the identity-document purge (issue 11)."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for erasing the personal data (it stays on the case)."),
+                              code="reason_required")
+    if by is None:
+        raise ValidationError(_("Only a signed-in Privacy manager can erase personal data."), code="by")
+    files: list[str] = []
+    with transaction.atomic():
+        _lock(case)
+        blocker = dsar_erasure_blocker(case=case, now=now)
+        if blocker:
+            raise ValidationError(
+                _("The personal data of %(reference)s cannot be erased: %(why)s") % {"reference": case.reference,
+                                                                                    "why": blocker},
+                code="not_erasable")
+        erased_reason = gettext_noop("personal data erased after the retention period")
+        children = {
+            ResponseDraft: list(case.drafts.all()), Task: list(case.tasks.all()),
+            IdentityCheck: list(case.identity_checks.all()), ClockPause: list(case.pauses.all()),
+            IdentityDocument: list(case.identity_documents.all()),
+        }
+        for model, rows in children.items():
+            for row in rows:
+                if model is IdentityDocument:
+                    if row.file:
+                        files.append(row.file.name)
+                    row.deleted_at = row.deleted_at or now
+                    row.deletion_reason = "personal data erased after the retention period"
+                _erase_row(row, ERASED_FIELDS[model])
+                _save(row, by=by, reason=erased_reason)
+        _erase_row(case, ERASED_FIELDS[RightsRequest])
+        case.erased_at, case.erased_by, case.erasure_reason = now, by, reason
+        _save(case, by=by, reason=reason)
+        for model, rows in children.items():
+            _purge_history_and_audit(model, [row.pk for row in rows])
+        _purge_history_and_audit(RightsRequest, [case.pk])
+        for entry in case.timeline.all():
+            params = dict(entry.params or {})
+            if "title" in params:  # a task's title
+                params["title"] = ERASED
+            if entry.note or params != entry.params:
+                entry.note, entry.params = "", params
+                entry.save(update_fields=["note", "params"])
+        _log(case, TimelineEntry.Kind.ERASURE,
+             gettext_noop("Personal data erased %(days)d days after the case ended; the case is kept without it."),
+             by=by, at=now, note=reason, days=(now - case.closed_at).days)
+        # Files go once the erasure is committed: a rolled-back erasure keeps them.
+        storage = IdentityDocument._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+    return case
