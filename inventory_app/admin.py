@@ -2,33 +2,44 @@
 
 from __future__ import annotations
 
+import logging
+
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, models
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from import_export.formats import base_formats
+from import_export.forms import ImportForm
 
 from privacy_office.admin_base import (
     AuditedImportExportAdmin,
     CachedRelatedFieldListFilter,
     CachedRelatedOnlyFieldListFilter,
     LargeTablePaginator,
+    ReadOnlyAdminMixin,
     ReadOnlyInline,
 )
+
+from . import imports
+from .imports import ImportRefused
 
 from .models import (
     ActivityField,
     Controller,
     DataField,
     DataLocation,
+    ImportJob,
     ProcessingActivity,
     Recipient,
     Service,
@@ -53,12 +64,65 @@ from .services import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+logger = logging.getLogger(__name__)
+
+
+# --- Imports within limits (inventory_app.imports) ------------------------------------------
+
+class LimitedCSV(base_formats.CSV):
+    """CSV read within the import limits."""
+
+    def create_dataset(self, in_stream):
+        return imports.dataset_read(content=in_stream, file_format="csv")
+
+
+class LimitedXLSX(base_formats.XLSX):
+    """XLSX read within the import limits (openpyxl read-only, after the zip checks)."""
+
+    def create_dataset(self, in_stream):
+        return imports.dataset_read(content=in_stream, file_format="xlsx")
+
+
+class LimitedImportForm(ImportForm):
+    """Refuses, on the form, what the cheap checks can refuse before the file is read."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["import_file"].help_text = gettext(
+            "CSV (UTF-8) or XLSX, at most %(size)s and %(rows)s rows. Files of more than %(background)s rows "
+            "are checked and imported in the background: you will see their progress."
+        ) % {
+            "size": filesizeformat(settings.IMPORT_MAX_BYTES),
+            "rows": number_format(settings.IMPORT_MAX_ROWS, force_grouping=True),
+            "background": number_format(settings.IMPORT_BACKGROUND_ROWS, force_grouping=True),
+        }
+        self.inspection = self.content = None
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, choice = cleaned.get("import_file"), cleaned.get("format")
+        if upload is None or choice is None:
+            return cleaned
+        file_format = str(dict(self.fields["format"].choices).get(choice, "")).lower()
+        try:
+            imports.file_size_check(upload.size)  # before reading it into memory
+            upload.seek(0)
+            content = upload.read()
+            upload.seek(0)
+            self.inspection = imports.file_inspect(content=content, file_format=file_format)
+            self.content = content
+        except ImportRefused as refusal:
+            self.add_error("import_file", refusal.message)
+        return cleaned
 
 
 class InventoryAdmin(AuditedImportExportAdmin):
-    """CSV and XLSX only; an import with one invalid row writes nothing."""
+    """CSV and XLSX only; an import with one invalid row writes nothing. Imports are read within
+    the limits of ``inventory_app.imports``; large ones run as an ``ImportJob`` in the background."""
 
     formats = [base_formats.CSV, base_formats.XLSX]
+    import_formats = [LimitedCSV, LimitedXLSX]
+    import_form_class = LimitedImportForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # Built for 100k-row tables (issue 7): no full COUNT, no facets.
     paginator = LargeTablePaginator
@@ -67,6 +131,53 @@ class InventoryAdmin(AuditedImportExportAdmin):
 
     def get_import_data_kwargs(self, **kwargs):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def import_action(self, request, **kwargs):
+        # A large file becomes a job and the request ends here: no request outlives the web
+        # server's timeout. Small files keep the library's preview-and-confirm in the request.
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid() and imports.import_runs_in_background(inspection=form.inspection, content=form.content):
+                job = imports.import_job_create(
+                    user=request.user, model_label=self.model._meta.label_lower,
+                    file_name=form.cleaned_data["import_file"].name, file_format=form.inspection.file_format,
+                    content=form.content,
+                )
+                return HttpResponseRedirect(reverse("admin:inventory_app_importjob_change", args=[job.pk]))
+        return super().import_action(request, **kwargs)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportRefused):
+            form.add_error("import_file", e.message)
+        else:
+            logger.error("inventory import: file unreadable: %s", type(e).__name__)
+            form.add_error("import_file", gettext("The file cannot be read; check that the format chosen matches it."))
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except ImportRefused as refusal:
+            messages.error(request, refusal.message)
+        except DatabaseError as exc:
+            # The import's transaction rolled back (or died with its connection): nothing was
+            # written. No traceback for the user, no values in the log.
+            logger.error("inventory import of %s by user %s failed: %s (nothing was written)",
+                         self.model._meta.label_lower, request.user.pk, type(exc).__name__)
+            messages.error(request, gettext(imports.import_failure_message_id(exc)))
+        return HttpResponseRedirect(reverse("admin:%s_%s_import" % self.get_model_info()))
+
+    def process_result(self, result, request):
+        # The library would report "Import finished: N new" for an import that rolled back.
+        if result.has_errors() or result.has_validation_errors():
+            problem = imports.import_result_exception(result)
+            if problem is not None:
+                logger.error("inventory import of %s by user %s failed: %s (nothing was written)",
+                             self.model._meta.label_lower, request.user.pk, type(problem).__name__)
+                messages.error(request, gettext(imports.import_failure_message_id(problem)))
+            else:
+                messages.error(request, gettext(imports.REFUSED_ROWS_CHANGED))
+            return HttpResponseRedirect(reverse("admin:%s_%s_import" % self.get_model_info()))
+        return super().process_result(result, request)
 
 
 @admin.register(Controller)
@@ -424,3 +535,95 @@ class TransferAdmin(InventoryAdmin):
     search_fields = ("activity__code", "activity__name_zh", "destination_country")
     autocomplete_fields = ("activity", "recipient", "location")
 
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Large imports: their progress, preview and confirmation (``inventory_app.imports``)."""
+
+    list_display = ("id", "file_name", "records", "status", "rows_total", "created_by", "created_at", "finished_at")
+    list_display_links = ("id", "file_name")
+    list_select_related = ("created_by",)
+    list_filter = ("status",)
+    ordering = ("-created_at", "-id")
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+
+    @admin.display(description=_("records"))
+    def records(self, job):
+        try:
+            return imports.resource_for(job.model)._meta.model._meta.verbose_name_plural
+        except KeyError:
+            return job.model
+
+    def get_urls(self):
+        return [
+            path("<int:job_id>/confirm/", self.admin_site.admin_view(self.confirm_view),
+                 name="inventory_app_importjob_confirm"),
+            path("<int:job_id>/cancel/", self.admin_site.admin_view(self.cancel_view),
+                 name="inventory_app_importjob_cancel"),
+            *super().get_urls(),
+        ]
+
+    @staticmethod
+    def _may_decide(request, job) -> bool:
+        """The uploader, while they may still import these records."""
+        app_label, model_name = job.model.split(".", 1)
+        return job.created_by_id == request.user.pk and request.user.has_perm(f"{app_label}.import_{model_name}")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        job = self.get_object(request, object_id)
+        if job is None:
+            raise Http404
+        if not self.has_view_permission(request, job):
+            raise PermissionDenied
+        model = imports.resource_for(job.model)._meta.model
+        own = job.created_by_id == request.user.pk
+        preview_rows = [
+            (imports.import_type_label(row[0]), row[1:]) for row in (job.preview.get("rows", []) if own else [])
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Import #%(id)s: %(file)s") % {"id": job.pk, "file": job.file_name},
+            "job": job,
+            "records": model._meta.verbose_name_plural,
+            "records_url": reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"),
+            "import_url": reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_import"),
+            "progress": imports.import_job_progress(job) if job.running else {},
+            "failure": imports.refusal_text(job.failure, job.failure_params),
+            "counts": [
+                (gettext("new"), job.totals.get("new", 0)),
+                (gettext("changed"), job.totals.get("update", 0)),
+                (gettext("unchanged"), job.totals.get("skip", 0)),
+                (gettext("errors"), job.error_count),
+            ] if job.totals or job.error_count else [],
+            "preview_headers": job.preview.get("headers", []) if own else [],
+            "preview_rows": preview_rows,
+            "may_decide": self._may_decide(request, job),
+        }
+        return TemplateResponse(request, "inventory_app/import_job.html", context)
+
+    def _decision(self, request, job_id, service, done_message):
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:inventory_app_importjob_change", args=[job_id]))
+        job = ImportJob.objects.filter(pk=job_id).first()
+        if job is None:
+            raise Http404
+        if not self._may_decide(request, job):
+            raise PermissionDenied
+        try:
+            service(job=job, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, done_message)
+        return HttpResponseRedirect(reverse("admin:inventory_app_importjob_change", args=[job_id]))
+
+    def confirm_view(self, request, job_id):
+        return self._decision(request, job_id, imports.import_job_confirm,
+                              gettext("Import confirmed: it runs in the background; this page shows its progress."))
+
+    def cancel_view(self, request, job_id):
+        return self._decision(request, job_id, imports.import_job_cancel,
+                              gettext("Import cancelled; the uploaded file was deleted."))

@@ -7,6 +7,7 @@ place instead of duplicating.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -389,3 +390,68 @@ class Transfer(VersionedModel):
 
     def __str__(self):
         return f"→ {self.destination_country} ({self.get_mechanism_display()})"
+
+
+class ImportJob(models.Model):
+    """An import too large for one request: read and checked by one task (the preview), confirmed
+    by the person who uploaded it, imported by a second task (``inventory_app.imports``).
+
+    It keeps no record content beyond the preview's first rows, which go when the job ends with
+    the uploaded file; its error summary keeps the reason of each refused row, not the values."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to be read")
+        PREVIEWING = "previewing", _("reading and checking")
+        READY = "ready", _("ready: confirm to import")
+        CONFIRMED = "confirmed", _("waiting to import")
+        IMPORTING = "importing", _("importing")
+        DONE = "done", _("imported")
+        REFUSED = "refused", _("refused: nothing was written")
+        FAILED = "failed", _("failed: nothing was written")
+        CANCELLED = "cancelled", _("cancelled")
+
+    RUNNING = (Status.QUEUED, Status.PREVIEWING, Status.CONFIRMED, Status.IMPORTING)
+    ENDED = (Status.DONE, Status.REFUSED, Status.FAILED, Status.CANCELLED)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+",
+    )
+    model = models.CharField(_("records"), max_length=100, help_text="app_label.model_name")
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=10)
+    file_size = models.PositiveBigIntegerField(_("size (bytes)"))
+    # Path in private storage (no URL); emptied, and the file deleted, when the job ends.
+    stored_file = models.CharField(max_length=300, blank=True)
+    language = models.CharField(max_length=20)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    totals = models.JSONField(_("counts"), default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(default=dict, blank=True)
+    # Why it was refused or failed: an English message id and its parameters, translated when shown.
+    failure = models.CharField(max_length=300, blank=True)
+    failure_params = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"))
+    started_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=["done", "refused", "failed", "cancelled"])
+                | Q(finished_at__isnull=False, stored_file="", preview={}),
+                name="inv_importjob_ended_keeps_no_file",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.file_name}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in self.RUNNING
