@@ -19,7 +19,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -204,6 +203,7 @@ def two_factor_view(request, admin_site):
                     device, codes = confirmed
                     otp_login(request, device)  # this session has just given a valid code
                     messages.success(request, _("Two-factor sign-in is set up."))
+                    # Built again: the session is verified now, so the page gets the admin's menus.
                     return TemplateResponse(request, "admin/privacy_office/recovery_codes.html", {
                         **context, **admin_site.each_context(request), "codes": codes,
                     })

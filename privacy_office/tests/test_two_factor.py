@@ -138,6 +138,26 @@ def test_new_recovery_codes_replace_the_old_ones(staff_user):
         assert sign_in(client, code=new[0]).status_code == 302
 
 
+def test_replacing_the_authenticator_retires_the_old_one(staff_user):
+    client = Client()
+    with at(0):
+        sign_in(client)
+        enroll(client)
+    old = TOTPDevice.objects.get(user=staff_user, confirmed=True)
+    with at(1):
+        page = client.get(TWO_FACTOR + "?setup=1").content.decode()
+        assert "Set up an authenticator app" in page
+        new = TOTPDevice.objects.get(user=staff_user, confirmed=False)
+        assert client.post(TWO_FACTOR, {"action": "confirm", "code": code_now(new)}).status_code == 200
+        client.post(reverse("admin:logout"))
+    assert list(TOTPDevice.objects.filter(user=staff_user).values_list("pk", flat=True)) == [new.pk]
+    with at(2):
+        old_code, new_code = code_now(old), code_now(new)
+        if old_code != new_code:
+            assert sign_in(client, code=old_code).status_code == 200
+    with at(4):
+        assert sign_in(client, code=code_now(new)).status_code == 302
+
 def test_the_user_menu_links_to_two_factor_sign_in(staff_client):
     page = staff_client.get("/admin/").content.decode()
     assert f'href="{TWO_FACTOR}"' in page
