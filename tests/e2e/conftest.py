@@ -130,6 +130,11 @@ class Browsers:
             base_url=self.base_url, locale=locale, timezone_id=django_settings.TIME_ZONE, viewport=VIEWPORT,
             accept_downloads=True,
         )
+        # The server runs on the test's pinned clock (root conftest); the page's clock starts at the
+        # same instant, so "Today" in a date picker is the server's today.
+        from django.utils import timezone
+
+        context.clock.install(time=timezone.now())
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
         self.contexts.append(context)
