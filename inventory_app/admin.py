@@ -579,6 +579,7 @@ class ImportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         model = imports.resource_for(job.model)._meta.model
         own = job.created_by_id == request.user.pk
+        progress = imports.import_job_progress(job) if job.running else {}
         preview_rows = [
             (imports.import_type_label(row[0]), row[1:]) for row in (job.preview.get("rows", []) if own else [])
         ]
@@ -590,13 +591,18 @@ class ImportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "records": model._meta.verbose_name_plural,
             "records_url": reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"),
             "import_url": reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_import"),
-            "progress": imports.import_job_progress(job) if job.running else {},
+            "progress": progress,
+            "progress_done": number_format(progress.get("done", 0), force_grouping=True),
+            "progress_total": number_format(progress.get("total", 0), force_grouping=True),
+            "rows_total": number_format(job.rows_total, force_grouping=True) if job.rows_total is not None else "",
             "failure": imports.refusal_text(job.failure, job.failure_params),
             "counts": [
-                (gettext("new"), job.totals.get("new", 0)),
-                (gettext("changed"), job.totals.get("update", 0)),
-                (gettext("unchanged"), job.totals.get("skip", 0)),
-                (gettext("errors"), job.error_count),
+                (label, number_format(count, force_grouping=True)) for label, count in (
+                    (gettext("new"), job.totals.get("new", 0)),
+                    (gettext("changed"), job.totals.get("update", 0)),
+                    (gettext("unchanged"), job.totals.get("skip", 0)),
+                    (gettext("errors"), job.error_count),
+                )
             ] if job.totals or job.error_count else [],
             "preview_headers": job.preview.get("headers", []) if own else [],
             "preview_rows": preview_rows,
