@@ -1,11 +1,14 @@
 from datetime import datetime, time, timedelta
 
+from django import forms
 from django.apps import apps
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.filters import ListFilter
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -14,10 +17,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
-from .admin_base import AuditedAdmin, LargeTablePaginator, ReadOnlyAdminMixin, staff_choices
+from .admin_base import CHANGE_REASON_MAX_LENGTH, AuditedAdmin, LargeTablePaginator, ReadOnlyAdminMixin, staff_choices
 from .models import AuditLogEntry, AuditReview, Reminder, StaffProfile
 from .resources import AuditLogEntryResource, ReminderResource
 from .roles import DOMAIN_APPS
+from .services import staff_deactivate
 
 
 class DateRangeFilter(ListFilter):
@@ -92,11 +96,22 @@ class UserFilter(admin.SimpleListFilter):
         return queryset
 
 
+@admin.display(description=_("user"))
+def user(entry):
+    """The audit log's user column (a function, not the FK: the admin shows a model field before an
+    admin method of the same name). The name stored with the entry stays when the account is gone."""
+    if entry.user_id and entry.user is not None:
+        return entry.user.get_username()
+    if entry.user_name:
+        return format_html('{} <span class="quiet">({})</span>', entry.user_name, gettext("account removed"))
+    return "—"
+
+
 @admin.register(AuditLogEntry)
 class AuditLogEntryAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [AuditLogEntryResource]
     import_export_change_list_template = "admin/privacy_office/auditlog_change_list.html"
-    list_display = ("at", "user", "record_type", "record", "action", "reason_shown", "change_list")
+    list_display = ("at", user, "record_type", "record", "action", "reason_shown", "change_list")
     list_filter = (DateRangeFilter, RecordTypeFilter, UserFilter, "action")
     list_select_related = ("user", "content_type")
     list_per_page = 50
@@ -162,8 +177,17 @@ class StaffProfileInline(admin.StackedInline):
     max_num = 1
 
 
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("why the account is deactivated"), max_length=CHANGE_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=_("Kept in the audit log with your name and the date, e.g. “left the company on 30 June”."),
+    )
+
+
 def _extend_user_admin():
-    """Add the staff profile (reminder language) to the stock user admin."""
+    """Add the staff profile (reminder language) to the stock user admin; accounts are
+    deactivated with a reason, never deleted (their name stays on everything they did)."""
     from django.contrib.auth.admin import UserAdmin
 
     User = get_user_model()
@@ -173,6 +197,31 @@ def _extend_user_admin():
     @admin.register(User)
     class PrivacyUserAdmin(UserAdmin):
         inlines = [*UserAdmin.inlines, StaffProfileInline]
+        actions = ["deactivate"]
+
+        def has_delete_permission(self, request, obj=None):
+            return False  # superusers included: deactivate instead
+
+        @admin.action(description=_("Deactivate selected accounts (with a reason)…"), permissions=["change"])
+        def deactivate(self, request, queryset):
+            users = list(queryset.order_by(User.USERNAME_FIELD)[:200])
+            form = DeactivateForm(request.POST if "apply" in request.POST else None)
+            if "apply" in request.POST and form.is_valid():
+                done = []
+                for user in users:
+                    try:
+                        if staff_deactivate(user=user, by=request.user, reason=form.cleaned_data["reason"]):
+                            done.append(user.get_username())
+                    except ValidationError as exc:
+                        self.message_user(request, f"{user.get_username()}: {' '.join(exc.messages)}", level=messages.ERROR)
+                if done:
+                    self.message_user(request, gettext("Deactivated: %(names)s.") % {"names": ", ".join(done)})
+                return None
+            return TemplateResponse(request, "admin/privacy_office/deactivate_users.html", {
+                **self.admin_site.each_context(request), "title": gettext("Deactivate accounts"), "opts": self.model._meta,
+                "form": form, "users": users, "action": "deactivate",
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            })
 
 
 _extend_user_admin()

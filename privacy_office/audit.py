@@ -33,6 +33,15 @@ def field_changes(history_instance) -> list[dict]:
     ]
 
 
+def actor_name(history_instance) -> str:
+    """The username of who made the change ("" for the system). simple-history hands the signal
+    the user object it was given, so this reads no row."""
+    if not history_instance.history_user_id:
+        return ""
+    user = history_instance.history_user
+    return user.get_username() if user is not None else ""
+
+
 def entry_for(history_instance, *, changes: list[dict] | None = None):
     from .models import AuditLogEntry
 
@@ -40,6 +49,7 @@ def entry_for(history_instance, *, changes: list[dict] | None = None):
     return AuditLogEntry(
         at=history_instance.history_date,
         user_id=history_instance.history_user_id,
+        user_name=actor_name(history_instance),
         content_type=ContentType.objects.get_for_model(model),
         object_id=str(getattr(history_instance, model._meta.pk.attname)),
         object_repr=_text(history_instance.instance)[:300],
@@ -61,5 +71,18 @@ def record_bulk(history_instances: Iterable) -> None:
     AuditLogEntry.objects.bulk_create([entry_for(h) for h in history_instances], batch_size=1000)
 
 
+def _keep_names_of_removed_user(sender, instance, **kwargs):
+    """Staff accounts are deactivated, not deleted; if one is deleted anyway (the shell, a script),
+    its audit-log entries that lack the name (bulk paths write the user id only) get it first,
+    before SET_NULL empties their user column."""
+    from .models import AuditLogEntry
+
+    AuditLogEntry.objects.filter(user_id=instance.pk, user_name="").update(user_name=instance.get_username())
+
+
 def connect_signals() -> None:
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import pre_delete
+
     post_create_historical_record.connect(_on_history_created, dispatch_uid="privacy_office_audit_log")
+    pre_delete.connect(_keep_names_of_removed_user, sender=get_user_model(), dispatch_uid="privacy_office_keep_names")

@@ -55,13 +55,17 @@ class AuditLogEntry(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+", db_constraint=False,
     )
+    # The actor's username when the entry was written: staff accounts are deactivated, not deleted,
+    # but if one is removed by other means the entry (and the history page) still says who acted.
+    user_name = models.CharField(_("user name"), max_length=150, blank=True)
     content_type = models.ForeignKey(ContentType, verbose_name=_("record type"), on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField(_("record id"), max_length=64)
     object_repr = models.CharField(_("record"), max_length=300)
     action = models.CharField(_("action"), max_length=1, choices=Action.choices)
     reason = models.TextField(_("reason for change"), blank=True)
     changes = models.JSONField(_("changes"), default=list, blank=True)
-    history_id = models.BigIntegerField(_("history id"))
+    # Empty for changes to staff accounts (auth users keep no per-model history; see services.py).
+    history_id = models.BigIntegerField(_("history id"), null=True, blank=True)
 
     objects = AuditLogEntryQuerySet.as_manager()
 

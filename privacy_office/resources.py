@@ -24,7 +24,7 @@ class AuditLogEntryResource(InertModelResource):
         return f"{entry.content_type.app_label}.{entry.content_type.model}"
 
     def dehydrate_user_name(self, entry):
-        return entry.user.get_username() if entry.user_id and entry.user else ""
+        return entry.user.get_username() if entry.user_id and entry.user else entry.user_name  # kept if removed
 
     def dehydrate_changes_text(self, entry):
         return "; ".join(f"{c['field']}: {c['old']} → {c['new']}" for c in entry.changes or [])
