@@ -30,7 +30,8 @@ def due(**kwargs) -> DueDate:
 
 
 def test_every_jurisdiction_has_types_from_request_types():
-    assert set(TYPES_BY_JURISDICTION) == {"CN", "EU", "UK", "US-CA", "SG", "KR", "RU", "BR"}
+    # the eight case jurisdictions, plus Japan (APPI rights requests, issue 14)
+    assert set(TYPES_BY_JURISDICTION) == {"CN", "EU", "UK", "US-CA", "SG", "KR", "RU", "BR", "JP"}
     for types in TYPES_BY_JURISDICTION.values():
         assert set(types) <= set(REQUEST_TYPES)
 
@@ -142,12 +143,15 @@ def test_uk_christmas_uses_england_boxing_day_substitute():
 
 
 def test_uk_clock_starts_when_id_is_received():
-    # received Mon 2026-03-02, ID received Tue 2026-03-10 -> one month from 03-10 -> Fri 2026-04-10
+    # received Mon 2026-03-02, ID asked Tue 03-03 and received Tue 2026-03-10 (UK GDPR Art. 12A:
+    # the relevant time is the day requested ID ARRIVES) -> one month from 03-10 -> Fri 2026-04-10
     result = due(
         jurisdiction="UK",
         request_type="access",
         received_on=date(2026, 3, 2),
         verified_on=date(2026, 3, 10),
+        identity_requested_on=date(2026, 3, 3),
+        identity_received_on=date(2026, 3, 10),
     )
     assert result.due_on == date(2026, 4, 10)
     assert result.clock_started_on == date(2026, 3, 10)
@@ -155,42 +159,43 @@ def test_uk_clock_starts_when_id_is_received():
     assert result.rule.startswith("UK GDPR Art. 12(3)")
 
 
-def test_uk_clarification_pause_of_seven_days():
-    # received Mon 2026-03-02 -> Thu 04-02; paused Tue 03-10 to Tue 03-17 = 7 days -> Thu 2026-04-09
+def test_uk_clarification_pause_of_eight_days():
+    # received Mon 2026-03-02 -> Thu 04-02; asked Tue 03-10, answered Tue 03-17: days 10..17
+    # inclusive = 8 days not counted (Art. 12A: both end days excluded) -> Fri 2026-04-10
     result = due(
         jurisdiction="UK",
         request_type="access",
         received_on=date(2026, 3, 2),
         pauses=[(date(2026, 3, 10), date(2026, 3, 17))],
     )
-    assert result.due_on == date(2026, 4, 9)
-    assert result.paused_days == 7
+    assert result.due_on == date(2026, 4, 10)
+    assert result.paused_days == 8
     assert "Art. 12A" in result.rule
 
 
 def test_uk_pause_pushes_due_date_onto_easter_monday_then_rolls():
-    # received Mon 2026-03-02 -> Thu 04-02; paused 03-10 to 03-14 = 4 days -> Mon 04-06 Easter Monday
-    # -> Tue 2026-04-07
+    # received Mon 2026-03-02 -> Thu 04-02; asked 03-10, answered 03-13: 10..13 = 4 days
+    # -> Mon 04-06 Easter Monday -> Tue 2026-04-07
     result = due(
         jurisdiction="UK",
         request_type="access",
         received_on=date(2026, 3, 2),
-        pauses=[(date(2026, 3, 10), date(2026, 3, 14))],
+        pauses=[(date(2026, 3, 10), date(2026, 3, 13))],
     )
     assert result.due_on == date(2026, 4, 7)
     assert result.paused_days == 4
 
 
 def test_uk_overlapping_pauses_count_once():
-    # paused 03-10..03-17 and 03-15..03-19 -> merged 03-10..03-19 = 9 days;
-    # Thu 04-02 + 9 -> Sat 04-11 -> Mon 2026-04-13
+    # paused 03-10..03-17 and 03-15..03-19 -> merged 03-10..03-19 inclusive = 10 days;
+    # Thu 04-02 + 10 -> Sun 04-12 -> Mon 2026-04-13
     result = due(
         jurisdiction="UK",
         request_type="access",
         received_on=date(2026, 3, 2),
         pauses=[(date(2026, 3, 10), date(2026, 3, 17)), (date(2026, 3, 15), date(2026, 3, 19))],
     )
-    assert result.paused_days == 9
+    assert result.paused_days == 10
     assert result.due_on == date(2026, 4, 13)
 
 
@@ -248,12 +253,13 @@ def test_us_ca_extension_adds_45_days():
 
 
 def test_ccpa_acknowledgement_10_business_days_across_thanksgiving():
-    # received Fri 2026-11-20: Mon 23(1) Tue 24(2) Wed 25(3), Thu 26 Thanksgiving, Fri 27 CA holiday,
-    # Mon 30(4), Tue 12-01(5) ... Fri 12-04(8), Mon 12-07(9), Tue 2026-12-08(10)
+    # received Fri 2026-11-20: Mon 23(1) Tue 24(2) Wed 25(3), Thu 26 Thanksgiving (federal),
+    # Fri 27 (day after Thanksgiving: a state-office day, a business day - reference 2026-11)(4),
+    # Mon 30(5), Tue 12-01(6) ... Fri 12-04(9), Mon 2026-12-07(10)
     result = acknowledgement_due(
         jurisdiction="US-CA", request_type="access", received_on=date(2026, 11, 20)
     )
-    assert result.due_on == date(2026, 12, 8)
+    assert result.due_on == date(2026, 12, 7)
     assert result.rule == "11 CCR §7021(a): 10 business days"
 
 
