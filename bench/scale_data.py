@@ -160,8 +160,8 @@ def main():
     def audit():
         with connection.cursor() as cursor:
             cursor.execute(
-                f'INSERT INTO "{AuditLogEntry._meta.db_table}" (at, user_id, content_type_id, object_id, object_repr, action, reason, changes, history_id) '
-                f"SELECT h.history_date, h.history_user_id, {ct}, h.id::text, h.reference, h.history_type, h.history_change_reason, "
+                f'INSERT INTO "{AuditLogEntry._meta.db_table}" (at, user_id, user_name, content_type_id, object_id, object_repr, action, reason, changes, history_id) '
+                f"SELECT h.history_date, h.history_user_id, '', {ct}, h.id::text, h.reference, h.history_type, h.history_change_reason, "
                 f"""'[{{"field": "status", "old": "received", "new": "in_progress"}}]'::jsonb, h.history_id """
                 f'FROM "{HistoricalRightsRequest._meta.db_table}" h'
             )
