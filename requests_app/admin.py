@@ -38,6 +38,7 @@ from privacy_office.admin_base import (
     cached_choices,
     staff_choices,
 )
+from privacy_office.middleware import client_ip
 
 from . import services
 from .identity_documents import allowed_type_names, download_name, identity_document_check, served_type
@@ -719,7 +720,7 @@ class RightsRequestAdmin(AuditedAdmin):
         document = get_object_or_404(IdentityDocument.objects.select_related("request"), pk=document_id, request_id=object_id)
         try:
             handle = services.identity_document_open(
-                document=document, user=request.user, ip_address=request.META.get("REMOTE_ADDR"),
+                document=document, user=request.user, ip_address=client_ip(request),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
