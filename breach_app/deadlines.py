@@ -1,10 +1,15 @@
 """Breach-notification clocks: pure functions, facts in, obligations out.
 
-HOUSE_STYLE rule 7: no database, no Django, no ``now()`` in here. The service stores the computed
-deadlines on the incident and calls :func:`notification_obligations` again whenever a fact changes.
-Every rule below cites its source; the rules themselves are listed in
-``shared/reference/legal-rules.md`` ("Breach notification"). Where that table leaves a point open, the
-choice made here is marked ``Choice:`` so a lawyer can change it in one place.
+No database, no Django, no ``now()`` in here. The service stores the computed deadlines on the
+incident and calls :func:`notification_obligations` (and, for a product vulnerability or incident,
+:func:`product_security_obligations`) again whenever a fact changes. Every rule below cites its
+source; the rules themselves are listed in ``../shared/reference/legal-rules.md`` ("Breach
+notification" and the 2026-11 update), ``us-states.md`` (Table 2, rows in ``breach_app/us_states.py``)
+and ``eu-uk-product.md``. Jurisdictions (codes, time zones, working-day calendars) come from the one
+registry, ``privacy_office/jurisdictions.py``. Where the reference leaves a point open, the choice
+made here is marked ``Choice:`` so a lawyer can change it in one place; where the law allows two
+readings the earlier deadline or the stricter duty is taken (legal-rules.md 2026-11), and a grading
+whose facts are not all assessed is 'needs_decision', never 'not_required'.
 
 Vocabulary
 ----------
@@ -15,6 +20,8 @@ deadline_kind   'instant'             -> ``deadline`` is a UTC instant;
                 'without_undue_delay' -> no fixed limit, ``deadline`` is None;
                 'pending_trigger'     -> the clock has not started (e.g. resident notice not sent yet),
                                          ``deadline`` and ``clock_start`` are None.
+unverified      True when the obligation's deadline or threshold rests on a rule the reference marks U;
+                ``reason`` names it ("a U row must show as unverified wherever it binds a date").
 deadline        Choice: also filled in for 'not_required' obligations, as the limit the rule would
                 impose (so a reassessment shows what was at stake). Reminders and the case's due date
                 must look only at obligations whose status is not 'not_required' -- see
@@ -27,6 +34,12 @@ Counting (Choice, ours)
 * Calendar-day periods ("N days after X") count from the day of X in the jurisdiction's local
   calendar (the day of X is day 0) and end at the end of the N-th local day,
   23:59:59.999999 local time, returned in UTC.
+* EU day and month periods (CRA final reports): Reg. 1182/71 Art. 3 - the day of the event is not
+  counted, a month ends on the same-numbered day (or the month's last day), and a period ending on a
+  Saturday, Sunday or public holiday (DE calendar, the registry's EU row) ends at the end of the next
+  working day, Europe/Berlin.
+* US business days: Saturdays, Sundays and US federal public holidays only (legal-rules.md 2026-11,
+  the California reading applied to every state), end of the local day in the state's time zone.
 * BR business days: the day of knowledge is not counted; the period ends at the end (23:59:59.999999,
   America/Sao_Paulo) of the 3rd following day that is neither Saturday, Sunday nor a national public
   holiday of ``holidays.Brazil()`` (state/municipal holidays and optional days such as Carnival are not
@@ -35,8 +48,9 @@ Counting (Choice, ours)
 
 Which instant starts each clock
 -------------------------------
-discovered_at: CN (发现或获知), US-CA ("discovery"), RU ("detection").
-aware_at: EU/UK ("aware"), KR and BR ("knowledge"). When ``aware_at`` is None the clock starts at
+discovered_at: CN (发现或获知), US states ("discovery"; Choice: also where the statute counts from
+"determination" - never later), RU ("detection").
+aware_at: EU/UK ("aware"), KR and BR ("knowledge"), JP, EU CRA (``ProductSecurityFacts.aware_at``). When ``aware_at`` is None the clock starts at
 ``discovered_at`` and the reason says so.
 
 Affected counts (ranges)
@@ -55,33 +69,35 @@ REQUIRED_CONTENT (obligation code -> keys).
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from types import MappingProxyType
-from zoneinfo import ZoneInfo
+from privacy_office import jurisdictions as registry
 
-import holidays
+from .us_states import AG, BREACH_LAWS, U, BreachLawRow
 
 UTC = timezone.utc
 
-JURISDICTIONS = ("CN", "EU", "UK", "US-CA", "SG", "KR", "RU", "BR")
-RECIPIENTS = ("regulator", "individuals", "attorney_general", "public_notice")
+# Every jurisdiction an incident's affected people can be counted under: the case jurisdictions
+# first (the order obligations come out in), then the other breach laws of the registry (JP, every
+# US state, DC, PR).
+JURISDICTIONS = tuple(dict.fromkeys((
+    *registry.CASE_JURISDICTIONS,
+    *registry.codes_with(registry.BREACH),
+    *registry.codes_with(registry.US_STATE_BREACH),
+)))
+RECIPIENTS = ("regulator", "individuals", "attorney_general", "public_notice", "credit_bureaus",
+              "controller")
 STATUSES = ("required", "not_required", "needs_decision")
 DEADLINE_KINDS = ("instant", "immediately", "without_undue_delay", "pending_trigger")
 RISK_LEVELS = ("none", "risk", "high")
+AQARA_ROLES = ("controller", "processor", "both")
 
-# legal-rules.md, "General principles": count days in the jurisdiction's local calendar.
-LOCAL_TZ = {
-    "CN": ZoneInfo("Asia/Shanghai"),
-    "EU": ZoneInfo("Europe/Berlin"),  # Aqara's EU data centre is in Germany
-    "UK": ZoneInfo("Europe/London"),
-    "US-CA": ZoneInfo("America/Los_Angeles"),
-    "SG": ZoneInfo("Asia/Singapore"),
-    "KR": ZoneInfo("Asia/Seoul"),
-    "RU": ZoneInfo("Europe/Moscow"),
-    "BR": ZoneInfo("America/Sao_Paulo"),
-}
+# legal-rules.md, "General principles": count days in the jurisdiction's local calendar (the
+# registry's time zones; EU: Europe/Berlin, Aqara's EU data centre is in Germany).
+LOCAL_TZ = registry.time_zones()
 
 CONTENT_KEYS = {
     "nature": "what happened: nature/type of the incident, when and how (basic facts)",
@@ -117,6 +133,17 @@ CONTENT_KEYS = {
     "sample_notice_copy": "a sample copy of the notice sent to residents",
     "investigation_results": "results of the internal investigation",
     "responsible_persons": "persons whose actions caused the incident, if identified",
+    # EU CRA Art. 14(2), (4), (8) items.
+    "vulnerability": "the vulnerability, the general nature of the exploit and of the vulnerability",
+    "member_states": "Member States where the product has been made available",
+    "affected_products": "the products with digital elements concerned",
+    "user_measures": "corrective or mitigating measures users can take",
+    "sensitivity": "how sensitive the manufacturer considers the information",
+    "severity_and_impact": "severity and impact",
+    "malicious_actor": "information on any malicious actor that exploited the vulnerability",
+    "security_update": "the security update or other corrective measures made available",
+    "malicious_act_suspected": "whether unlawful or malicious acts are suspected",
+    "threat_or_root_cause": "type of threat or root cause that likely triggered the incident",
 }
 
 _GDPR_SA = ("nature", "categories_and_numbers", "dpo_contact", "likely_consequences", "measures")
@@ -128,6 +155,22 @@ _CN_IND = (
     "nature", "data_categories", "cause", "likely_consequences", "measures",
     "self_protection_advice", "remedies", "contact",
 )
+
+# Civ. Code §1798.82(d).
+_US_CA_IND = (
+    "title_notice_of_data_breach", "what_happened", "what_information_was_involved",
+    "what_we_are_doing", "what_you_can_do", "for_more_information", "notifier_contact",
+    "data_categories", "breach_date", "law_enforcement_delay", "credit_bureau_contacts",
+)
+# Other states (us-states.md Table 2 "Content items": description, approximate date, PI type,
+# what the individual can do, contact; the statutes vary - the common core).
+_US_STATE_IND = ("nature", "breach_date", "data_categories", "measures", "self_protection_advice",
+                 "contact")
+_US_STATE_REG = ("sample_notice_copy", "categories_and_numbers", "breach_date")
+# Credit bureaus: timing, distribution and content of the notices (e.g. Va. Code §18.2-186.6).
+_US_STATE_CRA = ("categories_and_numbers", "sample_notice_copy")
+_PROCESSOR = ("nature", "categories_and_numbers", "data_categories", "likely_consequences",
+              "measures", "contact")
 
 REQUIRED_CONTENT: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "EU-SA": _GDPR_SA,  # GDPR Art. 33(3)
@@ -152,13 +195,7 @@ REQUIRED_CONTENT: Mapping[str, tuple[str, ...]] = MappingProxyType({
     # Not in legal-rules.md (conf U): the Measures' summary report covers cause analysis, response
     # measures, harm, accountability, rectification and lessons learned.
     "CN-CAC-FINAL": ("cause", "measures", "impact", "accountability", "remediation", "lessons_learned"),
-    # Civ. Code §1798.82(d).
-    "US-CA-IND": (
-        "title_notice_of_data_breach", "what_happened", "what_information_was_involved",
-        "what_we_are_doing", "what_you_can_do", "for_more_information", "notifier_contact",
-        "data_categories", "breach_date", "law_enforcement_delay", "credit_bureau_contacts",
-    ),
-    "US-CA-AG": ("sample_notice_copy",),  # §1798.82(f)
+    # US-CA-IND (Civ. Code §1798.82(d)) and US-CA-AG (§1798.82(f)) are with the other states below.
     # PDPA s.26D + PDP (Notification of Data Breaches) Regs 2021 "prescribed content" (conf U on
     # the item list).
     "SG-PDPC": ("nature", "categories_and_numbers", "likely_consequences", "measures", "contact"),
@@ -186,6 +223,32 @@ REQUIRED_CONTENT: Mapping[str, tuple[str, ...]] = MappingProxyType({
         "plain_language", "nature", "data_categories", "likely_consequences", "measures",
         "dpo_contact", "breach_date",
     ),
+    # Res. CD/ANPD 15/2024 Art. 6: the complementary information (conf S).
+    "BR-ANPD-SUPP": ("nature", "categories_and_numbers", "likely_consequences", "measures",
+                     "pending_items"),
+    # APPI Rules Arts 8, 10 (eu-uk-product.md §6): overview, data items, number, cause, secondary
+    # harm, response, notices, recurrence prevention (conf S/U).
+    "JP-PPC-PRELIM": ("nature", "data_categories", "categories_and_numbers", "cause", "measures",
+                      "pending_items"),
+    "JP-PPC-FINAL": ("nature", "data_categories", "categories_and_numbers", "cause",
+                     "likely_consequences", "measures", "remediation"),
+    "JP-IND": ("nature", "data_categories", "cause", "likely_consequences", "contact"),
+    **{f"{c}-IND": _US_CA_IND if c == "US-CA" else _US_STATE_IND for c in BREACH_LAWS},
+    **{f"{row.code}-{'AG' if row.regulator.recipient == AG else 'REG'}":
+       ("sample_notice_copy",) if row.code == "US-CA" else _US_STATE_REG
+       for row in BREACH_LAWS.values() if row.regulator is not None},
+    **{f"{row.code}-CRA": _US_STATE_CRA for row in BREACH_LAWS.values() if row.credit_bureaus},
+    # Processor -> controller (eu-uk-product.md §4): enough for the controller's own notice
+    # (GDPR Art. 33(3) items, Art. 28(3)(f)).
+    **{f"{code}-CTRL": _PROCESSOR for code in registry.codes_with(registry.PROCESSOR)},
+    # EU CRA Art. 14(2) (actively exploited vulnerability), 14(4) (severe incident), 14(8) (users).
+    "EU-CRA-VUL-24H": ("vulnerability", "member_states"),
+    "EU-CRA-VUL-72H": ("affected_products", "vulnerability", "measures", "user_measures", "sensitivity"),
+    "EU-CRA-VUL-FINAL": ("vulnerability", "severity_and_impact", "malicious_actor", "security_update"),
+    "EU-CRA-INC-24H": ("malicious_act_suspected", "member_states"),
+    "EU-CRA-INC-72H": ("nature", "impact", "measures", "user_measures", "sensitivity"),
+    "EU-CRA-INC-FINAL": ("nature", "severity_and_impact", "threat_or_root_cause", "measures"),
+    "EU-CRA-USERS": ("nature", "user_measures"),
 })
 
 
@@ -227,10 +290,29 @@ class IncidentFacts:
     handling_ended_at: datetime | None = None  # CN final summary
     later_measures_remove_high_risk: bool = False
     individual_notice_disproportionate: bool = False
+    # CN grading criteria other than the people count (governance-cn.md §6B; None = not assessed,
+    # True = reaches 较大 on that criterion, False = assessed below it).
+    direct_economic_loss_cny: int | None = None
+    system_outage_at_grade: bool | None = None
+    important_data_at_grade: bool | None = None
+    social_impact_at_grade: bool | None = None
+    # In which role Aqara acted (its business platforms process installers', shops' and hotels'
+    # data as processor / 受托方) and for which customers (the controllers to tell).
+    aqara_role: str = "controller"  # AQARA_ROLES
+    controllers: tuple[str, ...] = ()
+    # JP reportable-breach categories (APPI Rules Art. 7; None = not assessed).
+    jp_financial_damage_risk: bool | None = None
+    jp_wrongful_purpose: bool | None = None
+    anpd_first_notice_sent_at: datetime | None = None  # BR: starts the complementary notice
 
     def __post_init__(self):
+        if self.aqara_role not in AQARA_ROLES:
+            raise ValueError(f"aqara_role must be one of {AQARA_ROLES}, not {self.aqara_role!r}")
+        if self.direct_economic_loss_cny is not None and self.direct_economic_loss_cny < 0:
+            raise ValueError("direct_economic_loss_cny must be >= 0")
+        object.__setattr__(self, "controllers", tuple(self.controllers))
         for name in ("discovered_at", "aware_at", "resident_notice_sent_at", "sg_assessed_at",
-                     "handling_ended_at"):
+                     "handling_ended_at", "anpd_first_notice_sent_at"):
             value = getattr(self, name)
             if value is None and name != "discovered_at":
                 continue
@@ -255,6 +337,7 @@ class Obligation:
     clock_start: datetime | None
     citation: str
     required_content: tuple[str, ...]
+    unverified: bool = False
 
 
 # --------------------------------------------------------------------------- time arithmetic
@@ -284,20 +367,51 @@ def add_calendar_days(start: datetime, days: int, jurisdiction: str) -> datetime
     return _end_of_local_day(local_day + timedelta(days=days), jurisdiction)
 
 
+def add_business_days(start: datetime, days: int, jurisdiction: str) -> datetime:
+    """End (local time) of the ``days``-th working day after the local day of ``start``, in the
+    registry's calendar of ``jurisdiction``; the day of ``start`` is not counted."""
+    day = start.astimezone(LOCAL_TZ[jurisdiction]).date()
+    calendar = registry.get(jurisdiction).calendar()
+    counted = 0
+    while counted < days:
+        day += timedelta(days=1)
+        if calendar.is_working_day(day):
+            counted += 1
+    return _end_of_local_day(day, jurisdiction)
+
+
 def add_br_business_days(start: datetime, days: int) -> datetime:
     """End (São Paulo time) of the ``days``-th Brazilian business day after the day of ``start``.
 
     The day of knowledge is not counted (Brazilian counting excludes the first day); Saturdays,
-    Sundays and national public holidays (``holidays.Brazil()``) are skipped.
+    Sundays and national public holidays (the registry's BR calendar) are skipped.
     """
-    day = start.astimezone(LOCAL_TZ["BR"]).date()
-    calendar = holidays.Brazil(years=range(day.year, day.year + 2))
-    counted = 0
-    while counted < days:
+    return add_business_days(start, days, "BR")
+
+
+def _eu_roll(day: date) -> date:
+    calendar = registry.get("EU").calendar()
+    while not calendar.is_working_day(day):
         day += timedelta(days=1)
-        if day.weekday() < 5 and day not in calendar:
-            counted += 1
-    return _end_of_local_day(day, "BR")
+    return day
+
+
+def add_eu_days(start: datetime, days: int) -> datetime:
+    """Reg. 1182/71 Art. 3(1), (2)(b), (4): the day of the event is not counted; the period ends
+    at the end of its last day, or of the next working day if that is a Saturday, Sunday or
+    public holiday (DE calendar), Europe/Berlin."""
+    day = start.astimezone(LOCAL_TZ["EU"]).date() + timedelta(days=days)
+    return _end_of_local_day(_eu_roll(day), "EU")
+
+
+def add_eu_months(start: datetime, months: int) -> datetime:
+    """Reg. 1182/71 Art. 3(2)(c), (4): ends at the end of the same-numbered day ``months`` later
+    (that month's last day if it has none), rolled to the next working day (DE), Europe/Berlin."""
+    local = start.astimezone(LOCAL_TZ["EU"]).date()
+    index = local.month - 1 + months
+    year, month = local.year + index // 12, index % 12 + 1
+    day = date(year, month, min(local.day, monthrange(year, month)[1]))
+    return _end_of_local_day(_eu_roll(day), "EU")
 
 
 def time_left(deadline: datetime, now: datetime) -> timedelta:
@@ -395,15 +509,40 @@ def _at_least(affected: Affected, threshold: int, what: str, *, strictly_more: b
 
 # --------------------------------------------------------------------------- the rules
 
+# The CAC incident report binds Aqara as the operator of its platforms (网络运营者, Incident
+# Reporting Measures Art. 4) whatever its data-protection role.
+_OPERATOR_DUTIES = frozenset({"CN-CAC-INCIDENT", "CN-CAC-FINAL"})
+
+
 def notification_obligations(facts: IncidentFacts) -> list[Obligation]:
-    """Every (jurisdiction, recipient) notification duty for an incident, in a stable order."""
+    """Every (jurisdiction, recipient) notification duty for an incident, in a stable order.
+
+    Where Aqara acted as processor (``aqara_role`` 'processor' or 'both'), each jurisdiction also
+    gets a '<code>-CTRL' duty to tell the controllers (customers); where it acted ONLY as
+    processor, the controller's own duties are the customer's and come out 'not_required' with
+    the reason (GDPR Art. 33(1) vs 33(2))."""
     obligations: list[Obligation] = []
     for jurisdiction in JURISDICTIONS:
         affected = facts.affected.get(jurisdiction)
         if affected is None or not affected.possibly_affected:
             continue
-        obligations.extend(_RULES[jurisdiction](facts, affected))
+        rules = _RULES.get(jurisdiction, _us_state)
+        own = rules(facts, affected) if jurisdiction in _RULES else rules(facts, affected, jurisdiction)
+        if facts.aqara_role == "processor":
+            own = [o if o.code in _OPERATOR_DUTIES else _controllers_duty(o, facts) for o in own]
+        obligations.extend(own)
+        if facts.aqara_role != "controller":
+            obligations.append(_processor(facts, affected, jurisdiction))
     return obligations
+
+
+def _controllers_duty(obligation: Obligation, facts: IncidentFacts) -> Obligation:
+    whose = ", ".join(facts.controllers) or "the customers"
+    return replace(
+        obligation, status="not_required",
+        reason=(f"Aqara acted only as processor: {whose} notify as controller under "
+                f"{obligation.citation}; Aqara tells them ({obligation.jurisdiction}-CTRL)"),
+    )
 
 
 def _awareness(facts: IncidentFacts) -> tuple[datetime, str]:
@@ -413,14 +552,24 @@ def _awareness(facts: IncidentFacts) -> tuple[datetime, str]:
 
 
 def _make(code, jurisdiction, recipient, conditions, *, deadline, kind, clock_start, citation,
-          note="") -> Obligation:
+          note="", unverified="") -> Obligation:
+    """``unverified``: why the rule is U in the reference (empty when it is V or S)."""
     status, reason = _decide(conditions)
-    reason = "; ".join(part for part in (reason, note) if part)
+    if unverified:
+        unverified = f"unverified: {unverified}"
+    reason = "; ".join(part for part in (reason, note, unverified) if part)
     return Obligation(
         code=code, jurisdiction=jurisdiction, recipient=recipient, status=status, reason=reason,
         deadline=deadline, deadline_kind=kind, clock_start=clock_start, citation=citation,
-        required_content=REQUIRED_CONTENT[code],
+        required_content=REQUIRED_CONTENT[code], unverified=bool(unverified),
     )
+
+
+def _assessed(value: bool | None, what: str) -> tuple[str, str]:
+    """A criterion staff assess: None is 'not assessed' -> needs decision, never 'not met'."""
+    if value is None:
+        return POSSIBLE, f"{what}: not assessed"
+    return (MET, what) if value else (NOT_MET, f"not {what}")
 
 
 def _gdpr(facts: IncidentFacts, affected: Affected, *, jurisdiction: str, law: str, prefix: str,
@@ -479,6 +628,44 @@ def _uk(facts, affected):
 
 
 _CN_GRADES = ((100_000_000, "特别重大"), (10_000_000, "重大"), (1_000_000, "较大"))
+# Direct economic loss, CNY (legal-rules.md 2026-11; governance-cn.md §6B: 较大 S, 特别重大 V).
+_CN_LOSS_GRADES = ((100_000_000, "特别重大"), (20_000_000, "重大"), (5_000_000, "较大"))
+_CN_LEVELS = ("较大", "重大", "特别重大")
+
+
+def _cn_grade(facts: IncidentFacts, affected: Affected) -> tuple[str, str]:
+    """指南 grading (governance-cn.md §6B-6C; legal-rules.md 2026-11): 较大 or above when ANY
+    criterion reaches it - personal information of ≥ 1,000,000 people leaked, direct economic loss
+    ≥ ¥5,000,000, or the system-outage, important-data and social-impact criteria (assessed by
+    staff: their lower thresholds are still the 2023 draft's, and the important-data criterion is
+    qualitative). Not required only when EVERY criterion is assessed below 较大; an unassessed
+    criterion makes it 'needs decision' ("以上" includes the number)."""
+    levels: list[str] = []
+    people = _at_least(affected, 1_000_000, "personal information leaked")
+    if people[0] == MET:
+        levels.append(next(name for floor, name in _CN_GRADES if affected.people_min >= floor))
+    loss = facts.direct_economic_loss_cny
+    if loss is None:
+        money = (POSSIBLE, "direct economic loss: not assessed (较大 from ¥5,000,000)")
+    elif loss >= 5_000_000:
+        money = (MET, f"direct economic loss ¥{loss:,} (≥ ¥5,000,000)")
+        levels.append(next(name for floor, name in _CN_LOSS_GRADES if loss >= floor))
+    else:
+        money = (NOT_MET, f"direct economic loss ¥{loss:,}, below ¥5,000,000")
+    qualitative = [
+        _assessed(facts.system_outage_at_grade, "system outage at 较大 or above"),
+        _assessed(facts.important_data_at_grade, "important data threatened at 较大 or above"),
+        _assessed(facts.social_impact_at_grade, "social impact at 较大 or above"),
+    ]
+    levels += ["较大" for state, _ in qualitative if state == MET]
+    state, reason = _any_of(people, money, *qualitative)
+    if state == MET:
+        return MET, f"CN incident grade 较大 or above ({reason}): graded {max(levels, key=_CN_LEVELS.index)}"
+    if state == POSSIBLE:
+        return POSSIBLE, (f"CN incident grade: no criterion reaches 较大 yet, but decide {reason} "
+                          f"(Incident Reporting Measures Art. 4; the 4 h run from discovery)")
+    return NOT_MET, (f"below 较大 on every criterion ({reason}): no report under the Incident "
+                     f"Reporting Measures (PIPL Art. 57 report still due)")
 
 
 def _cn(facts: IncidentFacts, affected: Affected) -> list[Obligation]:
@@ -506,16 +693,10 @@ def _cn(facts: IncidentFacts, affected: Affected) -> list[Obligation]:
                            "seed 000 §五.4: public notice only where individual notice is "
                            "impracticable")
 
-    # Incident Reporting Measures Art. 4: 较大 and above (personal information of ≥ 1,000,000
-    # people) -> provincial CAC within 4 h of discovery, 1 h for a CII operator (which also reports
-    # to its protection department and the police); summary 30 days after handling ends.
-    grade = _at_least(affected, 1_000_000, "CN incident grade 较大 or above")
-    if grade[0] == MET:
-        level = next(name for floor, name in _CN_GRADES if affected.people_min >= floor)
-        grade = (MET, f"{grade[1]}: graded {level}")
-    elif grade[0] == NOT_MET:
-        grade = (NOT_MET, f"{grade[1]}: below 较大 on the personal-information criterion, no report "
-                          f"under the Incident Reporting Measures (PIPL Art. 57 report still due)")
+    # Incident Reporting Measures Art. 4: 较大 and above -> provincial CAC within 4 h of discovery,
+    # 1 h for a CII operator (which also reports to its protection department and the police);
+    # summary 30 days after handling ends.
+    grade = _cn_grade(facts, affected)
     hours = 1 if facts.cii_operator else 4
     cii_note = ("CII operator: 1 h; also report to the protection department and public security"
                 if facts.cii_operator else "")
@@ -545,49 +726,121 @@ def _cn(facts: IncidentFacts, affected: Affected) -> list[Obligation]:
     ]
 
 
-# The fixed 30-day limit applies from this date (legal-rules.md: "from 2026-01-01"). Choice: we
-# test the local date of discovery.
-_US_CA_30_DAYS_FROM = date(2026, 1, 1)
-
-
-def _us_ca(facts: IncidentFacts, affected: Affected) -> list[Obligation]:
-    start = _utc(facts.discovered_at)
-    anyone = _anyone(affected, "US-CA")
-    # §1798.82(a): unencrypted PI acquired (or reasonably believed acquired). Choice: when
-    # `unencrypted_pi_acquired` is not stated we assume it was, unless the data was encrypted.
+def _acquired(facts: IncidentFacts, citation: str) -> tuple[str, str]:
+    # Cal. Civ. Code §1798.82(a) and every state's trigger: unencrypted PI acquired (or reasonably
+    # believed acquired). Choice: when `unencrypted_pi_acquired` is not stated it is assumed, unless
+    # the data was encrypted (the states' encryption safe harbour).
     if facts.unencrypted_pi_acquired is True:
-        acquired = (MET, "Civ. Code §1798.82(a): unencrypted personal information acquired")
-    elif facts.unencrypted_pi_acquired is None and not facts.encrypted:
-        acquired = (MET, "Civ. Code §1798.82(a): unencrypted personal information assumed acquired "
-                         "(not stated; data not encrypted)")
+        return MET, f"{citation}: unencrypted personal information acquired"
+    if facts.unencrypted_pi_acquired is None and not facts.encrypted:
+        return MET, (f"{citation}: unencrypted personal information assumed acquired (not stated; "
+                     f"data not encrypted)")
+    return NOT_MET, f"{citation}: no unencrypted personal information acquired"
+
+
+def _residents(affected: Affected, threshold: int, more_than: bool, who: str):
+    if threshold == 0:
+        return MET, f"{who}: any number of residents"
+    return _at_least(affected, threshold, f"{who}: residents", strictly_more=more_than)
+
+
+def _us_state(facts: IncidentFacts, affected: Affected, code: str) -> list[Obligation]:
+    """A state's breach law from its row of us-states.md Table 2 (breach_app/us_states.py)."""
+    row: BreachLawRow = BREACH_LAWS[code]
+    start = _utc(facts.discovered_at)  # "discovery" (Choice: also for "determination")
+    local_day = start.astimezone(LOCAL_TZ[code]).date()
+    base = [_anyone(affected, code), _acquired(facts, row.citation)]
+    if row.risk_of_harm_exemption and facts.risk == "none":
+        base.append((NOT_MET, f"{row.citation}: risk-of-harm exemption - misuse or harm judged "
+                              f"unlikely; document the determination"))
+    notes = [row.note] if row.note else []
+    if facts.individual_notice_disproportionate:
+        notes.append("substitute notice may be used")
+    if row.individual_days and (row.individual_days_from is None
+                                or local_day >= row.individual_days_from):
+        ind_deadline, ind_kind = add_calendar_days(start, row.individual_days, code), "instant"
+        ind_citation = f"{row.citation} (individuals: {row.individual_days} calendar days from discovery)"
     else:
-        acquired = (NOT_MET, "Civ. Code §1798.82(a): no unencrypted personal information acquired")
-    note = ("substitute notice under §1798.82(j) may be used"
-            if facts.individual_notice_disproportionate else "")
-    if start.astimezone(LOCAL_TZ["US-CA"]).date() >= _US_CA_30_DAYS_FROM:
-        # 30 calendar days from discovery (may be delayed at law enforcement's request, §1798.82(c)).
-        ind_deadline, ind_kind = add_calendar_days(start, 30, "US-CA"), "instant"
-    else:
-        ind_deadline, ind_kind = None, "without_undue_delay"  # "most expedient time possible"
-        note = "; ".join(p for p in (note, "discovered before 2026-01-01: no fixed day limit") if p)
-    # §1798.82(f): > 500 residents -> AG, 15 calendar days after the resident notice.
-    over_500 = _at_least(affected, 500, "US-CA residents notified", strictly_more=True)
-    if facts.resident_notice_sent_at is None:
-        ag_deadline, ag_kind, ag_start = None, "pending_trigger", None
-        ag_note = "starts when the resident notice is sent (resident_notice_sent_at)"
-    else:
-        ag_start = _utc(facts.resident_notice_sent_at)
-        ag_deadline, ag_kind, ag_note = add_calendar_days(ag_start, 15, "US-CA"), "instant", ""
-    return [
-        _make("US-CA-IND", "US-CA", "individuals", [anyone, acquired],
-              deadline=ind_deadline, kind=ind_kind, clock_start=start,
-              citation="Cal. Civ. Code §1798.82(a), (d) (30 calendar days from discovery)",
-              note=note),
-        _make("US-CA-AG", "US-CA", "attorney_general", [anyone, acquired, over_500],
-              deadline=ag_deadline, kind=ag_kind, clock_start=ag_start,
-              citation="Cal. Civ. Code §1798.82(f) (15 calendar days after notifying residents)",
-              note=ag_note),
+        ind_deadline, ind_kind = None, "without_undue_delay"
+        ind_citation = f"{row.citation} (individuals: most expedient time, without unreasonable delay)"
+        if row.individual_days:
+            notes.append(f"discovered before {row.individual_days_from}: no fixed day limit")
+    obligations = [
+        _make(f"{code}-IND", code, "individuals", base, deadline=ind_deadline, kind=ind_kind,
+              clock_start=start, citation=ind_citation, note="; ".join(notes),
+              unverified=(f"individual deadline ({row.citation}, us-states.md Table 2)"
+                          if row.individual_conf == U and ind_deadline else "")),
     ]
+    reg = row.regulator
+    if reg is not None and (reg.since is None or local_day >= reg.since):
+        obligations.append(_us_regulator(facts, affected, row, base, start, ind_deadline))
+    cra = row.credit_bureaus
+    if cra is not None:
+        bounds = []
+        if cra.days_after_discovery:
+            bounds.append(add_calendar_days(start, cra.days_after_discovery, code))
+        if cra.hours_after_discovery:
+            bounds.append(add_hours(start, cra.hours_after_discovery))
+        timing = (f"{cra.days_after_discovery} days from discovery" if cra.days_after_discovery else
+                  f"{cra.hours_after_discovery} h from discovery" if cra.hours_after_discovery else
+                  "without unreasonable delay")
+        obligations.append(_make(
+            f"{code}-CRA", code, "credit_bureaus",
+            [*base, _residents(affected, cra.threshold, cra.more_than, "credit bureaus")],
+            deadline=min(bounds, default=None), kind="instant" if bounds else "without_undue_delay",
+            clock_start=start, citation=f"{row.citation} (nationwide credit bureaus: {timing})",
+            unverified=f"credit-bureau duty ({row.citation})" if cra.conf == U else ""))
+    return obligations
+
+
+def _us_regulator(facts, affected, row: BreachLawRow, base, start, ind_deadline) -> Obligation:
+    """The state regulator's notice: every fixed bound the row gives, the earliest binding."""
+    reg, code = row.regulator, row.code
+    notice = _utc(facts.resident_notice_sent_at) if facts.resident_notice_sent_at else None
+    bounds: list[tuple[datetime, datetime]] = []  # (deadline, clock start)
+    timing: list[str] = []
+    if reg.days_after_discovery:
+        bounds.append((add_calendar_days(start, reg.days_after_discovery, code), start))
+        timing.append(f"{reg.days_after_discovery} days from discovery")
+    if reg.business_days_after_discovery:
+        bounds.append((add_business_days(start, reg.business_days_after_discovery, code), start))
+        timing.append(f"{reg.business_days_after_discovery} business days from discovery")
+    if reg.hours_after_discovery:
+        bounds.append((add_hours(start, reg.hours_after_discovery), start))
+        timing.append(f"{reg.hours_after_discovery} h from discovery")
+    waits_for_notice = False
+    for days, add, unit in ((reg.days_after_resident_notice, add_calendar_days, "days"),
+                            (reg.business_days_after_resident_notice, add_business_days,
+                             "business days")):
+        if days:
+            timing.append(f"{days} {unit} after the resident notice")
+            if notice is None:
+                waits_for_notice = True
+            else:
+                bounds.append((add(notice, days, code), notice))
+    if reg.not_later_than_residents or reg.before_residents:
+        timing.append("before the resident notice" if reg.before_residents
+                      else "no later than the resident notice")
+        if notice is not None:
+            bounds.append((notice, start))
+        elif ind_deadline is not None:
+            bounds.append((ind_deadline, start))
+    if bounds:
+        deadline, clock_start = min(bounds)
+        kind, note = "instant", ""
+    elif waits_for_notice:
+        deadline, clock_start, kind = None, None, "pending_trigger"
+        note = "starts when the resident notice is sent (resident_notice_sent_at)"
+    else:
+        deadline, clock_start, kind, note = None, start, "without_undue_delay", ""
+    suffix = "AG" if reg.recipient == AG else "REG"
+    return _make(
+        f"{code}-{suffix}", code, reg.recipient,
+        [*base, _residents(affected, reg.threshold, reg.more_than, reg.body)],
+        deadline=deadline, kind=kind, clock_start=clock_start,
+        citation=f"{row.citation} ({reg.body}: {'; '.join(timing) or 'without unreasonable delay'})",
+        note=note, unverified=f"regulator notice ({row.citation})" if reg.conf == U else "",
+    )
 
 
 def _sg(facts: IncidentFacts, affected: Affected) -> list[Obligation]:
@@ -678,6 +931,14 @@ def _br(facts: IncidentFacts, affected: Affected) -> list[Obligation]:
     else:
         relevant = (NOT_MET, "Res. CD/ANPD 15/2024 Art. 5: no relevant risk or damage")
     deadline = add_br_business_days(start, 3)
+    # Res. CD/ANPD 15/2024 Art. 6: complementary information within 20 business days of the first
+    # notice (legal-rules.md 2026-11, conf S).
+    if facts.anpd_first_notice_sent_at is None:
+        supp_deadline, supp_kind, supp_start = None, "pending_trigger", None
+        supp_note = "starts when the first notice to the ANPD is sent (anpd_first_notice_sent_at)"
+    else:
+        supp_start = _utc(facts.anpd_first_notice_sent_at)
+        supp_deadline, supp_kind, supp_note = add_br_business_days(supp_start, 20), "instant", ""
     return [
         _make("BR-ANPD", "BR", "regulator", [anyone, relevant],
               deadline=deadline, kind="instant", clock_start=start,
@@ -685,8 +946,190 @@ def _br(facts: IncidentFacts, affected: Affected) -> list[Obligation]:
         _make("BR-IND", "BR", "individuals", [anyone, relevant],
               deadline=deadline, kind="instant", clock_start=start,
               citation="LGPD Art. 48; Res. CD/ANPD 15/2024 Art. 9 (3 business days)", note=note),
+        _make("BR-ANPD-SUPP", "BR", "regulator", [anyone, relevant],
+              deadline=supp_deadline, kind=supp_kind, clock_start=supp_start,
+              citation="Res. CD/ANPD 15/2024 Art. 6 (complementary information, 20 business days)",
+              note=supp_note),
     ]
 
 
-_RULES = {"CN": _cn, "EU": _eu, "UK": _uk, "US-CA": _us_ca, "SG": _sg, "KR": _kr, "RU": _ru,
-          "BR": _br}
+def _jp(facts: IncidentFacts, affected: Affected) -> list[Obligation]:
+    """APPI Art. 26 and the PPC Enforcement Rules (eu-uk-product.md §6; legal-rules.md 2026-11,
+    conf S/U). Reportable if any category applies (Rules Art. 7): special-care PI, risk of
+    financial damage, possibly a wrongful purpose, or more than 1,000 people; an unassessed
+    category is a decision to make, never 'not reportable'."""
+    start, note = _awareness(facts)
+    anyone = _anyone(affected, "JP")
+    reportable = _any_of(
+        _flag(facts.sensitive_data, "special-care (sensitive) personal information",
+              "no special-care personal information"),
+        _assessed(facts.jp_financial_damage_risk, "risk of financial damage"),
+        _assessed(facts.jp_wrongful_purpose, "possibly caused by a wrongful purpose"),
+        _at_least(affected, 1_000, "APPI Rules Art. 7(iv)", strictly_more=True),
+    )
+    # Rules Art. 8(1): preliminary report "promptly"; PPC guidance: about 3-5 days (U). Choice: the
+    # earlier end, 3 calendar days after the day of awareness.
+    prelim = add_calendar_days(start, 3, "JP")
+    # Rules Art. 8(2): confirmed report within 30 days (U), 60 for a wrongful purpose (S). Choice:
+    # 30 days until the wrongful purpose is confirmed (the earlier reading).
+    wrongful = facts.jp_wrongful_purpose is True
+    final_days = 60 if wrongful else 30
+    return [
+        _make("JP-PPC-PRELIM", "JP", "regulator", [anyone, reportable],
+              deadline=prelim, kind="instant", clock_start=start,
+              citation="APPI Art. 26(1); PPC Rules Art. 8(1) (promptly; guidance about 3-5 days: "
+                       "3 days taken)",
+              note=note, unverified="the 3-5 day guidance was not read (eu-uk-product.md §6)"),
+        _make("JP-PPC-FINAL", "JP", "regulator", [anyone, reportable],
+              deadline=add_calendar_days(start, final_days, "JP"), kind="instant", clock_start=start,
+              citation=f"APPI Art. 26(1); PPC Rules Art. 8(2) ({final_days} days"
+                       f"{', wrongful purpose' if wrongful else '; 60 for a wrongful purpose'})",
+              note=note,
+              unverified="" if wrongful else "the 30-day figure was not read (eu-uk-product.md §6)"),
+        _make("JP-IND", "JP", "individuals", [anyone, reportable],
+              deadline=None, kind="without_undue_delay", clock_start=start,
+              citation="APPI Art. 26(2); PPC Rules Art. 10 (promptly, according to the circumstances)",
+              note=note, unverified="APPI Art. 26(2) and Rules Art. 10 (eu-uk-product.md §6)"),
+    ]
+
+
+# Processor -> controller (eu-uk-product.md §4; legal-rules.md 2026-11 "processor" row):
+# code -> (deadline kind, citation, confidence, starts at awareness?). Choice where no rule is
+# given: at once (eu-uk-product.md §7.10 encodes one internal target, 24 h, for every contract).
+_PROCESSOR_RULES = {
+    "EU": ("without_undue_delay", "GDPR Art. 33(2); Art. 28(3)(f)", "S", True),
+    "UK": ("without_undue_delay", "UK GDPR Art. 33(2); Art. 28(3)(f)", "S", True),
+    "US-CA": ("immediately", "Cal. Civ. Code §1798.82(b) (immediately following discovery)", "S",
+              False),
+    "SG": ("without_undue_delay", "PDPA s.26C(3)(a)", "V", True),
+    "CN": ("immediately", "PIPL Arts 21, 57 (entrusted party; Choice: immediately)", U, False),
+    "KR": ("immediately", "PIPA Art. 26 (entrustment; no statutory trustee clock; Choice: "
+                          "immediately, per the entrustment document)", U, True),
+    "JP": ("without_undue_delay", "APPI Art. 26(1) proviso; PPC Rules Art. 9 (promptly; relieves "
+                                  "the entrusted party of its own report)", U, True),
+}
+
+
+def _processor(facts: IncidentFacts, affected: Affected, code: str) -> Obligation:
+    """Tell each controller (customer) for whom Aqara processed the data."""
+    start, note = _awareness(facts)
+    row = BREACH_LAWS.get(code)
+    hours = days = None
+    if code in _PROCESSOR_RULES:
+        kind, citation, conf, at_awareness = _PROCESSOR_RULES[code]
+        if not at_awareness:
+            start, note = _utc(facts.discovered_at), ""
+    elif row is not None:
+        # us-states.md Table 2 notes: GA vendor within 24 h (V), OR vendor within 10 days (V);
+        # elsewhere the model wording of Cal. Civ. Code §1798.82(b), not read per state (U).
+        start, note = _utc(facts.discovered_at), ""
+        hours = 24 if code == "US-GA" else None
+        days = 10 if code == "US-OR" else None
+        kind = "instant" if hours or days else "immediately"
+        conf = "V" if hours or days else U
+        citation = f"{row.citation} (service provider -> owner of the data)"
+    else:
+        kind, conf = "immediately", U
+        citation = "no processor clock in the reference; Choice: at once"
+    deadline = add_hours(start, hours) if hours else add_calendar_days(start, days, code) if days else None
+    named = ((MET, f"tell each controller: {', '.join(facts.controllers)}") if facts.controllers else
+             (POSSIBLE, "record the controllers (customers) for whom Aqara processed the data"))
+    internal = "internal target: within 24 h of awareness (eu-uk-product.md §7.10, not a legal number)"
+    return _make(f"{code}-CTRL", code, "controller", [_anyone(affected, code), named],
+                 deadline=deadline, kind=kind, clock_start=start, citation=citation,
+                 note="; ".join(part for part in (note, internal) if part),
+                 unverified=f"processor duty ({citation})" if conf == U else "")
+
+
+# National laws; every US state, DC and PR goes through _us_state and its Table 2 row.
+_RULES = {"CN": _cn, "EU": _eu, "UK": _uk, "SG": _sg, "KR": _kr, "RU": _ru, "BR": _br, "JP": _jp}
+
+
+# --------------------------------------------------------------------------- EU Cyber Resilience Act
+
+# Reg. (EU) 2024/2847 Art. 71(2): Art. 14 applies from 11 Sep 2026, to every product with digital
+# elements on the market, whenever it was placed there (Art. 69(3)).
+CRA_REPORTING_FROM = date(2026, 9, 11)
+_CRA = "Reg. (EU) 2024/2847 (CRA)"
+_CSIRT = "coordinating CSIRT and ENISA, via the single reporting platform"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProductSecurityFacts:
+    """A product vulnerability or a product-security incident (it may involve no personal data).
+
+    ``actively_exploited``: reliable evidence that a malicious actor exploited the vulnerability
+    (Art. 3(42)); ``severe_incident``: an incident with an impact on the product's security
+    (Art. 14(5)). None = not assessed yet; both may be true (two tracks run).
+    ``fix_available_at``: a corrective or mitigating measure became available (vulnerability final
+    report); ``notification_submitted_at``: the 72-hour incident notification was submitted
+    (incident final report)."""
+
+    aware_at: datetime
+    actively_exploited: bool | None = None
+    severe_incident: bool | None = None
+    fix_available_at: datetime | None = None
+    notification_submitted_at: datetime | None = None
+
+    def __post_init__(self):
+        for name in ("aware_at", "fix_available_at", "notification_submitted_at"):
+            value = getattr(self, name)
+            if value is not None or name == "aware_at":
+                _require_aware(value, name)
+
+
+def product_security_obligations(facts: ProductSecurityFacts) -> list[Obligation]:
+    """CRA Art. 14 reports of a manufacturer (eu-uk-product.md §1; legal-rules.md 2026-11, conf V).
+
+    Actively exploited vulnerability (Art. 14(2)): early warning 24 h and notification 72 h from
+    awareness; final report no later than 14 days after a fix is available. Severe incident
+    (Art. 14(4)): early warning 24 h (say whether a malicious act is suspected), notification
+    72 h, final report one month after the notification was submitted. Both to the coordinating
+    CSIRT and ENISA simultaneously through the single reporting platform (Art. 14(7), 16). Users
+    (Art. 14(8)): no period; Choice: with the 72-hour notification. Hours are elapsed time; the
+    day and month periods follow Reg. 1182/71 (Europe/Berlin, DE holidays)."""
+    start = _utc(facts.aware_at)
+    in_force = ((MET, "") if start.astimezone(LOCAL_TZ["EU"]).date() >= CRA_REPORTING_FROM else
+                (NOT_MET, f"{_CRA} Art. 14 applies from {CRA_REPORTING_FROM} (Art. 71(2))"))
+    exploited = _assessed(facts.actively_exploited,
+                          "actively exploited vulnerability (Art. 3(42): reliable evidence of "
+                          "exploitation by a malicious actor)")
+    severe = _assessed(facts.severe_incident,
+                       "severe incident affecting the product's security (Art. 14(5))")
+    if facts.fix_available_at is None:
+        vul_final = (None, "pending_trigger", None,
+                     "starts when a corrective or mitigating measure is available "
+                     "(fix_available_at); none yet: review at awareness + 30 days "
+                     "(eu-uk-product.md §7.2)")
+    else:
+        fixed = _utc(facts.fix_available_at)
+        vul_final = (add_eu_days(fixed, 14), "instant", fixed, "")
+    if facts.notification_submitted_at is None:
+        inc_final = (None, "pending_trigger", None,
+                     "starts when the incident notification is submitted (notification_submitted_at)")
+    else:
+        submitted = _utc(facts.notification_submitted_at)
+        inc_final = (add_eu_months(submitted, 1), "instant", submitted, "")
+    early, notify = add_hours(start, 24), add_hours(start, 72)
+
+    def report(code, track, deadline, kind, clock_start, citation, note=""):
+        return _make(code, "EU", "regulator", [in_force, track], deadline=deadline, kind=kind,
+                     clock_start=clock_start, citation=f"{_CRA} {citation} ({_CSIRT})", note=note)
+
+    return [
+        report("EU-CRA-VUL-24H", exploited, early, "instant", start, "Art. 14(2)(a): early warning, 24 h"),
+        report("EU-CRA-VUL-72H", exploited, notify, "instant", start, "Art. 14(2)(b): notification, 72 h"),
+        report("EU-CRA-VUL-FINAL", exploited, *vul_final[:3],
+               "Art. 14(2)(c): final report, 14 days after a fix is available", vul_final[3]),
+        report("EU-CRA-INC-24H", severe, early, "instant", start,
+               "Art. 14(4)(a): early warning, 24 h, saying whether a malicious act is suspected"),
+        report("EU-CRA-INC-72H", severe, notify, "instant", start, "Art. 14(4)(b): notification, 72 h"),
+        report("EU-CRA-INC-FINAL", severe, *inc_final[:3],
+               "Art. 14(4)(c): final report, one month after the notification", inc_final[3]),
+        _make("EU-CRA-USERS", "EU", "individuals", [in_force, _any_of(exploited, severe)],
+              deadline=notify, kind="instant", clock_start=start,
+              citation=f"{_CRA} Art. 14(8): inform impacted users (all users where appropriate), "
+                       f"machine-readable where appropriate",
+              note="no period in the Regulation; Choice: with the 72 h notification "
+                   "(eu-uk-product.md §7.4, not a legal number)"),
+    ]

@@ -9,14 +9,17 @@ import pytest
 from breach_app.deadlines import (
     CONTENT_KEYS,
     DEADLINE_KINDS,
+    JURISDICTIONS,
     RECIPIENTS,
     REQUIRED_CONTENT,
     STATUSES,
     Affected,
     IncidentFacts,
+    ProductSecurityFacts,
     earliest_deadline,
     format_time_left,
     notification_obligations,
+    product_security_obligations,
     time_left,
 )
 
@@ -134,7 +137,11 @@ def test_cn_cii_operator_1_hour():
 
 
 def test_cn_below_a_million_no_incident_report_but_pipl_immediately():
-    ob = by_code(facts("CN", 999_999, discovered_at=CN_DISCOVERED))
+    # Issue 14: below 1,000,000 people the report is "not required" only once the other grading
+    # criteria (loss, outage, important data, social impact) are all assessed below 较大.
+    ob = by_code(facts("CN", 999_999, discovered_at=CN_DISCOVERED, direct_economic_loss_cny=0,
+                       system_outage_at_grade=False, important_data_at_grade=False,
+                       social_impact_at_grade=False))
     assert ob["CN-CAC-INCIDENT"].status == "not_required"
     assert "below 较大" in ob["CN-CAC-INCIDENT"].reason
     assert ob["CN-CAC-FINAL"].status == "not_required"
@@ -307,10 +314,13 @@ def test_br_relevance_of_risk():
 # --- general -------------------------------------------------------------------------------------
 
 def test_only_possibly_affected_jurisdictions_and_stable_vocabulary():
+    # Every jurisdiction, Aqara as controller and processor, and a product-security event: each
+    # code the clocks can produce has its content, and no content entry is dead.
     incident = IncidentFacts(
-        discovered_at=T0, risk="high",
-        affected={j: Affected(5, 5) for j in ("CN", "EU", "UK", "US-CA", "SG", "KR", "RU", "BR")})
-    obligations = notification_obligations(incident)
+        discovered_at=T0, risk="high", aqara_role="both", controllers=("Hotel A",),
+        affected={j: Affected(5, 5) for j in JURISDICTIONS})
+    obligations = notification_obligations(incident) + product_security_obligations(
+        ProductSecurityFacts(aware_at=T0))
     assert {o.code for o in obligations} == set(REQUIRED_CONTENT)
     for o in obligations:
         assert o.status in STATUSES and o.recipient in RECIPIENTS
