@@ -50,8 +50,9 @@ Which instant starts each clock
 -------------------------------
 discovered_at: CN (发现或获知), US states ("discovery"; Choice: also where the statute counts from
 "determination" - never later), RU ("detection").
-aware_at: EU/UK ("aware"), KR and BR ("knowledge"), JP, EU CRA (``ProductSecurityFacts.aware_at``). When ``aware_at`` is None the clock starts at
-``discovered_at`` and the reason says so.
+aware_at: EU/UK ("aware"), KR and BR ("knowledge"), JP, processor notices; EU CRA clocks start at
+``ProductSecurityFacts.aware_at``. When ``aware_at`` is None the clock starts at ``discovered_at``
+and the reason says so.
 
 Affected counts (ranges)
 ------------------------

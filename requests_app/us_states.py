@@ -68,7 +68,8 @@ _ROWS = (
         "US-UT", "UCPA, Utah Code §13-61-203", date(2023, 12, 31), 45, S, 45, S, None, S,
         appeal_right=False,
     ),
-    PrivacyLawRow("US-TX", "TDPSA, Tex. Bus. & Com. Code §§541.051-.055", date(2024, 7, 1), 45, S, 45, S, 60, U),
+    PrivacyLawRow("US-TX", "TDPSA, Tex. Bus. & Com. Code §§541.051-.055", date(2024, 7, 1),
+                  45, S, 45, S, 60, U),
     PrivacyLawRow(
         "US-OR", "OCPA, ORS 646A.576; ORS 646A.578(1)(d)", date(2024, 7, 1), 45, S, 45, U, 45, V,
         consent_revocation_days=15, consent_revocation_conf=V,
