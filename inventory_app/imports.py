@@ -8,8 +8,9 @@ background jobs alike, within the limits of settings.py ("Limits on every input"
   before any XML is read. zipfile never inflates a member past its declared size (it fails the
   CRC instead), so the declared sizes are a real bound: a zip bomb is refused in milliseconds.
 - Parts other than worksheets and the shared strings are small in real workbooks, but openpyxl
-  parses them all when it opens a workbook, even in read-only mode (a million styles is a
-  minute of CPU), so each is capped at ``OTHER_PART_MAX_BYTES``.
+  parses them when it opens a workbook, even in read-only mode (400,000 styles: 15 s and
+  300 MB), so each is capped at ``OTHER_PART_MAX_BYTES`` and all of them together at
+  ``OTHER_PARTS_MAX_ELEMENTS`` elements.
 - The shared-string table is read whole when a workbook opens (about 15 µs and 100 bytes a
   string): its entries are counted first and capped at ``SHARED_STRINGS_PER_ROW`` a row.
 - A worksheet's ``<dimension>`` and row numbers are the file's claims, and openpyxl pads rows to
@@ -67,8 +68,10 @@ logger = logging.getLogger(__name__)
 
 # The widest import file has 20 columns; formatting can add empty cells to the right.
 MAX_COLUMNS = 200
-# Styles, workbook, properties, relationships: a few KB to a few hundred KB in real workbooks.
+# Styles, workbook, properties, relationships: a few KB to a few hundred KB in real workbooks, a
+# few thousand elements. openpyxl parses them whole even in read-only mode (400,000 styles: 15 s).
 OTHER_PART_MAX_BYTES = 2 * 1024 * 1024
+OTHER_PARTS_MAX_ELEMENTS = 100_000
 # A workbook saved by Excel has a dozen parts; with images, a few hundred.
 MAX_ZIP_MEMBERS = 1000
 # The field spreadsheet has at most ~6 free-text columns, mostly repeated; 4 distinct strings a row
@@ -285,13 +288,29 @@ def _open_package(content: bytes) -> tuple[zipfile.ZipFile, set[str]]:
         override.PartName.lstrip("/") for override in manifest.Override
         if override.ContentType in (WORKSHEET_TYPE, SHARED_STRINGS)
     } - {ARC_STYLE}
+    elements = 0
     for name, size in sizes.items():
-        if name not in large_parts and size > OTHER_PART_MAX_BYTES:
+        if name in large_parts:
+            continue
+        if size > OTHER_PART_MAX_BYTES:
             raise ImportRefused(
                 gettext_noop("A part of the workbook other than its sheets is %(size_bytes)s, more than the "
                              "%(limit_bytes)s a real workbook needs; save the data into a new workbook and upload "
                              "that."),
                 size_bytes=size, limit_bytes=OTHER_PART_MAX_BYTES,
+            )
+        try:
+            data = archive.read(name)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            raise unreadable
+        # Start tags (and comments): what openpyxl builds objects from, ~40 µs each for styles.
+        elements += data.count(b"<") - data.count(b"</")
+        if elements > OTHER_PARTS_MAX_ELEMENTS:
+            raise ImportRefused(
+                gettext_noop("The workbook's parts other than its sheets (styles, names, properties) hold more "
+                             "than %(limit)s elements, far more than a real workbook needs; save the data into a "
+                             "new workbook and upload that."),
+                limit=OTHER_PARTS_MAX_ELEMENTS,
             )
     return archive, large_parts
 

@@ -134,9 +134,18 @@ def dimension_bomb() -> bytes:
     return xlsx_package([header_row(), inline_row(2, GOOD_ROW)], dimension="A1:XFD1048576")
 
 
+def padding_bomb() -> bytes:
+    """The 100 % CPU file: a <dimension> claiming the whole sheet and a last row numbered
+    1,048,576. A reader that believes both pads each of the million rows to 16,384 cells."""
+    return xlsx_package([header_row(), inline_row(2, GOOD_ROW), FAR_ROW], dimension="A1:XFD1048576")
+
+
+FAR_ROW = b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+
+
 def row_number_bomb() -> bytes:
     """A header, then one row numbered 1,048,576: readers pad the million rows in between."""
-    return xlsx_package([header_row(), b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'])
+    return xlsx_package([header_row(), FAR_ROW])
 
 
 def wide_row_bomb(cells: int = 1_000_000) -> bytes:

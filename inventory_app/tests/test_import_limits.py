@@ -53,7 +53,10 @@ def test_a_shared_strings_bomb_is_refused_before_the_table_is_read(settings, see
 
 def test_a_styles_bomb_is_refused(seeded, staff_client):
     error = refusal(staff_client, hostile.styles_bomb(600_000), "fields.xlsx", XLSX)
-    assert "other than its sheets" in error
+    assert "A part of the workbook other than its sheets is 2.9\xa0MB" in error
+    # Under the size cap, but 300,000 styles (a dozen seconds of openpyxl) all the same.
+    error = refusal(staff_client, hostile.styles_bomb(300_000), "fields.xlsx", XLSX)
+    assert "other than its sheets (styles, names, properties) hold more than 100,000 elements" in error
 
 
 def test_a_row_of_a_million_cells_is_refused_before_it_is_built(seeded, staff_client):
@@ -61,9 +64,15 @@ def test_a_row_of_a_million_cells_is_refused_before_it_is_built(seeded, staff_cl
     assert "more than 200 columns" in error
 
 
-def test_a_row_numbered_1048576_counts_as_the_rows_it_claims(seeded, staff_client):
+def test_a_row_numbered_1048576_counts_as_the_rows_it_claims(settings, seeded, staff_client):
     error = refusal(staff_client, hostile.row_number_bomb(), "fields.xlsx", XLSX)
-    assert "more than 200,000 rows" in error
+    assert f"more than {settings.IMPORT_MAX_ROWS:,} rows" in error
+
+
+def test_a_dimension_and_a_far_row_do_not_pad_a_million_rows(settings, seeded, staff_client):
+    # The file that held a worker at 100 % CPU: refused after counting the rows it really has.
+    error = refusal(staff_client, hostile.padding_bomb(), "fields.xlsx", XLSX)
+    assert f"more than {settings.IMPORT_MAX_ROWS:,} rows" in error
 
 
 def test_a_dimension_claiming_the_whole_sheet_is_not_believed(seeded, staff_client):
@@ -122,3 +131,11 @@ def test_a_good_workbook_is_still_imported(seeded, staff_client, staff_user):
     assert response.status_code == 302
     assert DataField.objects.filter(code__startswith="bulk-field").count() == 2
     assert ActivityField.objects.filter(field__code__startswith="bulk-field").count() == 3
+
+
+def test_the_import_page_states_the_limits(seeded, staff_client):
+    from .import_client import import_url
+
+    page = staff_client.get(import_url()).content.decode()
+    assert "CSV (UTF-8) or XLSX, at most 20.0\xa0MB and 100,000 rows" in page
+    assert "more than 2,000 rows are checked and imported in the background" in page
