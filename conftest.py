@@ -19,6 +19,26 @@ if TEST_NOW.tzinfo is None:
 _cache_prefixes = itertools.count()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing(request):
+    # PBKDF2 at Django's 1,000,000 iterations costs half a second per test user; what the tests
+    # check is who may sign in and what, not the hash's strength (production keeps Django's hasher).
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield
+        return
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+    previous = settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+    yield
+    settings.PASSWORD_HASHERS = previous
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+
+
 @pytest.fixture(autouse=True)
 def _pinned_clock(request):
     # The integration tests start real Celery worker and beat processes, which read the real clock;

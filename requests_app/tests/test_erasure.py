@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.conf import settings as django_settings
 from django.core.files.storage import storages
 from django.urls import reverse
+from django.utils import timezone
 
 from privacy_office.models import AuditLogEntry
 from requests_app import services
@@ -180,7 +181,8 @@ def test_only_a_manager_may_erase(staff_client, auditor_client, staff_user):
 
 
 def test_the_retention_period_is_a_setting(manager_client, staff_user, settings):
-    case = _ended_case(staff_user, ended=at(2024, 3, 1))
+    # Ended 800 days before now: past a 730-day period, within the default 1,096 days.
+    case = _ended_case(staff_user, ended=timezone.now() - timedelta(days=800))
     assert "It is kept until" in _erase(manager_client, [case], "retention period ended").content.decode()
     settings.CASE_RETENTION_DAYS = 730
     _erase(manager_client, [case], "retention period ended")
