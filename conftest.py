@@ -1,4 +1,4 @@
-"""Root fixtures shared by every app's tests (HOUSE_STYLE rule 13)."""
+"""Root fixtures shared by every app's tests."""
 
 import itertools
 import os

@@ -1,4 +1,4 @@
-"""Times the admin pages of issue 7 at scale, next to stock ModelAdmins of the same models.
+"""Times the busiest admin pages at a million cases, next to stock ModelAdmins of the same models.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/scale_data.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/bench_admin.py [--runs 7]

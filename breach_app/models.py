@@ -192,9 +192,9 @@ class Incident(VersionedModel):
         _("handling ended at"), null=True, blank=True, help_text=_("Starts the CAC 30-day final report clock."),
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    # Derived, stored and indexed (HOUSE_STYLE rule 7): the earliest deadline among the live
+    # Derived, stored and indexed: the earliest deadline among the live
     # obligations, kept by services.incident_refresh_next_deadline whenever an obligation changes,
-    # so the list sorts and filters on it without aggregating every obligation (issue 7).
+    # so the list sorts and filters on it without aggregating every obligation (100,000 incidents).
     next_deadline = models.DateTimeField(_("nearest deadline"), null=True, blank=True, editable=False)
 
     history = audited_history(excluded_fields=["created_at", "next_deadline"])

@@ -1,4 +1,4 @@
-"""What incident reminders are due now (issue 6). Called by the reminder sweep every minute.
+"""What incident reminders are due now. Called by the reminder sweep every minute.
 
 For every live obligation with a clock: reminders at fractions of its window (default 50/75/90 %)
 and at expiry, to the incident's owner and the managers; an "immediately" duty (PIPL Art. 57)

@@ -1,4 +1,4 @@
-"""Every write on incidents that has rules (HOUSE_STYLE rule 6).
+"""Every write on incidents that has rules: the admin, the tasks and the tests all go through these functions.
 
 Obligations are recomputed from the incident's facts here, whenever a fact changes; each keeps its
 own workflow status (pending -> drafted -> approved -> sent, or decided not to notify).

@@ -1,4 +1,4 @@
-"""Declarative admins on the shared audited base (HOUSE_STYLE rule 11)."""
+"""Declarative admins on the shared audited base (history, change reason, export, concurrency)."""
 
 from __future__ import annotations
 
@@ -124,7 +124,7 @@ class InventoryAdmin(AuditedImportExportAdmin):
     import_formats = [LimitedCSV, LimitedXLSX]
     import_form_class = LimitedImportForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    # Built for 100k-row tables (issue 7): no full COUNT, no facets.
+    # Built for 100k-row tables: a full COUNT and facet counts would scan the table on every page.
     paginator = LargeTablePaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER

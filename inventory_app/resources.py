@@ -1,4 +1,4 @@
-"""Import/export resources (HOUSE_STYLE rule 12): rows match on natural keys, never on ids.
+"""Import/export resources : rows match on natural keys, never on ids.
 
 The headline file is the field spreadsheet (``ActivityFieldResource``): one row per activity ×
 field, carrying the field's names, category and sensitivity too. It is built for 10,000-row files:

@@ -1,4 +1,5 @@
-"""Writes and document builders of the inventory (HOUSE_STYLE rule 6).
+"""Writes and document builders of the inventory: one keyword-only function per write with rules,
+so the admin and the imports share them.
 
 - ``inventory_import`` / ``inventory_seed``: files in the import format, atomically.
 - ``ropa_export_gdpr`` / ``ropa_export_pipl``: the record of processing activities as XLSX (inert cells:

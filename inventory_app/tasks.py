@@ -1,4 +1,4 @@
-"""Thin Celery tasks (HOUSE_STYLE rule 4): one service call each, and their own time limits."""
+"""Thin Celery tasks: ids in, one service call each, and their own time limits."""
 
 from celery import shared_task
 

@@ -1,4 +1,4 @@
-"""The one admin base every ModelAdmin of the office subclasses (HOUSE_STYLE rule 11).
+"""The one admin base every ModelAdmin of the office subclasses, so every page keeps history and reasons the same way.
 
 It gives: per-record history (revert disabled), a "reason for change" recorded with the
 history, export (and import where the admin sets a resource), and optimistic concurrency:
@@ -213,7 +213,7 @@ class ReadOnlyAdminMixin:
 
 
 class LargeTablePaginator(Paginator):
-    """For changelists over millions of rows (issue 7).
+    """For changelists over millions of rows.
 
     - Count: unfiltered lists on PostgreSQL use the planner's estimate (pg_class.reltuples);
       filtered lists count exactly up to ``CAP`` rows (COUNT over a LIMITed subquery), so a broad

@@ -1,4 +1,4 @@
-"""The Celery app (HOUSE_STYLE rule 3): settings come from Django's, under the CELERY_ namespace."""
+"""The Celery app: settings come from Django's, under the CELERY_ namespace."""
 
 import os
 

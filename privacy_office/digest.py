@@ -1,4 +1,4 @@
-"""Weekly digests (issue 6): each person's open cases and obligations by urgency; a managers' summary."""
+"""Weekly digests: each person's open cases and obligations by urgency; a managers' summary."""
 
 from __future__ import annotations
 

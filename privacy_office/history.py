@@ -3,7 +3,7 @@ from simple_history.models import HistoricalRecords
 
 
 def audited_history(**kwargs) -> HistoricalRecords:
-    """The history every regulated model keeps (HOUSE_STYLE rule 10).
+    """The history every regulated model keeps (revert disabled: a regulator's record is never rewritten).
 
     64-bit history ids: the history is kept forever and grows by millions of rows a year.
     """

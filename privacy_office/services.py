@@ -1,4 +1,4 @@
-"""Writes on what all apps share (HOUSE_STYLE rule 6): staff accounts."""
+"""Writes on what all apps share: staff accounts."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 The environment is read once, here, with django-environ. With no environment at all the
 demo runs on SQLite under ``var/``, an embedded Celery broker (kombu's filesystem transport,
 no server) and console e-mail. Production turns real services on with variables only
-(HOUSE_STYLE rule 1); bad configuration fails at start-up with a sentence saying what to set.
+(a separate code path would go untested); bad configuration fails at start-up with a sentence saying what to set.
 """
 
 import os
@@ -290,7 +290,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="privacy-office@aqara
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
-# --- Celery (HOUSE_STYLE rule 3) -------------------------------------------------------------
+# --- Celery (JSON only, time limits set) ---------------------------------------------------------
 # No broker configured: kombu's filesystem transport under var/, so the demo's worker and beat
 # really run without a server. REDIS_URL or CELERY_BROKER_URL switches to Redis.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
@@ -323,7 +323,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-# --- Reminders (issue 6) --------------------------------------------------------------------
+# --- Reminders ------------------------------------------------------------------------------
 REMINDER_FROM_EMAIL = env.str("REMINDER_FROM_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Days before a case's due date the assignee is reminded (plus on the day, and daily when overdue).
 REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[7, 3, 1])
@@ -383,7 +383,7 @@ IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=10_000)
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2_000)
 
 # --- Domain settings ------------------------------------------------------------------------
-# Identity documents are deleted this many days after verification or closure (issue 4).
+# Identity documents are deleted this many days after verification or closure (data minimisation: they prove identity once).
 IDENTITY_DOCUMENT_RETENTION_DAYS = env.int("IDENTITY_DOCUMENT_RETENTION_DAYS", default=30)
 # An ended case keeps its requester's personal data this many days after closure; then a manager may
 # erase it, leaving a tombstone (requests_app.services.dsar_erase_personal_data). Default 3 years (with

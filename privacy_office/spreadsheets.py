@@ -1,4 +1,4 @@
-"""Every spreadsheet cell and document string the office hands out goes through here (issue 11).
+"""Every spreadsheet cell and document string the office hands out goes through here, so none of them can forget it.
 
 - ``inert(value)``: text a spreadsheet program would read as a formula is made plain text by a
   leading apostrophe (OWASP "CSV Injection"; ASVS 5.0 V1.2.10), so ``=cmd|' /C calc'!A0`` or

@@ -1,4 +1,4 @@
-"""Thin Celery tasks (HOUSE_STYLE rule 4): ids in, one service call, their own retry policy."""
+"""Thin Celery tasks: ids in, one service call, their own retry policy."""
 
 from smtplib import SMTPException
 

@@ -1,7 +1,7 @@
 """Admin for rights requests: a worklist built for a million cases, and a case page whose buttons
-call the services (HOUSE_STYLE rule 11).
+call the services.
 
-Scale (issue 7): every filter and search below maps onto an index in ``models.py`` (or migration
+Scale (a million cases): every filter and search below maps onto an index in ``models.py`` (or migration
 0002 on PostgreSQL); no full COUNT (estimated on PostgreSQL for the unfiltered list, capped
 otherwise); no ``date_hierarchy``, no facets; ``list_select_related`` for the only FK shown.
 """

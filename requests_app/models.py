@@ -7,7 +7,7 @@ its timeline and leaving identity files on disk.
 
 The due date is STORED (and indexed) on the case: reminders, the overdue list and the dashboard
 read it with one indexed query. ``services.dsar_recompute_due`` recomputes it from the pure clock
-in ``deadlines.py`` whenever an input changes (HOUSE_STYLE rule 7).
+in ``deadlines.py`` whenever an input changes, so lists sort and filter on an index.
 """
 
 from __future__ import annotations
@@ -279,7 +279,7 @@ class RightsRequest(VersionedModel):
             models.Index(fields=["requester_email"], name="dsar_email_idx"),
             models.Index(fields=["requester_phone"], name="dsar_phone_idx"),
             models.Index(fields=["account_id"], name="dsar_account_idx"),
-            # Reminder sweeps (issue 6): acknowledgement owed, identity chaser, extension window.
+            # The minute reminder sweep reads these: acknowledgement owed, identity chaser, extension window.
             models.Index(
                 fields=["acknowledgement_due_on"], name="dsar_ack_due_idx",
                 condition=Q(acknowledged_at__isnull=True, acknowledgement_due_on__isnull=False),

@@ -1,4 +1,4 @@
-"""What rights-request reminders are due now (issue 6). Called by the reminder sweep every minute.
+"""What rights-request reminders are due now. Called by the reminder sweep every minute.
 
 Each rule is one indexed query over the open cases near a date (never a loop over all cases);
 the Python that follows only turns those few rows into reminder specs. ``privacy_office.reminders``

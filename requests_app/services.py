@@ -1,4 +1,4 @@
-"""Every write on a rights request that has rules (HOUSE_STYLE rule 6).
+"""Every write on a rights request that has rules: the admin, the tasks and the tests all go through these functions.
 
 Each service locks the case row, checks its rules (a broken rule raises ``ValidationError`` with a
 translated sentence the admin shows as is), writes, records the acting user in the history and
@@ -445,7 +445,7 @@ def dsar_mark_response_drafted(*, case: RightsRequest, by, now: datetime | None 
 
 
 def dsar_mark_responded(*, case: RightsRequest, by, now: datetime | None = None) -> RightsRequest:
-    """The answer went out. Refused while a task is open (issue 4, "Working the case")."""
+    """The answer went out. Refused while a task is open: the answer would leave work undone."""
     return dsar_transition(case=case, to_status=Status.RESPONDED, by=by, now=now)
 
 
@@ -1067,7 +1067,7 @@ def dsar_erase_personal_data(*, case: RightsRequest, by, reason: str, now: datet
     text and the free-text reasons on the case; drafts' text; task titles; identity checks' data
     points and notes; pause notes; timeline notes; identity documents' names, and their files are
     deleted. The same fields are blanked in every history row and audit-log diff of those records.
-    The only deletion besides the identity-document purge (issue 11)."""
+    The only deletion besides the identity-document purge: regulated records are never deleted, only erased after retention."""
     now = now or timezone.now()
     reason = (reason or "").strip()
     if not reason:

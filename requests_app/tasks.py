@@ -1,4 +1,4 @@
-"""Thin Celery tasks (HOUSE_STYLE rule 4): one service call, their own retry policy."""
+"""Thin Celery tasks: ids in, one service call, their own retry policy."""
 
 from celery import shared_task
 
@@ -7,5 +7,5 @@ from . import services
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
 def delete_expired_identity_documents() -> int:
-    """Scheduled by beat (issue 6): deletes identity-document files past their retention period."""
+    """Scheduled by beat, hourly: deletes identity-document files past their retention period."""
     return services.identity_documents_delete_expired()

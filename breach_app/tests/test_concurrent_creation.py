@@ -1,5 +1,5 @@
 """Two people recording an incident at the same moment both succeed, each with its own reference
-(issue 11: one of them used to get a 500 on the unique reference).
+(one of them used to get a 500 on the unique reference).
 
 Real concurrency: each thread has its own database connection and transaction, on PostgreSQL
 (SQLite serialises writers on a file lock, so the race cannot happen there)."""

@@ -1,4 +1,4 @@
-"""China incident grading after issue 14: the CAC 4-hour report is due when ANY criterion reaches
+"""China incident grading: the CAC 4-hour report is due when ANY criterion reaches
 较大, "needs decision" while a criterion is unassessed, and "not required" only when every criterion
 has been assessed below 较大 (legal-rules.md 2026-11; governance-cn.md §6B-6C).
 

@@ -1,5 +1,5 @@
 """Staff accounts are deactivated, not deleted; history and the audit log keep the actor's name even
-if an account is removed by other means (issue 11: the name used to become empty)."""
+if an account is removed by other means (the name used to become empty)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """A reason for change of any length the form accepts is stored whole, shown, and a longer one is
-refused with a message that keeps the user's input (issue 11: 101-300 characters used to crash the
+refused with a message that keeps the user's input (101-300 characters used to crash the
 save with a DataError and lose the edit)."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Regulated records are never destroyed through the admin, superuser included (issue 11).
+"""Regulated records are never destroyed through the admin, superuser included.
 
 Today a superuser's delete of an incident removed its sent notices and timeline, and a deleted case
 left its passport file on disk. Now: no delete button, no delete action, a forged POST to the delete

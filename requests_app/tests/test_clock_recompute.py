@@ -75,7 +75,7 @@ def test_uk_clarification_pause_and_resume_move_the_due_date(staff_user):
     assert case.status == Status.AWAITING_CLARIFICATION
     assert case.clock_paused is True
     # Answer arrives Tue 2026-03-17: 03-10..03-17, both end days, = 8 days not counted (UK GDPR
-    # Art. 12A, issue 14) -> Fri 2026-04-10.
+    # Art. 12A) -> Fri 2026-04-10.
     services.dsar_receive_clarification(case=case, by=staff_user, now=at(2026, 3, 17))
     case.refresh_from_db()
     assert case.status == Status.IN_PROGRESS

@@ -30,7 +30,7 @@ def due(**kwargs) -> DueDate:
 
 
 def test_every_jurisdiction_has_types_from_request_types():
-    # the eight case jurisdictions, plus Japan (APPI rights requests, issue 14)
+    # the eight case jurisdictions, plus Japan (APPI rights requests)
     assert set(TYPES_BY_JURISDICTION) == {"CN", "EU", "UK", "US-CA", "SG", "KR", "RU", "BR", "JP"}
     for types in TYPES_BY_JURISDICTION.values():
         assert set(types) <= set(REQUEST_TYPES)

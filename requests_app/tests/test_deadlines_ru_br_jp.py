@@ -1,4 +1,4 @@
-"""New request rules of issue 14: Russia (consent withdrawal, demand to stop processing,
+"""Request rules of the 2026-11 reference update: Russia (consent withdrawal, demand to stop processing,
 blocking), Brazil's simplified confirmation and Japan's APPI requests.
 
 Dates worked out by hand from the rule text (legal-rules.md "New request rules",

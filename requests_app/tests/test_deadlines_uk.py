@@ -1,4 +1,4 @@
-"""UK clocks after issue 14: the relevant time (UK GDPR Art. 12A), the stop-the-clock for access
+"""UK clocks: the relevant time (UK GDPR Art. 12A), the stop-the-clock for access
 requests only with both end days excluded, and complaints to the controller (DPA 2018 s.164A).
 
 Expected dates are worked out by hand from the rule text (reference: legal-rules.md UK rows,

@@ -1,5 +1,5 @@
 """Erasure of a requester's personal data after the retention period: the only deletion besides the
-identity-document purge (issue 11). A Privacy manager erases ended cases past CASE_RETENTION_DAYS
+identity-document purge. A Privacy manager erases ended cases past CASE_RETENTION_DAYS
 from the case list; each stays as a tombstone (reference, jurisdiction, type, dates, outcome, who
 erased it, when and why), and the personal data is gone from its history and the audit log too."""
 
