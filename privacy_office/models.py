@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .history import audited_history
+from .messages import message_text
 
 
 class VersionedModel(models.Model):
@@ -27,6 +28,41 @@ class VersionedModel(models.Model):
             if update_fields is not None and "version" not in update_fields:
                 kwargs["update_fields"] = [*update_fields, "version"]
         super().save(*args, **kwargs)
+
+
+class TimelineEntryBase(models.Model):
+    """The shape of every timeline (a case's, an incident's): append-only rows, never versioned.
+
+    ``message`` is an untranslated English message id written by the system (marked with
+    ``gettext_noop``) and ``params`` its values, so each reader sees the entry in their own language;
+    ``note`` holds a person's own words, shown as typed. Subclasses add the foreign key to their
+    record, the ``Kind`` choices and ``PARAM_CHOICES`` (parameter name -> TextChoices shown by label).
+    """
+
+    PARAM_CHOICES: dict = {}
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("when"))
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    # PROTECT: who did what stays on the record; staff accounts are deactivated, never deleted.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return (self.text or self.note)[:80]
+
+    @property
+    def text(self) -> str:
+        """The system's message in the reader's language (empty for an entry that is only a note)."""
+        return message_text(self.message, self.params, choices=self.PARAM_CHOICES) if self.message else ""
 
 
 class AuditLogEntryQuerySet(models.QuerySet):

@@ -1,0 +1,33 @@
+"""Text the system writes into timelines and histories: stored as a message id and its parameters,
+translated when read, so each reader sees it in their own language whoever wrote it.
+
+The message id is the English source string, marked with ``gettext_noop`` where it is written so
+``makemessages`` finds it; parameters are plain JSON values. A parameter whose value is a choice of
+a ``TextChoices`` is shown with that choice's label in the reader's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db import models
+from django.utils.translation import gettext
+
+
+def message_text(message: str, params: Mapping | None = None, *,
+                 choices: Mapping[str, type[models.TextChoices]] | None = None) -> str:
+    """``message`` translated into the active language with ``params`` filled in.
+
+    A stored message whose parameters no longer fit (an old row, a renamed placeholder) is shown
+    untranslated rather than breaking the page that lists it.
+    """
+    values = dict(params or {})
+    for key, choice in (choices or {}).items():
+        if values.get(key) in choice.values:
+            values[key] = str(choice(values[key]).label)
+    if not values:
+        return gettext(message)
+    try:
+        return gettext(message) % values
+    except (KeyError, ValueError, TypeError):
+        return message
