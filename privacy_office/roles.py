@@ -95,3 +95,17 @@ def sync_roles(using: str = DEFAULT_DB_ALIAS) -> None:
 
 def sync_roles_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     sync_roles(using=using)
+
+
+def missing_permission_message(permission: str) -> str:
+    """A refusal that names the permission the person lacks ("app_label.codename"), in their language.
+
+    Refusals name the permission, not a role: who holds which permission is this module's table, and
+    an office may give a permission to another group without any message becoming untrue.
+    """
+    from django.contrib.auth.models import Permission
+    from django.utils.translation import gettext as _
+
+    app_label, codename = permission.split(".", 1)
+    row = Permission.objects.filter(content_type__app_label=app_label, codename=codename).values_list("name", flat=True).first()
+    return _("You need the permission “%(permission)s” to do this.") % {"permission": _(row) if row else permission}
