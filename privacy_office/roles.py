@@ -1,88 +1,123 @@
-"""The three roles and what each may do: one matrix, applied by migration and after every migrate.
+"""Who may do what: the three roles as one table, applied by ``sync_roles`` after every migrate.
 
-- Privacy staff: work cases, incidents and the inventory (view/add/change everywhere in the
-  domain apps; delete only inventory rows; import the inventory).
-- Privacy manager: all staff can, plus every ``approve_*`` permission (outgoing regulator reports
-  and user notices), export everywhere, the audit log, and audit reviews.
-- Auditor: read-only everywhere, history and audit log included.
+The file to change for "who approves what" or "who may export": ``ROLE_PERMISSIONS`` says which role
+holds which permission, by app, model and action; ``APPROVALS`` names the permission each kind of
+outgoing document or irreversible act needs, and ``APPROVERS`` the roles that hold them. Refusals
+name the permission, never a role (``missing_permission_message``), so giving a permission to
+another group never makes a message untrue.
 """
 
 from __future__ import annotations
 
 from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS
+from django.utils.translation import gettext, gettext_noop
 
 STAFF = "Privacy staff"
 MANAGER = "Privacy manager"
 AUDITOR = "Auditor"
 ROLES = (STAFF, MANAGER, AUDITOR)
 
+# The apps whose records the office works; ``privacy_office`` holds the audit log and reminder log.
 DOMAIN_APPS = ("inventory_app", "requests_app", "breach_app")
-IMPORTABLE_APPS = ("inventory_app",)
-DELETABLE_APPS = ("inventory_app",)
-# Staff see the reminder log (their reminders are part of working a case).
-STAFF_EXTRA = {("privacy_office", "view_reminder")}
+OFFICE_APPS = (*DOMAIN_APPS, "privacy_office")
+
+# Every model of the app (history tables excepted).
+EVERY_MODEL = "*"
+# Import and export are not Django default permissions: sync_roles creates them for every model.
+DATA_ACTIONS = ("import", "export")
+
+# role -> (app label, model name or EVERY_MODEL, actions). An action a model does not have (the
+# append-only logs have no "add" or "change") is skipped.
+STAFF_PERMISSIONS = (
+    # Work the inventory; its rows are the only ones deleted (a link removed) or imported.
+    ("inventory_app", EVERY_MODEL, ("view", "add", "change", "delete", "import")),
+    # Work cases and incidents; nothing there is deleted (withdrawn or closed with a reason instead).
+    ("requests_app", EVERY_MODEL, ("view", "add", "change")),
+    ("breach_app", EVERY_MODEL, ("view", "add", "change")),
+    # Their reminders are part of working a case.
+    ("privacy_office", "reminder", ("view",)),
+)
+ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
+    STAFF: STAFF_PERMISSIONS,
+    MANAGER: (
+        *STAFF_PERMISSIONS,
+        # Export anything; read the audit log and the reminder log; attest audit reviews.
+        *((app, EVERY_MODEL, ("view", "export")) for app in OFFICE_APPS),
+        ("privacy_office", "auditreview", ("add", "change")),
+    ),
+    # Read-only everywhere, the history and the audit log included.
+    AUDITOR: tuple((app, EVERY_MODEL, ("view",)) for app in OFFICE_APPS),
+}
+
+# Kind of document or act -> the permission ("app_label.codename") that approves it. The breach
+# notice kinds are breach_app's NoticeDraft.Kind values (a test keeps this table complete).
+APPROVALS: dict[str, str] = {
+    "regulator_report": "breach_app.approve_noticedraft",
+    "user_notice": "breach_app.approve_noticedraft",
+    "public_notice": "breach_app.approve_noticedraft",
+    "ag_sample": "breach_app.approve_noticedraft",
+    # Erasing a requester's personal data after the retention period.
+    "erase_personal_data": "requests_app.approve_erase_personal_data",
+    # Seeing the identity documents of a case assigned to someone else.
+    "view_any_identity_document": "requests_app.approve_view_any_identity_document",
+}
+APPROVERS = (MANAGER,)
 
 
-def _domain_models():
-    for label in DOMAIN_APPS + ("privacy_office",):
-        try:
-            config = global_apps.get_app_config(label)
-        except LookupError:
-            continue
-        for model in config.get_models():
-            if model._meta.model_name.startswith("historical"):
-                continue
+def approval_permission(kind: str) -> str:
+    """The permission ("app_label.codename") that approves a document or act of ``kind``."""
+    return APPROVALS[kind]
+
+
+def office_models(app_label: str):
+    """The models of an installed app whose rows the roles cover (history tables excepted)."""
+    try:
+        config = global_apps.get_app_config(app_label)
+    except LookupError:
+        return
+    for model in config.get_models():
+        if not model._meta.model_name.startswith("historical"):
             yield model
 
 
-def _ensure_import_export_permissions(Permission, ContentType, using):
-    for model in _domain_models():
-        ct = ContentType.objects.db_manager(using).get_for_model(model, for_concrete_model=False)
-        for action in ("import", "export"):
-            Permission.objects.using(using).get_or_create(
-                content_type=ct,
-                codename=f"{action}_{model._meta.model_name}",
-                defaults={"name": f"Can {action} {model._meta.verbose_name_raw}"[:255]},
-            )
-
-
 def role_permission_keys(role: str) -> set[tuple[str, str]]:
-    """(app_label, codename) pairs the role holds, computed from the installed models."""
+    """(app_label, codename) pairs the role holds: ``ROLE_PERMISSIONS`` and ``APPROVALS`` applied to
+    the installed models."""
     keys: set[tuple[str, str]] = set()
-    for model in _domain_models():
-        app, name = model._meta.app_label, model._meta.model_name
-        custom = {codename for codename, _ in model._meta.permissions}
-        is_domain = app in DOMAIN_APPS
-        if role == AUDITOR:
-            keys.add((app, f"view_{name}"))
-            continue
-        if is_domain:
-            keys |= {(app, f"view_{name}"), (app, f"add_{name}"), (app, f"change_{name}")}
-            if app in DELETABLE_APPS:
-                keys.add((app, f"delete_{name}"))
-            if app in IMPORTABLE_APPS:
-                keys.add((app, f"import_{name}"))
-            keys |= {(app, c) for c in custom if not c.startswith("approve_")}
-        if role in (STAFF, MANAGER):
-            keys |= {k for k in STAFF_EXTRA if k[0] == app and k[1].endswith(f"_{name}")}
-        if role == MANAGER:
-            keys.add((app, f"view_{name}"))
-            keys.add((app, f"export_{name}"))
-            keys |= {(app, c) for c in custom if c.startswith("approve_")}
-            if name == "auditreview":
-                keys |= {(app, "add_auditreview"), (app, "change_auditreview")}
+    for app_label, model_name, actions in ROLE_PERMISSIONS[role]:
+        names = ([m._meta.model_name for m in office_models(app_label)] if model_name == EVERY_MODEL
+                 else [model_name])
+        keys |= {(app_label, f"{action}_{name}") for name in names for action in actions}
+    if role in APPROVERS:
+        keys |= {tuple(permission.split(".", 1)) for permission in APPROVALS.values()}
     return keys
 
 
+def ensure_data_permissions(using: str) -> None:
+    """Create the import and export permissions of every office model (Django creates only the defaults)."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    for app_label in OFFICE_APPS:
+        for model in office_models(app_label):
+            ct = ContentType.objects.db_manager(using).get_for_model(model, for_concrete_model=False)
+            for action in DATA_ACTIONS:
+                Permission.objects.using(using).get_or_create(
+                    content_type=ct,
+                    codename=f"{action}_{model._meta.model_name}",
+                    defaults={"name": f"Can {action} {model._meta.verbose_name_raw}"[:255]},
+                )
+
+
 def sync_roles(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Give each role's group exactly the permissions the table says (and no other)."""
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
-    from django.contrib.contenttypes.models import ContentType
 
     for config in global_apps.get_app_configs():
         create_permissions(config, verbosity=0, using=using)
-    _ensure_import_export_permissions(Permission, ContentType, using)
+    ensure_data_permissions(using)
     all_perms = {
         (p.content_type.app_label, p.codename): p
         for p in Permission.objects.using(using).select_related("content_type")
@@ -97,15 +132,31 @@ def sync_roles_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     sync_roles(using=using)
 
 
-def missing_permission_message(permission: str) -> str:
-    """A refusal that names the permission the person lacks ("app_label.codename"), in their language.
+# Permission names are stored in English (Django writes "Can view <model>"): the label shown is
+# rebuilt from the action and the model's verbose name in the reader's language.
+ACTION_LABELS = {
+    "view": gettext_noop("Can view %(model)s"),
+    "add": gettext_noop("Can add %(model)s"),
+    "change": gettext_noop("Can change %(model)s"),
+    "delete": gettext_noop("Can delete %(model)s"),
+    "import": gettext_noop("Can import %(model)s"),
+    "export": gettext_noop("Can export %(model)s"),
+}
 
-    Refusals name the permission, not a role: who holds which permission is this module's table, and
-    an office may give a permission to another group without any message becoming untrue.
-    """
-    from django.contrib.auth.models import Permission
-    from django.utils.translation import gettext as _
 
+def permission_label(permission: str) -> str:
+    """The name of a permission ("app_label.codename") in the active language."""
     app_label, codename = permission.split(".", 1)
-    row = Permission.objects.filter(content_type__app_label=app_label, codename=codename).values_list("name", flat=True).first()
-    return _("You need the permission “%(permission)s” to do this.") % {"permission": _(row) if row else permission}
+    for model in office_models(app_label) if app_label in OFFICE_APPS else ():
+        for custom, name in model._meta.permissions:
+            if custom == codename:
+                return gettext(str(name))
+        action, _, model_name = codename.partition("_")
+        if model_name == model._meta.model_name and action in ACTION_LABELS:
+            return gettext(ACTION_LABELS[action]) % {"model": model._meta.verbose_name}
+    return permission
+
+
+def missing_permission_message(permission: str) -> str:
+    """A refusal that names the permission the person lacks ("app_label.codename"), in their language."""
+    return gettext("You need the permission “%(permission)s” to do this.") % {"permission": permission_label(permission)}

@@ -99,3 +99,34 @@ def test_a_role_change_takes_effect_at_once_despite_the_permission_cache(staff_u
     assert User.objects.get(pk=staff_user.pk).has_perm("requests_app.change_rightsrequest")
     staff_user.groups.clear()
     assert not User.objects.get(pk=staff_user.pk).has_perm("requests_app.change_rightsrequest")
+
+
+def test_every_approval_permission_and_notice_kind_is_in_the_table():
+    """A new approval permission or notice kind is given to a role on purpose, never by its name."""
+    from django.apps import apps
+
+    from breach_app.models import NoticeDraft
+    from privacy_office.roles import APPROVALS
+
+    defined = {
+        f"{model._meta.app_label}.{codename}"
+        for model in apps.get_models() if model._meta.app_label in DOMAIN_APPS
+        for codename, _ in model._meta.permissions
+    }
+    assert defined == set(APPROVALS.values())
+    assert set(NoticeDraft.Kind.values) <= set(APPROVALS)
+
+
+def test_a_refusal_names_the_permission_in_the_readers_language():
+    from django.utils import translation
+
+    from privacy_office.roles import missing_permission_message
+
+    with translation.override("zh-hans"):
+        assert missing_permission_message("breach_app.approve_noticedraft") == "您需要“可批准通知草稿发送”权限才能执行此操作。"
+        assert "可导出审计日志条目" in missing_permission_message("privacy_office.export_auditlogentry")
+        assert "Can " not in missing_permission_message("requests_app.approve_erase_personal_data")
+    with translation.override("en"):
+        assert missing_permission_message("privacy_office.export_auditlogentry") == (
+            "You need the permission “Can export audit log entry” to do this.")
+        assert "Can approve notice drafts for sending" in missing_permission_message("breach_app.approve_noticedraft")
