@@ -1,17 +1,16 @@
 """The admin home's work-at-a-glance panel.
 
-Each domain app may define ``<app>.dashboard.cards(request) -> list[Card]``; the home page shows
-them in app order. Counts are computed with indexed queries and may be cached briefly.
+Each app may define ``<app>.dashboard.cards(request) -> list[Card]`` (found by ``app_modules``); the
+home page shows them in INSTALLED_APPS order. Counts are computed with indexed queries and may be cached briefly.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from django.core.cache import cache
 
-from .roles import DOMAIN_APPS
+from .app_modules import app_functions
 
 
 @dataclass
@@ -30,16 +29,7 @@ class Card:
 
 
 def collect_cards(request) -> list[Card]:
-    cards: list[Card] = []
-    for label in DOMAIN_APPS:
-        try:
-            module = import_module(f"{label}.dashboard")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{label}.dashboard":
-                raise
-            continue
-        cards.extend(module.cards(request))
-    return cards
+    return [card for app_cards in app_functions("dashboard", "cards") for card in app_cards(request)]
 
 
 def cached_count(key: str, compute, timeout: int = 30) -> int:

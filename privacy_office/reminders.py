@@ -100,11 +100,13 @@ def reminders_enqueue_unsent(*, now: datetime, limit: int = 5000) -> list[int]:
     return ids
 
 
-def _load_kinds() -> None:
-    from importlib import import_module
+def sweeps() -> tuple:
+    """What the sweep asks: each app's ``<app>.reminders.due_reminders`` (``app_modules``), then the
+    weekly digests. Loading them registers their kinds: a worker may send before it ever swept."""
+    from . import digest
+    from .app_modules import app_functions
 
-    for name in SWEEP_MODULES:
-        import_module(name)  # registers its kinds (a worker may not have run a sweep yet)
+    return (*app_functions("reminders", "due_reminders"), digest.due_reminders)
 
 
 def render_plain_text(template_name: str, context: dict) -> str:
@@ -116,7 +118,7 @@ def render_plain_text(template_name: str, context: dict) -> str:
 
 
 def render_reminder(reminder: Reminder) -> RenderedReminder | None:
-    _load_kinds()
+    sweeps()
     builder = CONTEXT_BUILDERS.get(reminder.kind)
     if builder is None:
         raise LookupError(f"no reminder kind {reminder.kind!r} is registered")
@@ -188,9 +190,6 @@ def content_type_id(model) -> int:
     return ContentType.objects.get_for_model(model).pk
 
 
-SWEEP_MODULES = ("requests_app.reminders", "breach_app.reminders", "privacy_office.digest")
-
-
 # A full look at every open case near a date (not only what the last minute concerns) this often:
 # catches a due date moved into the past by an edit, and anything a lost sweep missed.
 RECONCILE_EVERY = timedelta(hours=1)
@@ -202,10 +201,6 @@ def reminders_sweep(*, now: datetime) -> int:
     After an outage the window simply starts where the last sweep stopped, so every moment that
     passed meanwhile is still found (and its reminder marked late).
     """
-    from importlib import import_module
-
-    from django.conf import settings
-
     from .models import SweepState
 
     state = SweepState.objects.filter(name="reminders").first()
@@ -215,8 +210,8 @@ def reminders_sweep(*, now: datetime) -> int:
     )
     since = None if reconcile else min(state.swept_until, now)
     offered = 0
-    for name in SWEEP_MODULES:
-        offered += reminders_record(specs=import_module(name).due_reminders(now=now, since=since), now=now)
+    for due_reminders in sweeps():
+        offered += reminders_record(specs=due_reminders(now=now, since=since), now=now)
     try:
         with transaction.atomic():
             SweepState.objects.update_or_create(

@@ -5,8 +5,6 @@ account (its password, its deactivation, its groups): the demo logins are only c
 In production mode (DJANGO_DEBUG=false) it refuses unless --trial says this stack is a trial.
 """
 
-from importlib import import_module
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.conf import settings
@@ -14,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from privacy_office.models import StaffProfile
-from privacy_office.roles import AUDITOR, DOMAIN_APPS, MANAGER, STAFF, sync_roles
+from privacy_office.app_modules import app_functions
+from privacy_office.roles import AUDITOR, MANAGER, STAFF, sync_roles
 
 DEMO_LOGINS = (
     # username, password, role, language, name
@@ -44,15 +43,10 @@ class Command(BaseCommand):
         sync_roles()
         created = self._logins()
         if not options["no_data"]:
-            for label in DOMAIN_APPS:
-                try:
-                    module = import_module(f"{label}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{label}.demo":
-                        raise
-                    continue
+            # Each app's demo.py, the inventory first (INSTALLED_APPS order): cases cite its activities.
+            for load_demo in app_functions("demo", "load_demo"):
                 with transaction.atomic():
-                    module.load_demo(stdout=self.stdout)
+                    load_demo(stdout=self.stdout)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo logins (http://127.0.0.1:8000/admin/):"))
         for username, password, role, language, _name in DEMO_LOGINS:
