@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.contrib.contenttypes.models import ContentType
 from simple_history.signals import post_create_historical_record
 
@@ -64,16 +62,9 @@ def _on_history_created(sender, history_instance, **kwargs):
     entry_for(history_instance).save()
 
 
-def record_bulk(history_instances: Iterable) -> None:
-    """For bulk paths (``bulk_create_with_history`` sends no signal): log them in one insert."""
-    from .models import AuditLogEntry
-
-    AuditLogEntry.objects.bulk_create([entry_for(h) for h in history_instances], batch_size=1000)
-
-
 def _keep_names_of_removed_user(sender, instance, **kwargs):
     """Staff accounts are deactivated, not deleted; if one is deleted anyway (the shell, a script),
-    its audit-log entries that lack the name (bulk paths write the user id only) get it first,
+    its audit-log entries that lack the name (rows written by a script with the user id only) get it first,
     before SET_NULL empties their user column."""
     from .models import AuditLogEntry
 

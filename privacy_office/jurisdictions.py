@@ -208,7 +208,10 @@ def local_date(instant: datetime, code: str) -> date:
 def _decreed_years(module_path: str, class_name: str) -> range:
     # No public API says which years' decree the package holds, so this reads the country's
     # special-holiday table (holidays 0.109: CN 2001-2026, RU to 2027); an upgrade extends it.
-    # requests_app/tests/test_deadlines.py::test_provisional_years pins the behaviour.
+    # Inferring the years from make-up working days through the public is_working_day does not
+    # serve: Russia decrees years without one (2023, 2026). Pinned by test_provisional_years
+    # (requests_app/tests/test_deadlines.py) and, against the public API for China, by
+    # privacy_office/tests/test_jurisdictions.py.
     module = __import__(module_path, fromlist=[class_name])
     table = getattr(getattr(module, class_name), "special_public_holidays", {})
     return range(min(table), max(table) + 1) if table else range(0)

@@ -65,14 +65,6 @@ class TimelineEntryBase(models.Model):
         return message_text(self.message, self.params, choices=self.PARAM_CHOICES) if self.message else ""
 
 
-class AuditLogEntryQuerySet(models.QuerySet):
-    def by_user(self, user_id):
-        return self.filter(user_id=user_id)
-
-    def for_model(self, content_type_id):
-        return self.filter(content_type_id=content_type_id)
-
-
 class AuditLogEntry(models.Model):
     """One change to one regulated record, copied from its simple-history row with the diff.
 
@@ -102,8 +94,6 @@ class AuditLogEntry(models.Model):
     changes = models.JSONField(_("changes"), default=list, blank=True)
     # Empty for changes to staff accounts (auth users keep no per-model history; see services.py).
     history_id = models.BigIntegerField(_("history id"), null=True, blank=True)
-
-    objects = AuditLogEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit log entry")

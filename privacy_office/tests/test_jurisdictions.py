@@ -112,3 +112,21 @@ def test_yearly_decree_calendars_are_china_and_russia():
     assert {code for code, row in registry.REGISTRY.items() if row.yearly_decree} == {"CN", "RU"}
     assert set(registry.DECREED_YEARS) == {"CN", "RU"}
     assert 2026 in registry.DECREED_YEARS["CN"]
+
+
+def test_decreed_years_agree_with_the_make_up_working_days_the_package_knows():
+    """DECREED_YEARS reads the package's yearly-decree table (no public API names those years); the
+    public working-day API must agree: China's State Council moves working days onto weekends in
+    every decreed year, and in none the package has no decree for. If an upgrade renames the
+    table, DECREED_YEARS empties and this fails (as requests_app's test_provisional_years does)."""
+    calendar = registry.get("CN").calendar()
+
+    def has_weekend_working_day(year):
+        days = (date.fromordinal(n) for n in range(date(year, 1, 1).toordinal(), date(year + 1, 1, 1).toordinal()))
+        return any(day.weekday() >= 5 and calendar.is_working_day(day) for day in days)
+
+    decreed = registry.DECREED_YEARS["CN"]
+    assert len(decreed) >= 26  # 2001-2026 in holidays 0.109
+    assert all(has_weekend_working_day(year) for year in decreed)
+    assert not has_weekend_working_day(decreed.stop)
+    assert not has_weekend_working_day(decreed.start - 1)
