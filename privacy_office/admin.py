@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
 from .admin_base import CHANGE_REASON_MAX_LENGTH, AuditedAdmin, LargeTablePaginator, ReadOnlyAdminMixin, staff_choices
+from .messages import reason_text
 from .models import AuditLogEntry, AuditReview, Reminder, StaffProfile
 from .resources import AuditLogEntryResource, ReminderResource
 from .roles import DOMAIN_APPS
@@ -120,6 +121,10 @@ class AuditLogEntryAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     ordering = ("-at", "-id")
     sortable_by = ()
+    # The detail page: the reason in the reader's language, not the stored message id.
+    fields = ("at", "user", "user_name", "content_type", "object_id", "object_repr", "action", "reason_shown",
+              "changes", "history_id")
+    readonly_fields = ("reason_shown",)
 
     @admin.display(description=_("record type"))
     def record_type(self, entry):
@@ -128,8 +133,7 @@ class AuditLogEntryAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
 
     @admin.display(description=_("reason for change"))
     def reason_shown(self, entry):
-        # Reasons the services write are English message ids: shown in the reader's language.
-        return gettext(entry.reason) if entry.reason else "—"
+        return reason_text(entry.reason) or "—"
 
     @admin.display(description=_("record"))
     def record(self, entry):

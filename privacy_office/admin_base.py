@@ -25,6 +25,8 @@ from django.utils.translation import gettext_noop
 from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .history import set_change_reason
+from .messages import reason_text
 from .spreadsheets import inert_resource_for
 
 VERSION_FIELD = "_loaded_version"
@@ -74,6 +76,12 @@ def describe_conflict(obj, loaded_version: int) -> str:
     return format_html_join(
         "", "<li>{} ({}): {}: “{}” → “{}”</li>", lines
     )
+
+
+def typed_reason(request) -> str:
+    """The reason for change the person typed on the form ("" if none). Stored as typed; when it is
+    empty the admin stores a message id instead, which every reader sees in their own language."""
+    return (request.POST.get(REASON_FIELD) or "").strip()
 
 
 class ConcurrencyFormMixin:
@@ -158,6 +166,9 @@ class AuditedAdmin(ExportMixin, SimpleHistoryAdmin):
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        # The system's reasons are message ids: each reader sees them in their own language.
+        for record in historical_records:
+            record.change_reason_text = reason_text(record.history_change_reason)
         # A history row whose user was removed (SET_NULL) still names who acted: the audit-log
         # entry written with it kept the name. One indexed query for the page.
         orphaned = [record for record in historical_records if record.history_user_id is None]
@@ -184,13 +195,12 @@ class AuditedAdmin(ExportMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
-        reason = (request.POST.get(REASON_FIELD) or "").strip()
-        # Stored in English (the audit log shows it in the reader's language); typed text as typed.
-        obj._change_reason = reason or (gettext_noop("changed in the admin") if change else gettext_noop("added in the admin"))
+        default = gettext_noop("changed in the admin") if change else gettext_noop("added in the admin")
+        set_change_reason(obj, by=request.user, reason=typed_reason(request) or default)
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
-        obj._change_reason = (request.POST.get(REASON_FIELD) or "").strip() or gettext_noop("deleted in the admin")
+        set_change_reason(obj, by=request.user, reason=typed_reason(request) or gettext_noop("deleted in the admin"))
         super().delete_model(request, obj)
 
 
@@ -209,7 +219,6 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
 
 
 class LargeTablePaginator(Paginator):
@@ -283,20 +292,11 @@ class CachedRelatedOnlyFieldListFilter(_CachedChoicesMixin, RelatedOnlyFieldList
     """As ``CachedRelatedFieldListFilter``, limited to the related rows in use."""
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     """A related list shown on a record's page that is written only through services."""
 
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def staff_choices(*, active_only: bool = True) -> list[tuple[str, str]]:

@@ -31,3 +31,12 @@ def message_text(message: str, params: Mapping | None = None, *,
         return gettext(message) % values
     except (KeyError, ValueError, TypeError):
         return message
+
+
+def reason_text(reason: str | None) -> str:
+    """A history row's reason for change in the reader's language.
+
+    The reasons the system writes are message ids (marked with ``gettext_noop``) and are translated;
+    a reason a person typed is in no catalogue, so gettext hands it back as typed.
+    """
+    return gettext(reason) if reason else ""

@@ -86,7 +86,7 @@ def test_an_over_limit_reason_is_refused_in_chinese(staff_client, settings):
 
 def test_a_long_reason_on_a_notice_draft_edit_is_kept_whole(staff_client, staff_user):
     # The breach services used to cut the reason at 100 characters.
-    incident = make_incident(user=staff_user)
+    incident = make_incident(by=staff_user)
     staff_client.post(f"/admin/breach_app/incident/{incident.pk}/generate-drafts/")
     draft = NoticeDraft.objects.filter(obligation__incident=incident).first()
     url = reverse("admin:breach_app_noticedraft_change", args=[draft.pk])
@@ -96,3 +96,30 @@ def test_a_long_reason_on_a_notice_draft_edit_is_kept_whole(staff_client, staff_
     draft.refresh_from_db()
     assert draft.body.endswith("Added a line.")
     assert draft.history.first().history_change_reason == LONG_REASON
+
+
+def test_a_system_reason_reads_in_the_readers_language_and_a_typed_one_as_typed(manager_client, manager_user):
+    from datetime import date
+
+    from django.utils.translation import gettext_noop
+
+    from privacy_office.history import save_with_reason
+    from privacy_office.models import AuditReview
+
+    review = AuditReview(period_start=date(2026, 11, 2), period_end=date(2026, 11, 8), reviewed_by=manager_user)
+    save_with_reason(review, by=manager_user, reason=gettext_noop("added in the admin"))
+    review.remark = "checked"
+    save_with_reason(review, by=manager_user, reason="Remark after the 9 November call")
+    history = reverse("admin:privacy_office_auditreview_history", args=[review.pk])
+    entry = AuditLogEntry.objects.get(content_type__model="auditreview", action="+", object_id=str(review.pk))
+    detail = reverse("admin:privacy_office_auditlogentry_change", args=[entry.pk])
+    audit_log = reverse("admin:privacy_office_auditlogentry_changelist")
+
+    for url in (history, detail, audit_log):
+        chinese = manager_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert "在后台新增" in chinese and "added in the admin" not in chinese, url
+        english = manager_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "added in the admin" in english and "在后台新增" not in english, url
+    for language in ("zh-hans", "en"):
+        page = manager_client.get(history, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert "Remark after the 9 November call" in page

@@ -20,19 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _eager(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.CELERY_TASK_EAGER_PROPAGATES = False
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.SITE_URL = "https://privacy.example"
-    settings.REMINDER_TIME_ZONE = "Asia/Shanghai"
-    settings.REMINDER_DAY_HOUR = 9
-    settings.REMINDER_DAYS_BEFORE = [7]
-    from privacy_office.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
+def eager(reminder_mail):
+    reminder_mail.REMINDER_DAYS_BEFORE = [7]
 
 
 @pytest.fixture
