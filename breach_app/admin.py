@@ -12,20 +12,33 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html, format_html_join
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
+
+from import_export.admin import ExportMixin
 
 from privacy_office.admin_base import (
     CHANGE_REASON_MAX_LENGTH,
     REASON_FIELD,
     AuditedAdmin,
     LargeTablePaginator,
+    ReadOnlyAdminMixin,
     ReadOnlyInline,
 )
 from privacy_office.models import Reminder
+from privacy_office.spreadsheets import inert_resource_for
+from privacy_office.urgency import DANGER, badge
 
 from . import display, notices, services
-from .models import AffectedPopulation, Incident, Jurisdiction, NoticeDraft, Obligation, TimelineEntry
+from .models import (
+    APPROVE_PERMISSION_NAME,
+    AffectedPopulation,
+    Incident,
+    Jurisdiction,
+    NoticeDraft,
+    Obligation,
+    TimelineEntry,
+)
 
 
 def _errors(exc) -> str:
@@ -110,7 +123,7 @@ class AffectedPopulationInline(admin.TabularInline):
 
 class ObligationInline(ReadOnlyInline):
     model = Obligation
-    fields = ("code_link", "recipient", "applicability", "status", "deadline", "time_left", "citation", "reason")
+    fields = ("code_link", "recipient", "applicability", "status", "deadline", "time_left", "citation", "reason_shown")
     readonly_fields = fields
     show_change_link = False
     ordering = ("deadline", "code")
@@ -125,27 +138,50 @@ class ObligationInline(ReadOnlyInline):
     def time_left(self, obj):
         return display.obligation_clock_html(obj)
 
+    @admin.display(description=_("why"))
+    def reason_shown(self, obj):
+        return obj.reason_text
+
+
+@admin.display(description=_("what"))
+def timeline_text(entry):
+    """What the system recorded, in the reader's language (a person's own words are the note)."""
+    return entry.text or "—"
+
 
 class TimelineEntryInline(admin.TabularInline):
-    """The register of facts and decisions: entries are added, never edited."""
+    """The register of facts and decisions: append-only. Existing entries show read-only (no change
+    permission); a new row is a person's note, added through ``services.timeline_add``."""
 
     model = TimelineEntry
-    fields = ("at", "kind", "text", "recorded_by")
-    readonly_fields = ("recorded_by",)
+    fields = ("at", "kind", timeline_text, "note", "by")
+    readonly_fields = (timeline_text, "by")
     extra = 0
     can_delete = False
     verbose_name_plural = _("timeline (facts and decisions)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("recorded_by")
+        return super().get_queryset(request).select_related("by")
+
+    def has_add_permission(self, request, obj=None):
+        # An entry is part of the incident's record: whoever may record or change the incident adds one.
+        action = "add" if obj is None else "change"
+        return request.user.has_perm(f"breach_app.{action}_incident")
 
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "text":
+        if db_field.name == "note":
             field.widget = forms.Textarea(attrs={"rows": 2, "cols": 60})
+            field.required = True  # a row someone adds is their words: it needs some
+        elif db_field.name == "at":
+            # As a model default would: now, and an added row left as it was counts as unchanged.
+            field.initial, field.show_hidden_initial = timezone.now, True
         return field
 
 
@@ -277,12 +313,12 @@ class IncidentAdmin(AuditedAdmin):
             elif formset.model is TimelineEntry:
                 entries = rows
         incident = services.incident_create(
-            user=request.user, title=data["title"], discovered_at=data["discovered_at"], populations=populations,
+            by=request.user, title=data["title"], discovered_at=data["discovered_at"], populations=populations,
             activities=data.get("affected_activities") or (), services=data.get("affected_services") or (),
             reason=(request.POST.get(REASON_FIELD) or "").strip(), **facts,
         )
         for row in entries:
-            services.timeline_add(incident=incident, user=request.user, text=row["text"], kind=row["kind"],
+            services.timeline_add(incident=incident, by=request.user, kind=row["kind"], note=row["note"],
                                   at=row.get("at"))
         for formset in formsets:  # the admin's change message reads these; the service saved the rows
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
@@ -295,8 +331,8 @@ class IncidentAdmin(AuditedAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is TimelineEntry:
             for entry in formset.save(commit=False):
-                services.timeline_add(incident=form.instance, user=request.user, text=entry.text,
-                                      kind=entry.kind, at=entry.at)
+                services.timeline_add(incident=form.instance, by=request.user, kind=entry.kind, note=entry.note,
+                                      at=entry.at)
             return
         super().save_formset(request, form, formset, change)
 
@@ -308,9 +344,9 @@ class IncidentAdmin(AuditedAdmin):
         changed = list(form.changed_data)
         for formset in formsets:
             if formset.model is AffectedPopulation and formset.has_changed():
-                changed.append(str(_("affected populations")))
+                changed.append("populations")
         services.incident_facts_changed(
-            incident=form.instance, user=request.user, changed=changed, created=not change,
+            incident=form.instance, by=request.user, changed=changed, created=not change,
             reason=(request.POST.get(REASON_FIELD) or "").strip(),
         )
 
@@ -319,14 +355,14 @@ class IncidentAdmin(AuditedAdmin):
     @admin.action(description=_("Recompute notification obligations"), permissions=["change"])
     def recompute_obligations(self, request, queryset):
         for incident in queryset:
-            services.incident_recompute_obligations(incident=incident, user=request.user)
+            services.incident_recompute_obligations(incident=incident, by=request.user)
         self.message_user(request, _("Obligations recomputed for %(n)s incident(s).") % {"n": len(queryset)})
 
     @admin.action(description=_("Generate notice drafts (zh-hans and en)"), permissions=["change"])
     def generate_drafts(self, request, queryset):
         count = 0
         for incident in queryset:
-            count += len(services.incident_generate_drafts(incident=incident, user=request.user))
+            count += len(services.incident_generate_drafts(incident=incident, by=request.user))
         self.message_user(request, _("%(n)s draft(s) generated or brought up to date.") % {"n": count})
 
     def get_urls(self):
@@ -354,13 +390,13 @@ class IncidentAdmin(AuditedAdmin):
 
     def recompute_view(self, request, pk):
         incident = self._incident_for_post(request, pk)
-        services.incident_recompute_obligations(incident=incident, user=request.user)
+        services.incident_recompute_obligations(incident=incident, by=request.user)
         self.message_user(request, _("Obligations recomputed."))
         return self._back(incident)
 
     def generate_view(self, request, pk):
         incident = self._incident_for_post(request, pk)
-        drafts = services.incident_generate_drafts(incident=incident, user=request.user)
+        drafts = services.incident_generate_drafts(incident=incident, by=request.user)
         self.message_user(request, _("%(n)s draft(s) generated or brought up to date.") % {"n": len(drafts)})
         return self._back(incident)
 
@@ -369,7 +405,7 @@ class IncidentAdmin(AuditedAdmin):
         if to_status not in Incident.Status.values:
             raise Http404
         try:
-            services.incident_change_status(incident=incident, user=request.user, to_status=to_status,
+            services.incident_change_status(incident=incident, by=request.user, to_status=to_status,
                                             note=(request.POST.get("note") or "").strip())
         except ValidationError as exc:
             self.message_user(request, _errors(exc), level=messages.ERROR)
@@ -385,7 +421,7 @@ class IncidentAdmin(AuditedAdmin):
         form = WithdrawForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.incident_withdraw(incident=incident, user=request.user, reason=form.cleaned_data["reason"])
+                services.incident_withdraw(incident=incident, by=request.user, reason=form.cleaned_data["reason"])
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -457,7 +493,7 @@ class ObligationAdmin(AuditedAdmin):
     inlines = (NoticeDraftInline,)
     actions = ("decide_not_to_notify", "mark_sent")
     readonly_fields = (
-        "incident", "code", "jurisdiction", "recipient", "applicability", "reason", "deadline", "time_left",
+        "incident", "code", "jurisdiction", "recipient", "applicability", "reason_shown", "deadline", "time_left",
         "deadline_kind", "clock_start", "citation", "required_content_display", "computed_at", "status",
         "sent_at", "channel", "regulator_reference", "decided_by", "decided_at", "decision_reason",
     )
@@ -469,6 +505,10 @@ class ObligationAdmin(AuditedAdmin):
     @admin.display(description=_("time left"))
     def time_left(self, obj):
         return display.obligation_clock_html(obj)
+
+    @admin.display(description=_("why"))
+    def reason_shown(self, obj):
+        return obj.reason_text
 
     @admin.display(description=_("required content"))
     def required_content_display(self, obj):
@@ -501,12 +541,12 @@ class ObligationAdmin(AuditedAdmin):
     @admin.action(description=_("Decide not to notify (record who and why)"), permissions=["change"])
     def decide_not_to_notify(self, request, queryset):
         return self._details(request, queryset, DecisionForm, _("Decide not to notify"), lambda o, data: (
-            services.obligation_decide_not_to_notify(obligation=o, user=request.user, reason=data["reason"])))
+            services.obligation_decide_not_to_notify(obligation=o, by=request.user, reason=data["reason"])))
 
     @admin.action(description=_("Mark sent (approved drafts only)"), permissions=["change"])
     def mark_sent(self, request, queryset):
         return self._details(request, queryset, SendForm, _("Mark sent"), lambda o, data: (
-            services.obligation_mark_sent(obligation=o, user=request.user, channel=data["channel"],
+            services.obligation_mark_sent(obligation=o, by=request.user, channel=data["channel"],
                                           reference=data["reference"], sent_at=data["sent_at"])))
 
     def get_urls(self):
@@ -523,7 +563,7 @@ class ObligationAdmin(AuditedAdmin):
         if not self.has_change_permission(request, obligation):
             raise PermissionDenied
         for language in ("zh-hans", "en"):
-            services.notice_draft_generate(obligation=obligation, user=request.user, language=language)
+            services.notice_draft_generate(obligation=obligation, by=request.user, language=language)
         self.message_user(request, _("Drafts generated or brought up to date."))
         return HttpResponseRedirect(reverse("admin:breach_app_obligation_change", args=[pk]))
 
@@ -602,29 +642,30 @@ class NoticeDraftAdmin(AuditedAdmin):
         count = len(notices.markers_in(obj.text))
         if not count:
             return "0"
-        return format_html('<span style="color:{};font-weight:bold">{}</span>', display.COLOURS["danger"], count)
+        return badge(DANGER, count, strong=True)
 
     @admin.display(description=_("missing facts"))
     def missing_facts(self, obj):
         markers = list(dict.fromkeys(notices.markers_in(obj.text)))
         if not markers:
             return "—"
-        return format_html_join("", '<li style="color:#ba2121">{}</li>', ((m,) for m in markers))
+        return format_html_join("", "<li>{}</li>", ((badge(DANGER, m),) for m in markers))
 
     def save_model(self, request, obj, form, change):
         # Edits go through the service: frozen once sent, approval withdrawn when the text changes.
-        services.notice_draft_update(draft=obj, user=request.user, body=form.cleaned_data["body"],
+        services.notice_draft_update(draft=obj, by=request.user, body=form.cleaned_data["body"],
                                      reason=(request.POST.get(REASON_FIELD) or "").strip())
 
     def save_related(self, request, form, formsets, change):
         pass
 
-    @admin.action(description=_("Approve selected drafts (Privacy manager)"), permissions=["change"])
+    @admin.action(description=format_lazy(_("Approve selected drafts (needs the permission “{permission}”)"),
+                                          permission=APPROVE_PERMISSION_NAME), permissions=["change"])
     def approve(self, request, queryset):
         done = 0
         for draft in queryset:
             try:
-                services.notice_draft_approve(draft=draft, user=request.user)
+                services.notice_draft_approve(draft=draft, by=request.user)
                 done += 1
             except (ValidationError, PermissionDenied) as exc:
                 self.message_user(request, f"{draft}: {_errors(exc)}", level=messages.ERROR)
@@ -657,7 +698,7 @@ class NoticeDraftAdmin(AuditedAdmin):
             return HttpResponseNotAllowed(["POST"])
         draft = self._draft(request, pk, change=True)
         try:
-            services.notice_draft_approve(draft=draft, user=request.user)
+            services.notice_draft_approve(draft=draft, by=request.user)
         except (ValidationError, PermissionDenied) as exc:
             self.message_user(request, _errors(exc), level=messages.ERROR)
         else:
@@ -671,7 +712,7 @@ class NoticeDraftAdmin(AuditedAdmin):
         if draft.is_approved or draft.is_sent:
             self.message_user(request, _("An approved or sent draft is not regenerated."), level=messages.WARNING)
         else:
-            services.notice_draft_generate(obligation=draft.obligation, user=request.user, language=draft.language,
+            services.notice_draft_generate(obligation=draft.obligation, by=request.user, language=draft.language,
                                            phase=draft.phase)
             self.message_user(request, _("Draft regenerated from the incident's current facts."))
         return self._back(draft)
@@ -682,7 +723,7 @@ class NoticeDraftAdmin(AuditedAdmin):
             form = SendForm(request.POST)
             if form.is_valid():
                 try:
-                    services.notice_draft_mark_sent(draft=draft, user=request.user, **form.cleaned_data)
+                    services.notice_draft_mark_sent(draft=draft, by=request.user, **form.cleaned_data)
                 except (ValidationError, PermissionDenied) as exc:
                     self.message_user(request, _errors(exc), level=messages.ERROR)
                 else:
@@ -717,20 +758,17 @@ class NoticeDraftAdmin(AuditedAdmin):
         if obj is not None:
             context["can_change_draft"] = self.has_change_permission(request, obj)
             context["can_approve"] = services.can_approve(request.user)
+            context["approve_refusal"] = "" if context["can_approve"] else services.approve_refusal()
+            context["approve_permission_name"] = APPROVE_PERMISSION_NAME
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 
 @admin.register(TimelineEntry)
-class TimelineEntryAdmin(AuditedAdmin):
-    list_display = ("at", "incident", "kind", "text", "recorded_by")
+class TimelineEntryAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
+    """Every incident's timeline in one list: append-only, so read here and added on the incident page."""
+
+    resource_classes = [inert_resource_for(TimelineEntry)]
+    list_display = ("at", "incident", "kind", timeline_text, "note", "by")
     list_filter = ("kind",)
-    search_fields = ("incident__reference", "text")
-    list_select_related = ("incident", "recorded_by")
-    readonly_fields = ("incident", "at", "kind", "text", "recorded_by")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # The register is append-only: entries are added on the incident page.
-        return False
+    search_fields = ("incident__reference", "note")
+    list_select_related = ("incident", "by")

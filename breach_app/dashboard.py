@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from privacy_office.dashboard import Card, CardItem, cached_count
+from privacy_office.urgency import DANGER, OK, WARN
 
 from . import display
 from .models import Incident, Obligation
@@ -24,20 +25,21 @@ def cards(request) -> list[Card]:
                .select_related("incident").order_by("deadline").first())
     items = [
         CardItem(label=_("Open incidents"), value=open_count, url=f"{incidents}?open=yes",
-                 tone="warn" if open_count else "ok"),
+                 tone=WARN if open_count else OK),
     ]
     if nearest is not None:
+        level = display.urgency(nearest.deadline, now)
         items.append(CardItem(
             label=_("Nearest regulator deadline"),
             value=display.time_left_text(nearest.deadline - now),
             url=f"{obligations}?clock=live&recipient__exact=regulator",
-            tone={"danger": "danger", "warn": "warn"}.get(display.urgency(nearest.deadline, now), ""),
+            tone=level if level in (DANGER, WARN) else "",
             detail=f"{nearest.incident.reference} · {nearest.code}",
         ))
     else:
         items.append(CardItem(label=_("Nearest regulator deadline"), value="—"))
     items.append(CardItem(
         label=_("Obligations overdue"), value=overdue_count, url=f"{obligations}?clock=overdue",
-        tone="danger" if overdue_count else "ok",
+        tone=DANGER if overdue_count else OK,
     ))
     return [Card(title=_("Security incidents"), items=items)]

@@ -24,8 +24,8 @@ unverified      True when the obligation's deadline or threshold rests on a rule
                 ``reason`` names it ("a U row must show as unverified wherever it binds a date").
 deadline        Choice: also filled in for 'not_required' obligations, as the limit the rule would
                 impose (so a reassessment shows what was at stake). Reminders and the case's due date
-                must look only at obligations whose status is not 'not_required' -- see
-                :func:`earliest_deadline`.
+                must look only at obligations whose status is not 'not_required' (the service
+                stores the earliest live one on the incident).
 
 Counting (Choice, ours)
 -----------------------
@@ -71,7 +71,7 @@ REQUIRED_CONTENT (obligation code -> keys).
 from __future__ import annotations
 
 from calendar import monthrange
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from types import MappingProxyType
@@ -89,10 +89,6 @@ JURISDICTIONS = tuple(dict.fromkeys((
     *registry.codes_with(registry.BREACH),
     *registry.codes_with(registry.US_STATE_BREACH),
 )))
-RECIPIENTS = ("regulator", "individuals", "attorney_general", "public_notice", "credit_bureaus",
-              "controller")
-STATUSES = ("required", "not_required", "needs_decision")
-DEADLINE_KINDS = ("instant", "immediately", "without_undue_delay", "pending_trigger")
 RISK_LEVELS = ("none", "risk", "high")
 AQARA_ROLES = ("controller", "processor", "both")
 
@@ -443,14 +439,6 @@ def format_time_left(delta: timedelta, translate: Callable[[str], str] = lambda 
     return translate("overdue by %(time)s") % {"time": text} if overdue else text
 
 
-def earliest_deadline(obligations: Iterable[Obligation]) -> Obligation | None:
-    """The obligation with the earliest instant among those not 'not_required' (legal-rules.md:
-    a case's due date is the earliest obligation that applies). 'immediately' obligations have no
-    instant and are not considered: they are due at once and shown as such."""
-    live = [o for o in obligations if o.status != "not_required" and o.deadline is not None]
-    return min(live, key=lambda o: o.deadline, default=None)
-
-
 # --------------------------------------------------------------------------- conditions
 # A condition is (state, reason) with state 'met' | 'possible' | 'not_met'. An obligation is
 # not_required if any condition is not met, needs_decision if any is only possible, else required.
@@ -628,7 +616,16 @@ def _uk(facts, affected):
     return _gdpr(facts, affected, jurisdiction="UK", law="UK GDPR", prefix="UK", sa_code="UK-ICO")
 
 
-_CN_GRADES = ((100_000_000, "特别重大"), (10_000_000, "重大"), (1_000_000, "较大"))
+_CN_PEOPLE_GRADES = ((100_000_000, "特别重大"), (10_000_000, "重大"), (1_000_000, "较大"))
+
+
+def cn_people_grade(people: int) -> str | None:
+    """The 指南 grade reached by leaking the personal information of ``people`` people (较大 from
+    1,000,000, 重大 from 10,000,000, 特别重大 from 100,000,000; "以上" includes the number), or None
+    below 较大. The CAC clock and the grade a notice states read the same table."""
+    return next((name for floor, name in _CN_PEOPLE_GRADES if people >= floor), None)
+
+
 # Direct economic loss, CNY (legal-rules.md 2026-11; governance-cn.md §6B: 较大 S, 特别重大 V).
 _CN_LOSS_GRADES = ((100_000_000, "特别重大"), (20_000_000, "重大"), (5_000_000, "较大"))
 _CN_LEVELS = ("较大", "重大", "特别重大")
@@ -644,7 +641,7 @@ def _cn_grade(facts: IncidentFacts, affected: Affected) -> tuple[str, str]:
     levels: list[str] = []
     people = _at_least(affected, 1_000_000, "personal information leaked")
     if people[0] == MET:
-        levels.append(next(name for floor, name in _CN_GRADES if affected.people_min >= floor))
+        levels.append(cn_people_grade(affected.people_min))
     loss = facts.direct_economic_loss_cny
     if loss is None:
         money = (POSSIBLE, "direct economic loss: not assessed (较大 from ¥5,000,000)")

@@ -37,7 +37,7 @@ def load_demo(*, stdout) -> None:
     if not Incident.objects.filter(title=MAIN_TITLE).exists():
         discovered = now - timedelta(hours=1, minutes=20)
         incident = services.incident_create(
-            user=staff, title=MAIN_TITLE, discovered_at=discovered, aware_at=discovered + timedelta(minutes=40),
+            by=staff, title=MAIN_TITLE, discovered_at=discovered, aware_at=discovered + timedelta(minutes=40),
             occurred_from=now - timedelta(days=6), occurred_to=discovered - timedelta(hours=2),
             description=("A misconfigured object-storage bucket holding customer-service tickets was readable "
                          "from the internet without authentication. Access logs show downloads from two "
@@ -66,23 +66,23 @@ def load_demo(*, stdout) -> None:
             },
             activities=activities, services=service_rows, extra_data_categories="Support ticket free text",
         )
-        services.incident_change_status(incident=incident, user=staff, to_status=Incident.Status.ASSESSING)
-        services.incident_generate_drafts(incident=incident, user=staff)
+        services.incident_change_status(incident=incident, by=staff, to_status=Incident.Status.ASSESSING)
+        services.incident_generate_drafts(incident=incident, by=staff)
         if manager is not None:
             cac = incident.obligations.get(code="CN-CAC-INCIDENT")
             for draft in cac.drafts.all():
-                services.notice_draft_approve(draft=draft, user=manager)
-            services.obligation_mark_sent(obligation=cac, user=staff, channel="Provincial CAC reporting portal",
+                services.notice_draft_approve(draft=draft, by=manager)
+            services.obligation_mark_sent(obligation=cac, by=staff, channel="Provincial CAC reporting portal",
                                           reference="GD-CAC-2026-0815")
             eu = incident.obligations.get(code="EU-SA")
-            services.notice_draft_approve(draft=eu.drafts.get(language="en"), user=manager)
-        services.incident_change_status(incident=incident, user=staff, to_status=Incident.Status.NOTIFYING)
+            services.notice_draft_approve(draft=eu.drafts.get(language="en"), by=manager)
+        services.incident_change_status(incident=incident, by=staff, to_status=Incident.Status.NOTIFYING)
         created += 1
 
     if not Incident.objects.filter(title=LAPTOP_TITLE).exists():
         discovered = now - timedelta(days=3)
         incident = services.incident_create(
-            user=staff, title=LAPTOP_TITLE, discovered_at=discovered, aware_at=discovered,
+            by=staff, title=LAPTOP_TITLE, discovered_at=discovered, aware_at=discovered,
             description="A laptop holding an encrypted backup of device pairing logs was left on a train.",
             cause="Loss of equipment.", loss=True, availability=True, encrypted=True,
             risk_level=Incident.RiskLevel.NONE,
@@ -91,15 +91,15 @@ def load_demo(*, stdout) -> None:
             measures_taken="Remote wipe; credentials of the engineer rotated.", contact_point=CONTACT,
             populations={"EU": {"people_min": 40, "people_max": 60, "estimate": True}},
         )
-        services.incident_change_status(incident=incident, user=staff, to_status=Incident.Status.ASSESSING)
-        services.incident_change_status(incident=incident, user=staff, to_status=Incident.Status.MONITORING,
+        services.incident_change_status(incident=incident, by=staff, to_status=Incident.Status.ASSESSING)
+        services.incident_change_status(incident=incident, by=staff, to_status=Incident.Status.MONITORING,
                                         note="Encrypted: no notification required (GDPR Art. 33(1)); recorded under Art. 33(5).")
         created += 1
 
     if not Incident.objects.filter(title=EMAIL_TITLE).exists():
         discovered = now - timedelta(days=20)
         incident = services.incident_create(
-            user=staff, title=EMAIL_TITLE, discovered_at=discovered, aware_at=discovered,
+            by=staff, title=EMAIL_TITLE, discovered_at=discovered, aware_at=discovered,
             occurred_from=discovered - timedelta(hours=3),
             description="An order confirmation with a name and delivery address was e-mailed to another customer.",
             cause="Manual error when re-sending a confirmation.", confidentiality=True, unauthorised_disclosure=True,
@@ -113,16 +113,16 @@ def load_demo(*, stdout) -> None:
             extra_data_categories="Name\nDelivery address\nOrder number",
             populations={"KR": {"people_min": 1, "records": 1}},
         )
-        services.incident_change_status(incident=incident, user=staff, to_status=Incident.Status.ASSESSING)
-        services.incident_generate_drafts(incident=incident, user=staff)
+        services.incident_change_status(incident=incident, by=staff, to_status=Incident.Status.ASSESSING)
+        services.incident_generate_drafts(incident=incident, by=staff)
         if manager is not None:
             notice = incident.obligations.get(code="KR-IND")
             for draft in notice.drafts.filter(phase=NoticeDraft.Phase.INITIAL):
-                services.notice_draft_approve(draft=draft, user=manager)
-            services.obligation_mark_sent(obligation=notice, user=staff, channel="e-mail",
+                services.notice_draft_approve(draft=draft, by=manager)
+            services.obligation_mark_sent(obligation=notice, by=staff, channel="e-mail",
                                           sent_at=discovered + timedelta(hours=30))
-            services.incident_change_status(incident=incident, user=staff, to_status=Incident.Status.MONITORING)
-            services.incident_change_status(incident=incident, user=staff, to_status=Incident.Status.CLOSED)
+            services.incident_change_status(incident=incident, by=staff, to_status=Incident.Status.MONITORING)
+            services.incident_change_status(incident=incident, by=staff, to_status=Incident.Status.CLOSED)
         created += 1
 
     live = Obligation.objects.live().count()

@@ -1,4 +1,4 @@
-"""How clocks read on screen: translated time left, coloured by urgency (admin and dashboard)."""
+"""How clocks read on screen: translated time left, in the office's urgency levels (admin and dashboard)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from privacy_office.urgency import DANGER, MUTED, OK, WARN, badge
+
 from . import deadlines
 
-# Below these, a clock turns orange, then red.
+# Below these, a clock turns to "warn", then "danger".
 WARN_BELOW = timedelta(hours=24)
 DANGER_BELOW = timedelta(hours=4)
-
-COLOURS = {"danger": "#ba2121", "warn": "#b26a00", "ok": "#2b7a0b", "muted": "#666"}
 
 
 # The phrases deadlines.format_time_left writes, listed here so makemessages keeps them in the catalogue.
@@ -32,39 +32,39 @@ def time_left_text(delta: timedelta) -> str:
 
 
 def urgency(deadline: datetime | None, now: datetime) -> str:
+    """The urgency level (``privacy_office.urgency``) of a clock ending at ``deadline``."""
     if deadline is None:
-        return "muted"
+        return MUTED
     left = deadlines.time_left(deadline, now)
     if left < DANGER_BELOW:
-        return "danger"
+        return DANGER
     if left < WARN_BELOW:
-        return "warn"
-    return "ok"
+        return WARN
+    return OK
 
 
 def deadline_html(deadline: datetime | None, now: datetime | None = None) -> str:
-    """Time left to an instant, coloured, with the local deadline as a tooltip."""
+    """Time left to an instant, in its urgency level, with the local deadline as a tooltip."""
     if deadline is None:
         return "—"
     now = now or timezone.now()
+    level = urgency(deadline, now)
     return format_html(
-        '<span class="breach-time-left breach-{}" style="color:{};font-weight:{}" title="{}">{}</span>',
-        urgency(deadline, now), COLOURS[urgency(deadline, now)],
-        "bold" if urgency(deadline, now) == "danger" else "normal",
-        localize(timezone.localtime(deadline)), time_left_text(deadlines.time_left(deadline, now)),
+        '<span class="breach-time-left" title="{}">{}</span>', localize(timezone.localtime(deadline)),
+        badge(level, time_left_text(deadlines.time_left(deadline, now)), strong=level == DANGER),
     )
 
 
 def obligation_clock_html(obligation, now: datetime | None = None) -> str:
     """The clock as the obligation's kind reads: time left, 'immediately', 'without undue delay'…"""
     if obligation.status in obligation.DONE:
-        return format_html('<span style="color:{}">{}</span>', COLOURS["muted"], obligation.get_status_display())
+        return badge(MUTED, obligation.get_status_display())
     if obligation.applicability in ("not_required", "obsolete"):
-        return format_html('<span style="color:{}">{}</span>', COLOURS["muted"], obligation.get_applicability_display())
+        return badge(MUTED, obligation.get_applicability_display())
     if obligation.deadline_kind == "instant" and obligation.deadline is not None:
         return deadline_html(obligation.deadline, now)
     if obligation.deadline_kind == "immediately":
-        return format_html('<span style="color:{};font-weight:bold">{}</span>', COLOURS["danger"], _("immediately"))
+        return badge(DANGER, _("immediately"), strong=True)
     if obligation.deadline_kind == "without_undue_delay":
-        return format_html('<span style="color:{}">{}</span>', COLOURS["warn"], _("without undue delay"))
-    return format_html('<span style="color:{}">{}</span>', COLOURS["muted"], _("clock not started"))
+        return badge(WARN, _("without undue delay"))
+    return badge(MUTED, _("clock not started"))

@@ -11,13 +11,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from privacy_office.history import audited_history
-from privacy_office.models import VersionedModel
+from privacy_office.messages import message_text
+from privacy_office.models import TimelineEntryBase, VersionedModel
 
 from . import deadlines
 
@@ -49,18 +52,6 @@ class IncidentQuerySet(models.QuerySet):
     def with_overdue_obligation(self, now):
         """Incidents whose nearest live deadline has passed (stored ``next_deadline``, indexed)."""
         return self.filter(next_deadline__lt=now)
-
-    def with_deadlines(self, now=None):
-        """Annotates ``nearest_deadline`` (earliest live obligation instant) and ``has_overdue``.
-
-        One query for any number of rows: the changelist and the dashboard read these.
-        """
-        now = now or timezone.now()
-        live = Obligation.live_q(prefix="obligations__")
-        return self.annotate(
-            nearest_deadline=Min("obligations__deadline", filter=live),
-            has_overdue=Exists(Obligation.objects.live().overdue(now).filter(incident=OuterRef("pk"))),
-        )
 
 
 class Incident(VersionedModel):
@@ -319,6 +310,8 @@ class Obligation(VersionedModel):
         INDIVIDUALS = "individuals", _("individuals")
         ATTORNEY_GENERAL = "attorney_general", _("attorney general")
         PUBLIC_NOTICE = "public_notice", _("public notice")
+        CREDIT_BUREAUS = "credit_bureaus", _("credit bureaus")
+        CONTROLLER = "controller", _("controller (Aqara acted as processor)")
 
     class Applicability(models.TextChoices):
         REQUIRED = "required", _("required")
@@ -354,6 +347,8 @@ class Obligation(VersionedModel):
     jurisdiction = models.CharField(_("jurisdiction"), max_length=5, choices=Jurisdiction.choices)
     recipient = models.CharField(_("recipient"), max_length=20, choices=Recipient.choices)
     applicability = models.CharField(_("applies"), max_length=16, choices=Applicability.choices)
+    # The clocks' reasoning (English, as the reference words it) or a message id the service wrote;
+    # ``reason_text`` shows it in the reader's language.
     reason = models.TextField(_("why"), blank=True)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True, db_index=True)
     deadline_kind = models.CharField(_("deadline kind"), max_length=20, choices=DeadlineKind.choices)
@@ -408,11 +403,19 @@ class Obligation(VersionedModel):
             **{f"{prefix}status__in": ["sent", "not_notified"]})
 
     @property
+    def reason_text(self) -> str:
+        return gettext(self.reason) if self.reason else ""
+
+    @property
     def is_live(self) -> bool:
         return self.applicability in ("required", "needs_decision") and self.status not in self.DONE
 
 
 # --------------------------------------------------------------------------- notice drafts
+
+# The permission that lets someone approve a notice draft for sending; refusals name it (who holds
+# it is the roles table's business, not the message's).
+APPROVE_PERMISSION_NAME = _("Can approve notice drafts for sending")
 
 
 class NoticeDraft(VersionedModel):
@@ -449,7 +452,7 @@ class NoticeDraft(VersionedModel):
         verbose_name = _("notice draft")
         verbose_name_plural = _("notice drafts")
         ordering = ["obligation", "phase", "language"]
-        permissions = [("approve_noticedraft", _("Can approve notice drafts for sending"))]
+        permissions = [("approve_noticedraft", APPROVE_PERMISSION_NAME)]
         constraints = [
             models.UniqueConstraint(fields=["obligation", "language", "phase"], name="draft_one_per_language_phase"),
             models.CheckConstraint(
@@ -482,8 +485,24 @@ class NoticeDraft(VersionedModel):
 # --------------------------------------------------------------------------- timeline
 
 
-class TimelineEntry(VersionedModel):
-    """A fact learned or a decision taken, with who and when (the incident's register)."""
+def incident_change_label(name: str) -> str:
+    """What a changed fact is called on the timeline, in the reader's language.
+
+    The timeline stores the field names (``populations`` for the affected populations as a whole,
+    ``population:<code>`` for one jurisdiction's), so each reader sees the labels in their language.
+    """
+    if name == "populations":
+        return str(_("affected populations"))
+    if name.startswith("population:"):
+        return f"{_('affected population')} {name.split(':', 1)[1]}"
+    try:
+        return str(Incident._meta.get_field(name).verbose_name)
+    except (FieldDoesNotExist, AttributeError):
+        return name
+
+
+class TimelineEntry(TimelineEntryBase):
+    """A fact learned or a decision taken, with who and when (the incident's register): append-only."""
 
     class Kind(models.TextChoices):
         FACT = "fact", _("fact")
@@ -491,21 +510,29 @@ class TimelineEntry(VersionedModel):
         NOTIFICATION = "notification", _("notification")
         NOTE = "note", _("note")
 
+    # Parameters stored as a choice's value and shown with its label in the reader's language.
+    PARAM_CHOICES = {"from": Incident.Status, "to": Incident.Status, "kind": NoticeDraft.Kind,
+                     "phase": NoticeDraft.Phase}
+
     incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.PROTECT,
                                  related_name="timeline")
-    at = models.DateTimeField(_("when"), default=timezone.now)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.FACT)
-    text = models.TextField(_("what"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
 
-    history = audited_history()
-
-    class Meta:
+    class Meta(TimelineEntryBase.Meta):
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline")
         ordering = ["incident", "at", "id"]
         indexes = [models.Index(fields=["incident", "at"], name="timeline_incident_at_idx")]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.text[:60]}"
+        return f"{self.at:%Y-%m-%d %H:%M} {(self.text or self.note)[:60]}"
+
+    @property
+    def text(self) -> str:
+        """The system's message in the reader's language; a list of changed facts is shown by their labels."""
+        if not self.message:
+            return ""
+        params = dict(self.params or {})
+        if isinstance(params.get("fields"), list):
+            params["fields"] = ", ".join(incident_change_label(name) for name in params["fields"])
+        return message_text(self.message, params, choices=self.PARAM_CHOICES)

@@ -211,7 +211,7 @@ def content_values(incident: Incident, obligation: Obligation, language: str) ->
         cn = populations.get("CN")
         level = None
         if cn is not None:
-            grade = next((name for floor, name in deadlines._CN_GRADES if cn.people_min >= floor), None)
+            grade = deadlines.cn_people_grade(cn.people_min)
             level = (_("%(grade)s (personal information of %(people)s people)") % {"grade": grade, "people": cn.people_text}
                      if grade else _("below 较大 (personal information of %(people)s people)") % {"people": cn.people_text})
         contact = _text(incident.contact_point)

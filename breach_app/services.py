@@ -10,25 +10,21 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop  # change reasons: stored in English, shown translated
+from django.utils.translation import gettext_noop  # what the system writes: stored in English, shown translated
+
+from privacy_office.history import save_with_reason, set_change_reason
+from privacy_office.references import save_with_next_reference
+from privacy_office.roles import missing_permission_message
 
 from . import deadlines, notices
-from .models import AffectedPopulation, Incident, Language, NoticeDraft, Obligation, TimelineEntry
+from .models import APPROVE_PERMISSION_NAME, AffectedPopulation, Incident, Language, NoticeDraft, Obligation, TimelineEntry
 
 APPROVE_PERMISSION = "breach_app.approve_noticedraft"
-
-
-def _save(obj, *, user, reason: str, **kwargs) -> None:
-    """Save with who and why on the history row (also outside a request, e.g. the demo or a task)."""
-    obj._change_reason = str(reason)  # a text column: kept whole, as typed
-    if user is not None and getattr(user, "pk", None):
-        obj._history_user = user
-    obj.save(**kwargs)
 
 # Incident fields a staff member may set through ``incident_create``/``incident_update``.
 FACT_FIELDS = tuple(
@@ -64,41 +60,14 @@ def incident_facts(incident: Incident) -> deadlines.IncidentFacts:
     )
 
 
-def incident_next_reference(*, at: datetime | None = None) -> str:
-    """INC-<year>-<nnnn>, numbered per year of recording."""
-    year = timezone.localtime(at or timezone.now()).year
-    prefix = f"INC-{year}-"
-    last = (Incident.objects.filter(reference__startswith=prefix).order_by("-reference")
-            .values_list("reference", flat=True).first())
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
-
-
-def _save_new_incident(incident: Incident, *, user, reason: str) -> None:
-    # Two people recording incidents at the same instant read the same last number; the unique index
-    # makes the second insert wait for the first transaction and then fail, so it takes the next
-    # number (in a savepoint: the caller's transaction, e.g. the admin's request, goes on).
-    for _attempt in range(5):
-        incident.reference = incident_next_reference()
-        try:
-            with transaction.atomic():
-                _save(incident, user=user, reason=reason)
-                return
-        except IntegrityError:
-            if Incident.objects.filter(reference=incident.reference).exists():
-                continue
-            raise
-    raise ValidationError(_("Could not allocate an incident reference; try again."))
-
-
-def _set_populations(incident: Incident, populations: Mapping[str, Mapping | None], *, user) -> list[str]:
+def _set_populations(incident: Incident, populations: Mapping[str, Mapping | None], *, by) -> list[str]:
     """Upsert (or, with None, delete) the affected population of each jurisdiction given."""
     changed = []
     for jurisdiction, values in populations.items():
         existing = incident.populations.filter(jurisdiction=jurisdiction).first()
         if values is None:
             if existing:
-                existing._history_user = user
+                set_change_reason(existing, by=by, reason=gettext_noop("affected population removed"))
                 existing.delete()
                 changed.append(jurisdiction)
             continue
@@ -111,20 +80,33 @@ def _set_populations(incident: Incident, populations: Mapping[str, Mapping | Non
         row.estimate = values.get("estimate", False)
         if before != (row.people_min, row.people_max, row.records, row.estimate):
             row.full_clean(exclude=["incident"])
-            _save(row, user=user, reason=gettext_noop("affected population changed"))
+            save_with_reason(row, by=by, reason=gettext_noop("affected population changed"))
             changed.append(jurisdiction)
     return changed
 
 
-def timeline_add(*, incident: Incident, user, text: str, kind: str = TimelineEntry.Kind.FACT,
-                 at: datetime | None = None) -> TimelineEntry:
-    entry = TimelineEntry(incident=incident, text=text, kind=kind, recorded_by=user, at=at or timezone.now())
-    _save(entry, user=user, reason=gettext_noop("timeline entry added"))
-    return entry
+def timeline_add(*, incident: Incident, by, kind: str = TimelineEntry.Kind.FACT, message: str = "",
+                 params: Mapping | None = None, note: str = "", at: datetime | None = None) -> TimelineEntry:
+    """Append an entry to the incident's timeline (append-only: never edited, never versioned).
+
+    ``message`` is what the system records, a ``gettext_noop`` message id with its ``params``
+    (shown in each reader's language); ``note`` is a person's own words, kept as typed.
+    """
+    if not message and not (note or "").strip():
+        raise ValidationError(_("A timeline entry needs a text."), code="empty")
+    return TimelineEntry.objects.create(
+        incident=incident, kind=kind, message=message, params=dict(params or {}), note=note,
+        by=by if getattr(by, "pk", None) else None, at=at or timezone.now(),
+    )
+
+
+def timeline_incident_recorded(*, incident: Incident, by) -> TimelineEntry:
+    return timeline_add(incident=incident, by=by, kind=TimelineEntry.Kind.FACT,
+                        message=gettext_noop("Incident recorded: %(title)s"), params={"title": incident.title})
 
 
 @transaction.atomic
-def incident_create(*, user, title: str, discovered_at: datetime,
+def incident_create(*, by, title: str, discovered_at: datetime,
                     populations: Mapping[str, Mapping] | None = None,
                     activities: Iterable = (), services: Iterable = (), reason: str = "", **facts) -> Incident:
     """Record an incident (every incident is kept, GDPR Art. 33(5)) and compute its obligations.
@@ -134,23 +116,24 @@ def incident_create(*, user, title: str, discovered_at: datetime,
     unknown = set(facts) - set(FACT_FIELDS)
     if unknown:
         raise TypeError(f"unknown incident fields: {sorted(unknown)}")
-    incident = Incident(title=title, discovered_at=discovered_at, owner=facts.pop("owner", user), **facts)
+    incident = Incident(title=title, discovered_at=discovered_at, owner=facts.pop("owner", by), **facts)
     incident.full_clean(exclude=["reference"])
-    _save_new_incident(incident, user=user, reason=reason or gettext_noop("incident recorded"))
+    # INC-<year>-<nnnn>, numbered per year of recording.
+    save_with_next_reference(incident, prefix=f"INC-{timezone.localtime().year}-", digits=4, by=by,
+                             reason=reason or gettext_noop("incident recorded"))
     if populations:
-        _set_populations(incident, populations, user=user)
+        _set_populations(incident, populations, by=by)
     if activities:
         incident.affected_activities.set(activities)
     if services:
         incident.affected_services.set(services)
-    timeline_add(incident=incident, user=user, kind=TimelineEntry.Kind.FACT,
-                 text=_("Incident recorded: %(title)s") % {"title": title})
-    incident_recompute_obligations(incident=incident, user=user)
+    timeline_incident_recorded(incident=incident, by=by)
+    incident_recompute_obligations(incident=incident, by=by)
     return incident
 
 
 @transaction.atomic
-def incident_update(*, incident: Incident, user, populations: Mapping[str, Mapping | None] | None = None,
+def incident_update(*, incident: Incident, by, populations: Mapping[str, Mapping | None] | None = None,
                     activities: Iterable | None = None, services: Iterable | None = None,
                     reason: str = "", **changes) -> Incident:
     """Change facts; the obligations are recomputed and the change goes on the timeline."""
@@ -162,42 +145,36 @@ def incident_update(*, incident: Incident, user, populations: Mapping[str, Mappi
         setattr(incident, name, changes[name])
     if changed:
         incident.full_clean(exclude=["reference"])
-        _save(incident, user=user, reason=reason or gettext_noop("facts changed"))
+        save_with_reason(incident, by=by, reason=reason or gettext_noop("facts changed"))
     if populations:
-        changed += [f"{_('affected population')} {j}" for j in _set_populations(incident, populations, user=user)]
+        changed += [f"population:{j}" for j in _set_populations(incident, populations, by=by)]
     if activities is not None:
         incident.affected_activities.set(activities)
         changed.append("affected_activities")
     if services is not None:
         incident.affected_services.set(services)
         changed.append("affected_services")
-    incident_facts_changed(incident=incident, user=user, changed=changed, reason=reason)
+    incident_facts_changed(incident=incident, by=by, changed=changed, reason=reason)
     return incident
 
 
-def _field_label(name: str) -> str:
-    try:
-        return str(Incident._meta.get_field(name).verbose_name)
-    except Exception:
-        return name
-
-
-def incident_facts_changed(*, incident: Incident, user, changed: Iterable[str], created: bool = False,
+def incident_facts_changed(*, incident: Incident, by, changed: Iterable[str], created: bool = False,
                            reason: str = "") -> list[Obligation]:
-    """After facts were saved (by ``incident_update`` or the admin form): timeline entry, recompute."""
+    """After facts were saved (by ``incident_update`` or the admin form): timeline entry, recompute.
+
+    ``changed`` names the changed fields (``populations`` or ``population:<code>`` for the affected
+    populations); the timeline shows their labels in each reader's language, and ``reason`` as typed."""
     changed = list(changed)
     if created:
-        timeline_add(incident=incident, user=user, text=_("Incident recorded: %(title)s") % {"title": incident.title})
+        timeline_incident_recorded(incident=incident, by=by)
     elif changed:
-        text = _("Facts changed: %(fields)s") % {"fields": ", ".join(_field_label(n) for n in changed)}
-        if reason:
-            text += f" — {reason}"
-        timeline_add(incident=incident, user=user, text=text)
-    return incident_recompute_obligations(incident=incident, user=user)
+        timeline_add(incident=incident, by=by, message=gettext_noop("Facts changed: %(fields)s"),
+                     params={"fields": changed}, note=reason)
+    return incident_recompute_obligations(incident=incident, by=by)
 
 
 @transaction.atomic
-def incident_recompute_obligations(*, incident: Incident, user=None, now: datetime | None = None) -> list[Obligation]:
+def incident_recompute_obligations(*, incident: Incident, by=None, now: datetime | None = None) -> list[Obligation]:
     """Store one row per obligation ``deadlines.notification_obligations`` returns.
 
     The legal part (applies? deadline, citation, content) is replaced; the workflow part (status,
@@ -220,14 +197,14 @@ def incident_recompute_obligations(*, incident: Incident, user=None, now: dateti
             for key, value in legal.items():
                 setattr(row, key, value)
             row.computed_at = now
-            _save(row, user=user, reason=gettext_noop("recomputed from the incident's facts"))
+            save_with_reason(row, by=by, reason=gettext_noop("recomputed from the incident's facts"))
         rows.append(row)
     for row in existing.values():
         if row.applicability != Obligation.Applicability.OBSOLETE:
             row.applicability = Obligation.Applicability.OBSOLETE
-            row.reason = _("The incident's facts no longer give rise to this obligation.")
+            row.reason = gettext_noop("The incident's facts no longer give rise to this obligation.")
             row.computed_at = now
-            _save(row, user=user, reason=gettext_noop("recomputed from the incident's facts"))
+            save_with_reason(row, by=by, reason=gettext_noop("recomputed from the incident's facts"))
     incident_refresh_next_deadline(incident=incident)
     return rows
 
@@ -260,21 +237,26 @@ def incident_check_status_change(*, incident: Incident, to_status: str) -> None:
 
 
 @transaction.atomic
-def incident_change_status(*, incident: Incident, user, to_status: str, note: str = "") -> Incident:
+def incident_change_status(*, incident: Incident, by, to_status: str, note: str = "") -> Incident:
     if to_status == Incident.Status.WITHDRAWN:
-        return incident_withdraw(incident=incident, user=user, reason=note)
+        return incident_withdraw(incident=incident, by=by, reason=note)
     incident_check_status_change(incident=incident, to_status=to_status)
-    before = incident.get_status_display()
-    incident.status = to_status
-    _save(incident, user=user, reason=note or _("status changed"), update_fields=["status"])
-    text = _("Status: %(from)s → %(to)s") % {"from": before, "to": incident.get_status_display()}
-    timeline_add(incident=incident, user=user, kind=TimelineEntry.Kind.DECISION,
-                 text=f"{text} — {note}" if note else text)
+    _set_status(incident, by=by, to_status=to_status, note=note, reason=note or gettext_noop("status changed"))
     return incident
 
 
+def _set_status(incident: Incident, *, by, to_status: str, note: str, reason: str) -> None:
+    """Store the new status and put the move on the timeline, with the person's note as typed."""
+    before = incident.status
+    incident.status = to_status
+    save_with_reason(incident, by=by, reason=reason, update_fields=["status"])
+    timeline_add(incident=incident, by=by, kind=TimelineEntry.Kind.DECISION,
+                 message=gettext_noop("Status: %(from)s → %(to)s"), params={"from": before, "to": to_status},
+                 note=note)
+
+
 @transaction.atomic
-def incident_withdraw(*, incident: Incident, user, reason: str) -> Incident:
+def incident_withdraw(*, incident: Incident, by, reason: str) -> Incident:
     """Withdraw an incident recorded in error (not a breach, a duplicate, a test), with the reason.
 
     It stays in the register (GDPR Art. 33(5)) with its history and timeline; its open
@@ -293,14 +275,8 @@ def incident_withdraw(*, incident: Incident, user, reason: str) -> Incident:
             _("Notices were already sent for this incident (%(codes)s): it cannot be withdrawn as recorded in "
               "error. Close it instead.") % {"codes": ", ".join(sent)}, code="notified")
     for obligation in list(incident.obligations.live()):
-        obligation_decide_not_to_notify(obligation=obligation, user=user,
-                                        reason=_("Incident withdrawn: %(reason)s") % {"reason": reason})
-    before = incident.get_status_display()
-    incident.status = Incident.Status.WITHDRAWN
-    _save(incident, user=user, reason=reason, update_fields=["status"])
-    timeline_add(incident=incident, user=user, kind=TimelineEntry.Kind.DECISION,
-                 text=_("Status: %(from)s → %(to)s") % {"from": before, "to": incident.get_status_display()}
-                 + f" — {reason}")
+        obligation_decide_not_to_notify(obligation=obligation, by=by, reason=reason, incident_withdrawn=True)
+    _set_status(incident, by=by, to_status=Incident.Status.WITHDRAWN, note=reason, reason=reason)
     return incident
 
 
@@ -318,7 +294,7 @@ def obligation_check_transition(*, obligation: Obligation, to_status: str) -> No
         )
 
 
-def obligation_transition(*, obligation: Obligation, user, to_status: str, reason: str = "") -> Obligation:
+def obligation_transition(*, obligation: Obligation, by, to_status: str, reason: str = "") -> Obligation:
     """Workflow moves without extra facts (pending ↔ drafted ↔ approved, reopen a decision).
 
     Sending and declining carry facts of their own: use ``obligation_mark_sent`` and
@@ -331,50 +307,61 @@ def obligation_transition(*, obligation: Obligation, user, to_status: str, reaso
     if obligation.status == Obligation.Status.NOT_NOTIFIED:
         obligation.decided_by, obligation.decided_at, obligation.decision_reason = None, None, ""
     obligation.status = to_status
-    _save(obligation, user=user, reason=reason or gettext_noop("status changed"))
+    save_with_reason(obligation, by=by, reason=reason or gettext_noop("status changed"))
     incident_refresh_next_deadline(incident=obligation.incident)
     return obligation
 
 
 @transaction.atomic
-def obligation_decide_not_to_notify(*, obligation: Obligation, user, reason: str) -> Obligation:
-    """Record who decided not to notify, and why (kept in the Art. 33(5) register)."""
+def obligation_decide_not_to_notify(*, obligation: Obligation, by, reason: str,
+                                    incident_withdrawn: bool = False) -> Obligation:
+    """Record who decided not to notify, and why (kept in the Art. 33(5) register).
+
+    ``incident_withdrawn``: the decision follows from withdrawing the incident as recorded in error
+    (``incident_withdraw``); the reason is the withdrawal's, and the records say so."""
     reason = (reason or "").strip()
     obligation = Obligation.objects.select_for_update().select_related("incident").get(pk=obligation.pk)
     if not reason:
         raise ValidationError(_("Say why it was decided not to notify."), code="reason_required")
     obligation_check_transition(obligation=obligation, to_status=Obligation.Status.NOT_NOTIFIED)
     obligation.status = Obligation.Status.NOT_NOTIFIED
-    obligation.decided_by = user
+    obligation.decided_by = by
     obligation.decided_at = timezone.now()
     obligation.decision_reason = reason
-    _save(obligation, user=user, reason=gettext_noop("decided not to notify"))
+    if incident_withdrawn:
+        history_reason = gettext_noop("incident withdrawn: decided not to notify")
+        message = gettext_noop("Decided not to notify (%(code)s): incident withdrawn")
+    else:
+        history_reason = gettext_noop("decided not to notify")
+        message = gettext_noop("Decided not to notify (%(code)s)")
+    save_with_reason(obligation, by=by, reason=history_reason)
     incident_refresh_next_deadline(incident=obligation.incident)
-    timeline_add(incident=obligation.incident, user=user, kind=TimelineEntry.Kind.DECISION,
-                 text=_("Decided not to notify (%(code)s): %(reason)s") % {"code": obligation.code, "reason": reason})
+    timeline_add(incident=obligation.incident, by=by, kind=TimelineEntry.Kind.DECISION, message=message,
+                 params={"code": obligation.code}, note=reason)
     return obligation
 
 
 @transaction.atomic
-def obligation_mark_sent(*, obligation: Obligation, user, channel: str, reference: str = "",
+def obligation_mark_sent(*, obligation: Obligation, by, channel: str, reference: str = "",
                          sent_at: datetime | None = None) -> Obligation:
     """Mark an approved obligation sent: its approved drafts are sent too, their text frozen."""
     obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
     if obligation.status != Obligation.Status.APPROVED:
         raise ValidationError(
-            _("%(code)s has no approved draft: a Privacy manager must approve it before it is marked sent.")
-            % {"code": obligation.code}, code="not_approved")
+            _("%(code)s has no approved draft: someone with the permission “%(permission)s” must approve it "
+              "before it is marked sent.") % {"code": obligation.code, "permission": APPROVE_PERMISSION_NAME},
+            code="not_approved")
     drafts = list(obligation.drafts.filter(approved_at__isnull=False, sent_at__isnull=True))
     if not drafts:
         raise ValidationError(_("%(code)s has no approved draft left to send.") % {"code": obligation.code},
                               code="not_approved")
     for draft in drafts:
-        notice_draft_mark_sent(draft=draft, user=user, channel=channel, reference=reference, sent_at=sent_at)
+        notice_draft_mark_sent(draft=draft, by=by, channel=channel, reference=reference, sent_at=sent_at)
     obligation.refresh_from_db()
     return obligation
 
 
-def _obligation_sent(obligation: Obligation, *, user, channel: str, reference: str, sent_at: datetime) -> None:
+def _obligation_sent(obligation: Obligation, *, by, channel: str, reference: str, sent_at: datetime) -> None:
     if obligation.status == Obligation.Status.SENT:
         return
     obligation_check_transition(obligation=obligation, to_status=Obligation.Status.SENT)
@@ -382,18 +369,23 @@ def _obligation_sent(obligation: Obligation, *, user, channel: str, reference: s
     obligation.sent_at = sent_at
     obligation.channel = channel
     obligation.regulator_reference = reference
-    _save(obligation, user=user, reason=gettext_noop("marked sent"))
+    save_with_reason(obligation, by=by, reason=gettext_noop("marked sent"))
     incident = obligation.incident
     incident_refresh_next_deadline(incident=incident)
-    timeline_add(incident=incident, user=user, kind=TimelineEntry.Kind.NOTIFICATION, at=sent_at,
-                 text=_("Sent %(code)s via %(channel)s%(ref)s") % {
-                     "code": obligation.code, "channel": channel or "—",
-                     "ref": f" ({reference})" if reference else ""})
+    params = {"code": obligation.code, "channel": channel or "—"}
+    if reference:
+        message = gettext_noop("Sent %(code)s via %(channel)s (%(reference)s)")
+        params["reference"] = reference
+    else:
+        message = gettext_noop("Sent %(code)s via %(channel)s")
+    timeline_add(incident=incident, by=by, kind=TimelineEntry.Kind.NOTIFICATION, at=sent_at, message=message,
+                 params=params)
     # Civ. Code §1798.82(f): the Attorney General's 15 days run from the resident notice.
     if obligation.code == "US-CA-IND" and incident.resident_notice_sent_at is None:
         incident.resident_notice_sent_at = sent_at
-        _save(incident, user=user, reason=gettext_noop("California resident notice sent"), update_fields=["resident_notice_sent_at"])
-        incident_recompute_obligations(incident=incident, user=user)
+        save_with_reason(incident, by=by, reason=gettext_noop("California resident notice sent"),
+                         update_fields=["resident_notice_sent_at"])
+        incident_recompute_obligations(incident=incident, by=by)
 
 
 # --------------------------------------------------------------------------- drafts
@@ -406,7 +398,7 @@ def _draft_phase(obligation: Obligation, phase: str | None) -> str:
 
 
 @transaction.atomic
-def notice_draft_generate(*, obligation: Obligation, user, language: str, phase: str | None = None) -> NoticeDraft:
+def notice_draft_generate(*, obligation: Obligation, by, language: str, phase: str | None = None) -> NoticeDraft:
     """(Re)write the draft from the incident's current facts.
 
     An approved or sent draft is left as it is: regenerating must never silently change what a
@@ -426,30 +418,30 @@ def notice_draft_generate(*, obligation: Obligation, user, language: str, phase:
     draft.body = rendered.body
     draft.missing_content = rendered.missing
     draft.generated_at = timezone.now()
-    _save(draft, user=user, reason=gettext_noop("generated from the incident's facts"))
+    save_with_reason(draft, by=by, reason=gettext_noop("generated from the incident's facts"))
     if obligation.status == Obligation.Status.PENDING:
-        obligation_transition(obligation=obligation, user=user, to_status=Obligation.Status.DRAFTED,
+        obligation_transition(obligation=obligation, by=by, to_status=Obligation.Status.DRAFTED,
                               reason=gettext_noop("draft generated"))
     return draft
 
 
 @transaction.atomic
-def incident_generate_drafts(*, incident: Incident, user, phase: str | None = None,
+def incident_generate_drafts(*, incident: Incident, by, phase: str | None = None,
                              languages: Iterable[str] = (Language.ZH_HANS, Language.EN)) -> list[NoticeDraft]:
     """Drafts in zh-hans and en for every obligation that still needs one."""
     drafts = []
     for obligation in incident.obligations.live().select_related("incident"):
         for language in languages:
-            drafts.append(notice_draft_generate(obligation=obligation, user=user, language=language, phase=phase))
+            drafts.append(notice_draft_generate(obligation=obligation, by=by, language=language, phase=phase))
     if drafts:
-        timeline_add(incident=incident, user=user, kind=TimelineEntry.Kind.NOTE,
-                     text=_("Drafts generated for %(codes)s") % {
-                         "codes": ", ".join(sorted({d.obligation.code for d in drafts}))})
+        timeline_add(incident=incident, by=by, kind=TimelineEntry.Kind.NOTE,
+                     message=gettext_noop("Drafts generated for %(codes)s"),
+                     params={"codes": ", ".join(sorted({d.obligation.code for d in drafts}))})
     return drafts
 
 
 @transaction.atomic
-def notice_draft_update(*, draft: NoticeDraft, user, body: str, reason: str = "") -> NoticeDraft:
+def notice_draft_update(*, draft: NoticeDraft, by, body: str, reason: str = "") -> NoticeDraft:
     """Edit a draft's text. A sent draft is frozen; editing an approved one withdraws the approval."""
     draft = NoticeDraft.objects.select_for_update().get(pk=draft.pk)
     if draft.is_sent:
@@ -464,11 +456,11 @@ def notice_draft_update(*, draft: NoticeDraft, user, body: str, reason: str = ""
     withdrawn = draft.is_approved
     if withdrawn:
         draft.approved_by, draft.approved_at = None, None
-    _save(draft, user=user, reason=reason or gettext_noop("text edited"))
+    save_with_reason(draft, by=by, reason=reason or gettext_noop("text edited"))
     obligation = draft.obligation
     if withdrawn and obligation.status == Obligation.Status.APPROVED and not obligation.drafts.filter(
             approved_at__isnull=False, sent_at__isnull=True).exists():
-        obligation_transition(obligation=obligation, user=user, to_status=Obligation.Status.DRAFTED,
+        obligation_transition(obligation=obligation, by=by, to_status=Obligation.Status.DRAFTED,
                               reason=gettext_noop("approved draft edited: approval withdrawn"))
     return draft
 
@@ -477,11 +469,16 @@ def can_approve(user) -> bool:
     return bool(user and user.is_active and user.has_perm(APPROVE_PERMISSION))
 
 
+def approve_refusal() -> str:
+    """What someone who may not approve a notice draft is told (the permission they lack)."""
+    return missing_permission_message(APPROVE_PERMISSION)
+
+
 @transaction.atomic
-def notice_draft_approve(*, draft: NoticeDraft, user) -> NoticeDraft:
-    """A Privacy manager approves the text for sending."""
-    if not can_approve(user):
-        raise PermissionDenied(_("Only a Privacy manager can approve a notice draft."))
+def notice_draft_approve(*, draft: NoticeDraft, by) -> NoticeDraft:
+    """Someone with the approval permission approves the text for sending."""
+    if not can_approve(by):
+        raise PermissionDenied(approve_refusal())
     draft = NoticeDraft.objects.select_for_update().select_related("obligation").get(pk=draft.pk)
     if draft.is_sent:
         raise ValidationError(_("This notice was already sent."), code="frozen")
@@ -493,33 +490,35 @@ def notice_draft_approve(*, draft: NoticeDraft, user) -> NoticeDraft:
             _("The draft still flags missing facts: %(items)s. Add them to the incident and regenerate the draft, "
               "or edit the text, before approving.") % {"items": " ".join(dict.fromkeys(markers))},
             code="missing_facts")
-    draft.approved_by = user
+    draft.approved_by = by
     draft.approved_at = timezone.now()
-    _save(draft, user=user, reason=gettext_noop("approved for sending"))
+    save_with_reason(draft, by=by, reason=gettext_noop("approved for sending"))
     obligation = draft.obligation
     if obligation.status == Obligation.Status.PENDING:
-        obligation_transition(obligation=obligation, user=user, to_status=Obligation.Status.DRAFTED)
+        obligation_transition(obligation=obligation, by=by, to_status=Obligation.Status.DRAFTED)
     if obligation.status == Obligation.Status.DRAFTED:
-        obligation_transition(obligation=obligation, user=user, to_status=Obligation.Status.APPROVED,
+        obligation_transition(obligation=obligation, by=by, to_status=Obligation.Status.APPROVED,
                               reason=gettext_noop("draft approved"))
-    timeline_add(incident=obligation.incident, user=user, kind=TimelineEntry.Kind.DECISION,
-                 text=_("Draft approved: %(draft)s") % {"draft": str(draft)})
+    timeline_add(incident=obligation.incident, by=by, kind=TimelineEntry.Kind.DECISION,
+                 message=gettext_noop("Draft approved: %(code)s · %(kind)s · %(phase)s · %(language)s"),
+                 params={"code": obligation.code, "kind": draft.kind, "phase": draft.phase, "language": draft.language})
     return draft
 
 
 @transaction.atomic
-def notice_draft_mark_sent(*, draft: NoticeDraft, user, channel: str, reference: str = "",
+def notice_draft_mark_sent(*, draft: NoticeDraft, by, channel: str, reference: str = "",
                            sent_at: datetime | None = None) -> NoticeDraft:
     """Record that the approved text went out: the text as sent is frozen."""
     draft = NoticeDraft.objects.select_for_update().select_related("obligation__incident").get(pk=draft.pk)
     if draft.is_sent:
         raise ValidationError(_("This notice was already marked sent."), code="frozen")
     if not draft.is_approved:
-        raise ValidationError(_("Only an approved draft can be marked sent: a Privacy manager must approve it first."),
-                              code="not_approved")
+        raise ValidationError(
+            _("Only an approved draft can be marked sent: someone with the permission “%(permission)s” must approve "
+              "it first.") % {"permission": APPROVE_PERMISSION_NAME}, code="not_approved")
     sent_at = sent_at or timezone.now()
     draft.sent_at = sent_at
     draft.sent_text = draft.body
-    _save(draft, user=user, reason=gettext_noop("marked sent"))
-    _obligation_sent(draft.obligation, user=user, channel=channel, reference=reference, sent_at=sent_at)
+    save_with_reason(draft, by=by, reason=gettext_noop("marked sent"))
+    _obligation_sent(draft.obligation, by=by, channel=channel, reference=reference, sent_at=sent_at)
     return draft

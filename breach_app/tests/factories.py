@@ -25,10 +25,10 @@ FULL_FACTS = dict(
 )
 
 
-def make_incident(*, user=None, populations=None, discovered_at=None, full=True, **facts):
+def make_incident(*, by=None, populations=None, discovered_at=None, full=True, **facts):
     values = {**(FULL_FACTS if full else {}), **facts}
     return services.incident_create(
-        user=user, title=values.pop("title", "Ticket store exposed"),
+        by=by, title=values.pop("title", "Ticket store exposed"),
         discovered_at=discovered_at or datetime(2026, 6, 5, 9, 0, tzinfo=UTC),
         populations=populations if populations is not None else {"CN": {"people_min": 1_000_001}},
         **values,

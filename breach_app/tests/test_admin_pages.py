@@ -23,7 +23,7 @@ def change_url(incident):
 
 
 def test_incident_page_shows_obligations_with_time_left(staff_client, staff_user):
-    incident = make_incident(user=staff_user, discovered_at=timezone.now() - timedelta(minutes=5))
+    incident = make_incident(by=staff_user, discovered_at=timezone.now() - timedelta(minutes=5))
     page = staff_client.get(change_url(incident)).content.decode()
     assert "CN-CAC-INCIDENT" in page
     assert re.search(r"3 h 5\d min", page), "CAC 4 h clock shows hours and minutes left"
@@ -33,9 +33,9 @@ def test_incident_page_shows_obligations_with_time_left(staff_client, staff_user
 
 
 def test_changelist_shows_nearest_deadline_and_jurisdictions_and_filters(staff_client, staff_user):
-    overdue = make_incident(user=staff_user, title="Old leak", discovered_at=timezone.now() - timedelta(days=2),
+    overdue = make_incident(by=staff_user, title="Old leak", discovered_at=timezone.now() - timedelta(days=2),
                             populations={"CN": {"people_min": 1_000_001}, "EU": {"people_min": 3}})
-    fresh = make_incident(user=staff_user, title="Fresh leak", discovered_at=timezone.now() - timedelta(minutes=1),
+    fresh = make_incident(by=staff_user, title="Fresh leak", discovered_at=timezone.now() - timedelta(minutes=1),
                           populations={"KR": {"people_min": 5}})
     page = staff_client.get(CHANGELIST).content.decode()
     assert "CN, EU" in page and "overdue by" in page and "2 d 23 h" in page
@@ -55,11 +55,11 @@ def _changelist_queries(client):
 
 def test_changelist_query_count_does_not_grow_with_rows(staff_client, staff_user):
     for i in range(5):
-        make_incident(user=staff_user, title=f"leak {i}", populations={"CN": {"people_min": 10}, "EU": {"people_min": 1}})
+        make_incident(by=staff_user, title=f"leak {i}", populations={"CN": {"people_min": 10}, "EU": {"people_min": 1}})
     _changelist_queries(staff_client)  # warm: the session refresh and the permission cache
     five = _changelist_queries(staff_client)
     for i in range(45):
-        make_incident(user=staff_user, title=f"more {i}", populations={"US-CA": {"people_min": 600}})
+        make_incident(by=staff_user, title=f"more {i}", populations={"US-CA": {"people_min": 600}})
     assert _changelist_queries(staff_client) == five
 
 
@@ -72,7 +72,7 @@ def test_adding_an_incident_in_the_admin_computes_its_obligations(staff_client, 
         "obligations-TOTAL_FORMS": "0", "obligations-INITIAL_FORMS": "0",
         "timeline-TOTAL_FORMS": "1", "timeline-INITIAL_FORMS": "0",
         "timeline-0-at_0": "2026-06-05", "timeline-0-at_1": "09:10:00", "timeline-0-kind": "fact",
-        "timeline-0-text": "SOC reported unusual downloads",
+        "timeline-0-note": "SOC reported unusual downloads",
         "_change_reason": "first report",
     }
     response = staff_client.post("/admin/breach_app/incident/add/", data)
@@ -82,14 +82,14 @@ def test_adding_an_incident_in_the_admin_computes_its_obligations(staff_client, 
     assert incident.owner == staff_user
     # 09:00 Shanghai = 01:00 UTC; + 4 h
     assert codes(incident)["CN-CAC-INCIDENT"].deadline.isoformat() == "2026-06-05T05:00:00+00:00"
-    entry = TimelineEntry.objects.get(incident=incident, text="SOC reported unusual downloads")
-    assert entry.recorded_by == staff_user
+    entry = TimelineEntry.objects.get(incident=incident, note="SOC reported unusual downloads")
+    assert entry.by == staff_user
     record = incident.history.get()
     assert record.history_user == staff_user and record.history_change_reason == "first report"
 
 
 def test_status_button_refuses_an_illegal_move(staff_client, staff_user):
-    incident = make_incident(user=staff_user)
+    incident = make_incident(by=staff_user)
     response = staff_client.post(f"/admin/breach_app/incident/{incident.pk}/status/closed/", follow=True)
     incident.refresh_from_db()
     assert incident.status == "open"  # open -> closed is allowed, but obligations are open
@@ -99,13 +99,13 @@ def test_status_button_refuses_an_illegal_move(staff_client, staff_user):
 
 
 def test_generate_drafts_button_and_draft_approval_by_role(staff_client, client, staff_user, manager_user):
-    incident = make_incident(user=staff_user)
+    incident = make_incident(by=staff_user)
     staff_client.post(f"/admin/breach_app/incident/{incident.pk}/generate-drafts/")
     draft = NoticeDraft.objects.get(obligation__code="CN-CAC-INCIDENT", language="zh-hans")
     assert codes(incident)["CN-CAC-INCIDENT"].status == "drafted"
 
     response = staff_client.post(f"/admin/breach_app/noticedraft/{draft.pk}/approve/", follow=True)
-    assert "Only a Privacy manager can approve a notice draft." in response.content.decode()
+    assert "You need the permission “Can approve notice drafts for sending” to do this." in response.content.decode()
     draft.refresh_from_db()
     assert draft.approved_at is None
 
@@ -117,14 +117,14 @@ def test_generate_drafts_button_and_draft_approval_by_role(staff_client, client,
 
 
 def test_mark_sent_in_the_admin_refused_until_approved_then_frozen(staff_client, client, staff_user, manager_user):
-    incident = make_incident(user=staff_user)
-    draft = services.notice_draft_generate(obligation=codes(incident)["CN-CAC-INCIDENT"], user=staff_user,
+    incident = make_incident(by=staff_user)
+    draft = services.notice_draft_generate(obligation=codes(incident)["CN-CAC-INCIDENT"], by=staff_user,
                                            language="en")
     url = f"/admin/breach_app/noticedraft/{draft.pk}/mark-sent/"
     response = staff_client.post(url, {"channel": "portal"}, follow=True)
     assert "Only an approved draft can be marked sent" in response.content.decode()
 
-    services.notice_draft_approve(draft=draft, user=manager_user)
+    services.notice_draft_approve(draft=draft, by=manager_user)
     staff_client.post(url, {"channel": "portal", "reference": "GD-7"})
     draft.refresh_from_db()
     assert draft.sent_at is not None and draft.obligation.regulator_reference == "GD-7"
@@ -139,7 +139,7 @@ def test_mark_sent_in_the_admin_refused_until_approved_then_frozen(staff_client,
 
 
 def test_obligation_actions_decide_not_to_notify_with_reason(staff_client, staff_user):
-    incident = make_incident(user=staff_user)
+    incident = make_incident(by=staff_user)
     obligation = codes(incident)["CN-IND"]
     changelist = "/admin/breach_app/obligation/"
     form = staff_client.post(changelist, {"action": "decide_not_to_notify", "_selected_action": [obligation.pk]})
@@ -151,8 +151,8 @@ def test_obligation_actions_decide_not_to_notify_with_reason(staff_client, staff
 
 
 def test_auditor_views_but_cannot_act(auditor_client, staff_user):
-    incident = make_incident(user=staff_user)
-    services.incident_generate_drafts(incident=incident, user=staff_user)
+    incident = make_incident(by=staff_user)
+    services.incident_generate_drafts(incident=incident, by=staff_user)
     draft = NoticeDraft.objects.filter(obligation__incident=incident).first()
     assert auditor_client.get(change_url(incident)).status_code == 200
     assert auditor_client.get(f"/admin/breach_app/noticedraft/{draft.pk}/download.txt").status_code == 200
@@ -161,7 +161,7 @@ def test_auditor_views_but_cannot_act(auditor_client, staff_user):
 
 
 def test_dashboard_cards_link_to_filtered_lists(staff_client, staff_user):
-    make_incident(user=staff_user, discovered_at=timezone.now() - timedelta(days=2))
+    make_incident(by=staff_user, discovered_at=timezone.now() - timedelta(days=2))
     page = staff_client.get("/admin/").content.decode()
     assert "Security incidents" in page
     assert "/admin/breach_app/incident/?open=yes" in page
@@ -186,8 +186,8 @@ def test_demo_loads_and_is_idempotent(staff_user, manager_user):
 
 
 def test_obligation_list_filters_by_clock(staff_client, staff_user):
-    soon = make_incident(user=staff_user, title="Soon", discovered_at=timezone.now() - timedelta(hours=1))
-    late = make_incident(user=staff_user, title="Late", discovered_at=timezone.now() - timedelta(days=3),
+    soon = make_incident(by=staff_user, title="Soon", discovered_at=timezone.now() - timedelta(hours=1))
+    late = make_incident(by=staff_user, title="Late", discovered_at=timezone.now() - timedelta(days=3),
                          populations={"KR": {"people_min": 2000}})
     page = staff_client.get("/admin/breach_app/obligation/?clock=24h").content.decode()
     assert soon.reference in page and late.reference not in page

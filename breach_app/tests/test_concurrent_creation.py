@@ -44,7 +44,7 @@ def _hold_an_uncommitted_incident(user, barrier, results):
     other thread reads the same last reference and its insert has to wait for this one."""
     def record():
         with transaction.atomic():
-            incident = make_incident(user=user, title="first, held open")
+            incident = make_incident(by=user, title="first, held open")
             barrier.wait(timeout=30)
             time.sleep(1.0)
         return incident
@@ -70,7 +70,7 @@ def test_the_service_gives_the_second_of_two_simultaneous_incidents_the_next_ref
 
     def second():
         barrier.wait(timeout=30)
-        return make_incident(user=manager_user, title="second")
+        return make_incident(by=manager_user, title="second")
 
     other = _in_thread(second, results, "second")
     first.join(60)

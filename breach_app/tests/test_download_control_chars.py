@@ -24,11 +24,11 @@ SHOWN = "Ticket store\ufffd exposed\ufffd via\ufffd a \ufffdbucket"
 
 @pytest.fixture
 def sent_draft(staff_user, manager_user):
-    incident = make_incident(user=staff_user, description=STORED)
-    draft = services.notice_draft_generate(obligation=codes(incident)["CN-CAC-INCIDENT"], user=staff_user,
+    incident = make_incident(by=staff_user, description=STORED)
+    draft = services.notice_draft_generate(obligation=codes(incident)["CN-CAC-INCIDENT"], by=staff_user,
                                            language="en")
-    services.notice_draft_approve(draft=draft, user=manager_user)
-    draft = services.notice_draft_mark_sent(draft=draft, user=staff_user, channel="portal", reference="GD-1")
+    services.notice_draft_approve(draft=draft, by=manager_user)
+    draft = services.notice_draft_mark_sent(draft=draft, by=staff_user, channel="portal", reference="GD-1")
     assert draft.is_sent and STORED in draft.sent_text
     return draft
 

@@ -20,14 +20,14 @@ CA_HEADINGS = ("Notice of Data Breach", "What Happened", "What Information Was I
 
 @pytest.fixture
 def incident(staff_user):
-    return make_incident(user=staff_user, populations={
+    return make_incident(by=staff_user, populations={
         "CN": {"people_min": 1_000_001}, "EU": {"people_min": 10}, "US-CA": {"people_min": 600},
         "SG": {"people_min": 700}, "KR": {"people_min": 1200},
     }, sg_assessed_at=None)
 
 
 def draft(incident, code, language, user):
-    return services.notice_draft_generate(obligation=codes(incident)[code], user=user, language=language)
+    return services.notice_draft_generate(obligation=codes(incident)[code], by=user, language=language)
 
 
 def test_california_resident_notice_has_the_title_and_five_headings_in_both_languages(incident, staff_user):
@@ -79,7 +79,7 @@ def test_ag_submission_embeds_the_resident_notice(incident, staff_user):
 
 
 def test_missing_fact_is_flagged_in_the_draft_in_both_languages(staff_user):
-    incident = make_incident(user=staff_user, likely_consequences="", contact_point="")
+    incident = make_incident(by=staff_user, likely_consequences="", contact_point="")
     en = draft(incident, "CN-IND", "en", staff_user)
     zh = draft(incident, "CN-IND", "zh-hans", staff_user)
     assert "[MISSING: likely consequences]" in en.body
@@ -89,9 +89,9 @@ def test_missing_fact_is_flagged_in_the_draft_in_both_languages(staff_user):
 
 
 def test_regenerating_picks_up_a_new_fact(staff_user):
-    incident = make_incident(user=staff_user, likely_consequences="")
+    incident = make_incident(by=staff_user, likely_consequences="")
     first = draft(incident, "CN-IND", "en", staff_user)
-    services.incident_update(incident=incident, user=staff_user, likely_consequences="Phishing.")
+    services.incident_update(incident=incident, by=staff_user, likely_consequences="Phishing.")
     again = draft(incident, "CN-IND", "en", staff_user)
     assert again.pk == first.pk
     assert "Phishing." in again.body and "[MISSING" not in again.body
@@ -125,7 +125,7 @@ def test_data_categories_and_sensitivity_come_from_the_inventory(staff_user):
     phone = DataField.objects.create(code="phone", name_zh="手机号", name_en="Phone number", category="contact")
     ActivityField.objects.create(activity=activity, field=location)
     ActivityField.objects.create(activity=activity, field=phone)
-    incident = make_incident(user=staff_user, extra_data_categories="Ticket text", activities=[activity],
+    incident = make_incident(by=staff_user, extra_data_categories="Ticket text", activities=[activity],
                              populations={"KR": {"people_min": 10}})
     categories, sensitive = notices.incident_data_inventory(incident)
     assert sensitive is True
@@ -143,7 +143,7 @@ def test_a_late_regulator_report_must_give_the_reasons_for_the_delay(staff_user)
     from breach_app import notices
 
     # Discovered 4 days ago: the EU supervisory authority's 72 hours have passed.
-    late = make_incident(user=staff_user, discovered_at=timezone.now() - timedelta(days=4),
+    late = make_incident(by=staff_user, discovered_at=timezone.now() - timedelta(days=4),
                          populations={"EU": {"people_min": 500}}, delay_reasons="")
     eu = late.obligations.get(code="EU-SA")
     rendered = notices.render_draft(eu, "en")
@@ -155,7 +155,7 @@ def test_a_late_regulator_report_must_give_the_reasons_for_the_delay(staff_user)
     assert "## 7. Reasons for the delay (Art. 33(1): notified after 72 hours)" in body
     assert "The vendor's logs were only available on day 4." in body
     # Within the 72 hours nothing is asked for and the section does not appear.
-    on_time = make_incident(user=staff_user, discovered_at=timezone.now() - timedelta(hours=5),
+    on_time = make_incident(by=staff_user, discovered_at=timezone.now() - timedelta(hours=5),
                             populations={"EU": {"people_min": 500}}, delay_reasons="")
     body = notices.render_draft(on_time.obligations.get(code="EU-SA"), "en").body
     assert "Reasons for the delay" not in body and "[MISSING" not in body

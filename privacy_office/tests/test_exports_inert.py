@@ -118,20 +118,20 @@ def response_drafts(user, texts=HOSTILE):
 
 def incidents(user, texts=HOSTILE):
     for text in texts:
-        make_incident(user=user, title=text)
+        make_incident(by=user, title=text)
     return "title"
 
 
 def obligations(user, texts=HOSTILE):
     for text in texts:
-        obligation = make_incident(user=user).obligations.first()
+        obligation = make_incident(by=user).obligations.first()
         Obligation.objects.filter(pk=obligation.pk).update(channel=text)
     return "channel"
 
 
 def notice_drafts(user, texts=HOSTILE):
     # One draft per obligation, language and phase: six slots per obligation.
-    slots = [(o, language, phase) for o in make_incident(user=user).obligations.all()
+    slots = [(o, language, phase) for o in make_incident(by=user).obligations.all()
              for language in ("en", "zh-hans") for phase in ("initial", "follow_up", "final")]
     for (obligation, language, phase), text in zip(slots, texts, strict=False):
         NoticeDraft.objects.create(obligation=obligation, language=language, kind="regulator_report", phase=phase,
@@ -141,10 +141,10 @@ def notice_drafts(user, texts=HOSTILE):
 
 
 def timeline(user, texts=HOSTILE):
-    incident = make_incident(user=user)
+    incident = make_incident(by=user)
     for text in texts:
-        TimelineEntry.objects.create(incident=incident, text=text, recorded_by=user)
-    return "text"
+        TimelineEntry.objects.create(incident=incident, at=timezone.now(), note=text, by=user)
+    return "note"
 
 
 def audit_log(user, texts=HOSTILE):

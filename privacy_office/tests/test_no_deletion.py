@@ -42,11 +42,11 @@ def records(staff_user, manager_user):
     make_inventory()
     case = make_case(by=staff_user)
     draft = dsar_services.draft_generate(case=case, kind="acknowledgement", language="en", by=staff_user)
-    incident = make_incident(user=staff_user)
+    incident = make_incident(by=staff_user)
     obligation = incident.obligations.get(code="CN-CAC-INCIDENT")
-    notice = breach_services.notice_draft_generate(obligation=obligation, user=staff_user, language="en")
-    breach_services.notice_draft_approve(draft=notice, user=manager_user)
-    breach_services.notice_draft_mark_sent(draft=notice, user=staff_user, channel="portal")
+    notice = breach_services.notice_draft_generate(obligation=obligation, by=staff_user, language="en")
+    breach_services.notice_draft_approve(draft=notice, by=manager_user)
+    breach_services.notice_draft_mark_sent(draft=notice, by=staff_user, channel="portal")
     review = AuditReview.objects.create(period_start="2026-06-01", period_end="2026-06-07", reviewed_by=manager_user)
     reminder = Reminder.objects.create(
         content_type=ContentType.objects.get_for_model(RightsRequest), object_id=case.pk, kind="case_due",
@@ -142,7 +142,7 @@ def test_an_activity_link_is_still_removed_on_the_activity_page(superuser_client
 
 
 def test_an_incident_recorded_in_error_is_withdrawn_with_a_reason_and_kept(staff_client, staff_user):
-    incident = make_incident(user=staff_user)
+    incident = make_incident(by=staff_user)
     page = staff_client.get(_admin_url(incident, "change")).content.decode()
     withdraw_url = reverse("admin:breach_app_incident_withdraw", args=[incident.pk])
     assert withdraw_url in page
@@ -156,7 +156,7 @@ def test_an_incident_recorded_in_error_is_withdrawn_with_a_reason_and_kept(staff
     incident.refresh_from_db()
     assert incident.status == Incident.Status.WITHDRAWN
     assert incident.history.first().history_change_reason == reason
-    assert incident.timeline.filter(text__contains=reason, kind=TimelineEntry.Kind.DECISION).exists()
+    assert incident.timeline.filter(note__contains=reason, kind=TimelineEntry.Kind.DECISION).exists()
     # No clock runs for it any more: its obligations were decided "not to notify", with the reason.
     assert not incident.obligations.live().exists()
     decided = incident.obligations.filter(status=Obligation.Status.NOT_NOTIFIED)
@@ -177,7 +177,7 @@ def test_an_incident_with_a_sent_notice_cannot_be_withdrawn(staff_client, record
 
 
 def test_withdrawing_is_refused_to_an_auditor(auditor_client, staff_user):
-    incident = make_incident(user=staff_user)
+    incident = make_incident(by=staff_user)
     url = reverse("admin:breach_app_incident_withdraw", args=[incident.pk])
     assert auditor_client.post(url, {"reason": "forged"}).status_code == 403
     incident.refresh_from_db()

@@ -166,7 +166,7 @@ def test_obligation_reminders_at_50_75_90_percent_and_expiry(people, django_capt
     # incident report is due 4 h later, 02:00 Sat (reporting measures Art. 4) — no weekend roll.
     discovered = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
     incident = incident_create(
-        user=staff, title="Camera account database exposed", discovered_at=discovered, aware_at=discovered,
+        by=staff, title="Camera account database exposed", discovered_at=discovered, aware_at=discovered,
         populations={"CN": {"people_min": 1_000_001, "people_max": 1_000_001}}, risk_level="high",
     )
     cac = incident.obligations.get(code="CN-CAC-INCIDENT")
@@ -195,7 +195,7 @@ def test_a_sent_obligation_is_not_reminded_again(people, django_capture_on_commi
     staff, manager = people
     discovered = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
     incident = incident_create(
-        user=staff, title="Leak", discovered_at=discovered, aware_at=discovered,
+        by=staff, title="Leak", discovered_at=discovered, aware_at=discovered,
         populations={"CN": {"people_min": 1_000_001, "people_max": 1_000_001}}, risk_level="high",
     )
     Obligation.objects.filter(incident=incident).update(status="sent", sent_at=discovered + timedelta(hours=1))
@@ -265,7 +265,7 @@ def test_reminder_history_shows_on_the_case_and_the_incident(people, manager_cli
     type(case).objects.filter(pk=case.pk).update(created_at=datetime(2026, 9, 7, 9, 0, tzinfo=UTC))
     discovered = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
     incident = incident_create(
-        user=staff, title="Leak", discovered_at=discovered, aware_at=discovered,
+        by=staff, title="Leak", discovered_at=discovered, aware_at=discovered,
         populations={"CN": {"people_min": 1_000_001, "people_max": 1_000_001}}, risk_level="high",
     )
     sweep_at(datetime(2026, 9, 30, 9, 1, tzinfo=SH), django_capture_on_commit_callbacks)

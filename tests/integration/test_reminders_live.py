@@ -31,7 +31,7 @@ def workload(staff_user, manager_user):
     )
     discovered = timezone.now() - timedelta(hours=3)
     incident = incident_create(
-        user=staff_user, title="Camera account database exposed", discovered_at=discovered, aware_at=discovered,
+        by=staff_user, title="Camera account database exposed", discovered_at=discovered, aware_at=discovered,
         populations={"CN": {"people_min": 1_000_001, "people_max": 1_000_001}}, risk_level="high",
     )
     return case, incident
