@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import services
+from . import case_tasks, identity_checks, identity_documents, letters, services
 from .models import DraftKind, RightsRequest, Status
 
 # key, jurisdiction, type, days since receipt, target status, name, language of drafts
@@ -41,7 +41,7 @@ def _user(username):
 
 
 def _verify(case, by):
-    services.dsar_record_identity_check(
+    identity_checks.dsar_record_identity_check(
         case=case, by=by, method="data_points", data_points=["email", "account id", "device name"],
         signed_declaration=True,
     )
@@ -68,12 +68,12 @@ def load_demo(*, stdout) -> None:
             assignee=assignee, by=manager, description="[demo]",
         )
         created += 1
-        services.draft_generate(case=case, kind=DraftKind.ACKNOWLEDGEMENT, language=language, by=assignee)
+        letters.draft_generate(case=case, kind=DraftKind.ACKNOWLEDGEMENT, language=language, by=assignee)
         if target == Status.RECEIVED:
             continue
         if target == Status.AWAITING_IDENTITY:
-            services.dsar_request_identity(case=case, by=assignee)
-            services.draft_generate(case=case, kind=DraftKind.IDENTITY_REQUEST, language=language, by=assignee)
+            identity_checks.dsar_request_identity(case=case, by=assignee)
+            letters.draft_generate(case=case, kind=DraftKind.IDENTITY_REQUEST, language=language, by=assignee)
             continue
         if target == Status.WITHDRAWN:
             services.dsar_withdraw(case=case, by=assignee, note="Requester withdrew by e-mail.")
@@ -81,7 +81,7 @@ def load_demo(*, stdout) -> None:
         if target == Status.REJECTED:
             services.dsar_reject(case=case, by=assignee,
                                  reasons="The objection concerns processing required to perform the contract.")
-            services.draft_generate(case=case, kind=DraftKind.REFUSAL, language=language, by=assignee)
+            letters.draft_generate(case=case, kind=DraftKind.REFUSAL, language=language, by=assignee)
             continue
         _verify(case, assignee)
         if target == Status.DUPLICATE:
@@ -89,11 +89,11 @@ def load_demo(*, stdout) -> None:
             if original is not None:
                 services.dsar_mark_duplicate(case=case, duplicate_of=original, by=assignee)
             continue
-        services.tasks_create_for_services(case=case, by=assignee)
+        case_tasks.tasks_create_for_services(case=case, by=assignee)
         if not case.tasks.exists():
-            services.task_create(case=case, by=assignee, owner=assignee, title="Export the account data",
+            case_tasks.task_create(case=case, by=assignee, owner=assignee, title="Export the account data",
                                  due_on=case.due_on)
-        services.dsar_upload_identity_document(
+        identity_documents.dsar_upload_identity_document(
             case=case, by=assignee, file=ContentFile(b"%PDF-1.4 demo identity document\n", name="passport.pdf"),
         )
         if target == Status.IN_PROGRESS:
@@ -102,13 +102,13 @@ def load_demo(*, stdout) -> None:
             services.dsar_request_clarification(case=case, by=assignee, note="Which account does the request concern?")
             continue
         kind = DraftKind.ACCESS_RESPONSE if request_type == "access" else DraftKind.DELETION_CONFIRMATION
-        draft = services.draft_generate(case=case, kind=kind, language=language, by=assignee)
+        draft = letters.draft_generate(case=case, kind=kind, language=language, by=assignee)
         services.dsar_mark_response_drafted(case=case, by=assignee)
         if target == Status.RESPONSE_DRAFTED:
             continue
         for task in case.tasks.filter(done=False):
-            services.task_set_done(task=task, by=assignee)
-        services.draft_mark_sent(draft=draft, by=assignee)
+            case_tasks.task_set_done(task=task, by=assignee)
+        letters.draft_mark_sent(draft=draft, by=assignee)
         services.dsar_mark_responded(case=case, by=assignee)
         if target == Status.CLOSED:
             services.dsar_close(case=case, by=assignee)

@@ -1,4 +1,5 @@
-"""What an identity document may be, and how a stored one is handed back.
+"""Identity documents: what a file may be, its upload, who may view it (every view logged), and
+its deletion after the retention period.
 
 A passport scan is the most sensitive file the office holds, and the upload form faces whatever
 a requester sent by e-mail. So a file is accepted only when its first bytes say it is one of the
@@ -13,11 +14,23 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from datetime import datetime, timedelta
+
 import filetype
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from privacy_office.history import save_with_reason
+
+from .models import DocumentAccessLog, IdentityDocument, RightsRequest, TimelineEntry
+from .records import lock_case, timeline_add
 
 # The extension a download gets, from the type recognised at upload.
 EXTENSIONS = {
@@ -38,6 +51,7 @@ UNKNOWN_TYPE = "application/octet-stream"
 
 
 def allowed_type_names() -> str:
+    """The allowed types by name ("PDF, JPEG, ..."), for the upload form and its refusals."""
     return ", ".join(TYPE_NAMES.get(mime, mime) for mime in settings.IDENTITY_DOCUMENT_TYPES)
 
 
@@ -86,3 +100,87 @@ def download_name(original_name: str, stored_type: str) -> str:
     stem = re.sub(r'[<>:"|?*;,=]+', "_", stem).strip(" ._")[:100] or "identity-document"
     extension = EXTENSIONS.get(served_type(stored_type), "bin")
     return f"{stem}.{extension}"
+
+
+def dsar_upload_identity_document(*, case: RightsRequest, file, by, now: datetime | None = None) -> IdentityDocument:
+    """Store an identity document in private storage (no URL); it is deleted later by
+    identity_documents_delete_expired."""
+    now = now or timezone.now()
+    if file is None:
+        raise ValidationError(_("Choose a file to upload."), code="file")
+    # Size and type by content; the stored type is the recognised one, never the browser's claim.
+    content_type = identity_document_check(file)
+    with transaction.atomic():
+        lock_case(case)
+        name = getattr(file, "name", "document") or "document"
+        document = IdentityDocument(
+            request=case, original_name=name.rsplit("/", 1)[-1][:255],
+            content_type=content_type, size=getattr(file, "size", 0) or 0,
+            uploaded_by=by, uploaded_at=now,
+        )
+        document.file.save(document.original_name, File(file), save=False)
+        save_with_reason(document, by=by, reason=gettext_noop("identity document uploaded"))
+        timeline_add(
+            case=case, kind=TimelineEntry.Kind.DOCUMENT,
+            message=gettext_noop("Identity document uploaded (%(size)d bytes)."), params={"size": document.size},
+            by=by, at=now,
+        )
+    return document
+
+
+def can_view_identity_document(*, user, case: RightsRequest) -> bool:
+    """Only the staff member working the case (its assignee) and managers."""
+    if not (user and user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if user.has_perm("requests_app.approve_view_any_identity_document"):
+        return True
+    return case.assignee_id == user.pk and user.has_perm("requests_app.view_identitydocument")
+
+
+def identity_document_open(*, document: IdentityDocument, user, ip_address: str | None = None,
+                           now: datetime | None = None):
+    """Open the file for ``user`` after checking the rule; every successful view is logged."""
+    if not can_view_identity_document(user=user, case=document.request):
+        raise PermissionDenied(_("Only the staff member working this case and managers may view its identity documents."))
+    if document.deleted_at is not None or not document.file:
+        raise ValidationError(_("This document's file was deleted on %(when)s.")
+                              % {"when": document.deleted_at or "—"}, code="deleted")
+    handle = document.file.open("rb")
+    DocumentAccessLog.objects.create(document=document, user=user, at=now or timezone.now(), ip_address=ip_address)
+    return handle
+
+
+def identity_documents_delete_expired(*, now: datetime | None = None) -> int:
+    """Delete identity-document files N days (settings.IDENTITY_DOCUMENT_RETENTION_DAYS) after the
+    case's verification or closure, whichever comes first; the row stays as the record that the
+    document existed and was deleted. Returns how many files were deleted."""
+    now = now or timezone.now()
+    days = settings.IDENTITY_DOCUMENT_RETENTION_DAYS
+    cutoff = now - timedelta(days=days)
+    # verified_on is a local date; compare it one day generously late (never early).
+    cutoff_date = timezone.localdate(cutoff) - timedelta(days=1)
+    due = (
+        IdentityDocument.objects.filter(deleted_at__isnull=True)
+        .filter(Q(request__closed_at__lte=cutoff) | Q(request__verified_on__lte=cutoff_date))
+        .select_related("request")
+    )
+    deleted = 0
+    for document in due.iterator(chunk_size=500):
+        with transaction.atomic():
+            if document.file:
+                document.file.delete(save=False)
+            document.file = ""
+            document.deleted_at = now
+            document.deletion_reason = f"retention period of {days} days after verification or closure ended"
+            save_with_reason(
+                document, by=None, reason=gettext_noop("identity document deleted after retention period"),
+            )
+            timeline_add(
+                case=document.request, kind=TimelineEntry.Kind.DOCUMENT,
+                message=gettext_noop(
+                    "Identity document file deleted after the %(days)d-day retention period; the record is kept."
+                ),
+                params={"days": days}, at=now,
+            )
+        deleted += 1
+    return deleted

@@ -13,7 +13,6 @@ in ``deadlines.py`` whenever an input changes, so lists sort and filter on an in
 from __future__ import annotations
 
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
@@ -24,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy_office.history import audited_history
-from privacy_office.models import VersionedModel
+from privacy_office.models import TimelineEntryBase, VersionedModel
 
 from . import deadlines as dl
 
@@ -38,24 +37,6 @@ class Jurisdiction(models.TextChoices):
     KR = dl.KR, _("South Korea (PIPA)")
     RU = dl.RU, _("Russia (152-FZ)")
     BR = dl.BR, _("Brazil (LGPD)")
-
-
-# Reference, "General principles": days are counted in the jurisdiction's local calendar.
-JURISDICTION_TIME_ZONES = {
-    dl.CN: "Asia/Shanghai",
-    dl.EU: "Europe/Berlin",  # Aqara's EU data centre is in Germany
-    dl.UK: "Europe/London",
-    dl.US_CA: "America/Los_Angeles",
-    dl.SG: "Asia/Singapore",
-    dl.KR: "Asia/Seoul",
-    dl.RU: "Europe/Moscow",
-    dl.BR: "America/Sao_Paulo",
-}
-
-
-def local_date(jurisdiction: str, instant) -> date:
-    """The calendar date of a UTC instant in the jurisdiction's time zone."""
-    return timezone.localtime(instant, ZoneInfo(JURISDICTION_TIME_ZONES[jurisdiction])).date()
 
 
 class RequestType(models.TextChoices):
@@ -577,11 +558,9 @@ class ResponseDraft(VersionedModel):
         return f"{self.get_kind_display()} ({self.language})"
 
 
-class TimelineEntry(models.Model):
-    """Everything that happened to a case, in order. Append-only, written by the services.
-
-    ``message`` is an untranslated English message id (marked with gettext_noop where written) and
-    ``params`` its values, so each reader sees the timeline in their own language."""
+class TimelineEntry(TimelineEntryBase):
+    """Everything that happened to a case, in order. Append-only, written by the services
+    (``records.timeline_add``); the shape (message id, params, note, by) is the office's one timeline."""
 
     class Kind(models.TextChoices):
         REGISTERED = "registered", _("registered")
@@ -596,41 +575,16 @@ class TimelineEntry(models.Model):
         EDIT = "edit", _("edited")
         ERASURE = "erasure", _("personal data erased")
 
-    id = models.BigAutoField(primary_key=True)
-    request = models.ForeignKey(RightsRequest, verbose_name=_("rights request"), on_delete=models.PROTECT, related_name="timeline")
-    at = models.DateTimeField(_("when"))
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    message = models.CharField(_("message"), max_length=300)
-    params = models.JSONField(_("details"), default=dict, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    # PROTECT: who did what stays on the case; staff accounts are deactivated, never deleted.
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    # Parameters stored as a choice's value and shown with its label in the reader's language.
+    PARAM_CHOICES = {
+        "from_status": Status, "to_status": Status, "kind": DraftKind, "method": IdentityMethod,
+        "outcome": IdentityCheck.Outcome, "channel": Channel,
+    }
 
-    class Meta:
+    request = models.ForeignKey(RightsRequest, verbose_name=_("rights request"), on_delete=models.PROTECT, related_name="timeline")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+
+    class Meta(TimelineEntryBase.Meta):
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline")
-        ordering = ["at", "id"]
-        default_permissions = ("view",)
         indexes = [models.Index(fields=["request", "at", "id"], name="dsar_timeline_idx")]
-
-    def __str__(self):
-        return self.text[:80]
-
-    @property
-    def text(self) -> str:
-        from django.utils.translation import gettext
-
-        params = dict(self.params or {})
-        for key in ("from_status", "to_status"):
-            if key in params:
-                params[key] = str(Status(params[key]).label) if params[key] in Status.values else params[key]
-        for key, choices in (("kind", DraftKind), ("method", IdentityMethod), ("outcome", IdentityCheck.Outcome),
-                             ("channel", Channel)):
-            if params.get(key) in choices.values:
-                params[key] = str(choices(params[key]).label)
-        try:
-            return gettext(self.message) % params
-        except (KeyError, ValueError, TypeError):
-            return self.message

@@ -12,7 +12,7 @@ from django.core import mail
 from privacy_office.models import StaffProfile
 from privacy_office.reminder_time import morning_of
 from privacy_office.reminders import reminders_enqueue_unsent, reminders_record
-from requests_app import services
+from requests_app import letters, services
 
 UTC = dt_timezone.utc
 NAME = "O'Brien & <Sons>"
@@ -58,6 +58,6 @@ def test_a_reminder_body_is_plain_text_not_html(case, manager_user, django_captu
 
 
 def test_a_letter_to_the_requester_carries_the_name_as_typed(case, manager_user):
-    draft = services.draft_generate(case=case, kind="acknowledgement", language="en", by=manager_user)
+    draft = letters.draft_generate(case=case, kind="acknowledgement", language="en", by=manager_user)
     assert f"Dear {NAME}," in draft.body
     assert "&amp;" not in draft.body and "&lt;" not in draft.body and "&#x27;" not in draft.body

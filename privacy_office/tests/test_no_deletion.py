@@ -21,7 +21,7 @@ from breach_app.tests.factories import make_incident
 from conftest import make_user
 from inventory_app.models import ActivityField, ProcessingActivity, Service
 from privacy_office.models import AuditLogEntry, AuditReview, Reminder
-from requests_app import services as dsar_services
+from requests_app import case_tasks, letters
 from requests_app.models import ResponseDraft, RightsRequest
 from requests_app.tests.factories import make_case, make_inventory
 from requests_app.tests.test_admin_case_page import case_form, inline_management
@@ -41,7 +41,7 @@ def records(staff_user, manager_user):
     """One of each regulated record, made through the services."""
     make_inventory()
     case = make_case(by=staff_user)
-    draft = dsar_services.draft_generate(case=case, kind="acknowledgement", language="en", by=staff_user)
+    draft = letters.draft_generate(case=case, kind="acknowledgement", language="en", by=staff_user)
     incident = make_incident(by=staff_user)
     obligation = incident.obligations.get(code="CN-CAC-INCIDENT")
     notice = breach_services.notice_draft_generate(obligation=obligation, by=staff_user, language="en")
@@ -93,7 +93,7 @@ def test_a_forged_inline_delete_on_the_case_page_is_ignored(superuser_client, re
     settings.TIME_ZONE = "UTC"
     case = records[RightsRequest]
     draft = records[ResponseDraft]
-    task = dsar_services.task_create(case=case, title="Export the account data", by=staff_user)
+    task = case_tasks.task_create(case=case, title="Export the account data", by=staff_user)
     url = _admin_url(case, "change")
     page = superuser_client.get(url)
     body = page.content.decode()

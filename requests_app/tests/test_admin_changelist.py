@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from requests_app import services
+from requests_app import identity_checks
 from requests_app.models import RightsRequest
 
 from .factories import make_case
@@ -94,7 +94,7 @@ def test_work_queue_filters(staff_client, staff_user, manager_user):
     make_case(requester_name="Theirs", assignee=manager_user, now=now, received_at=now - timedelta(days=1))
     overdue = make_case(requester_name="Late", jurisdiction="KR", now=now, received_at=now - timedelta(days=20))
     waiting = make_case(requester_name="Waiting", now=now, received_at=now - timedelta(days=1))
-    services.dsar_request_identity(case=waiting, by=staff_user)
+    identity_checks.dsar_request_identity(case=waiting, by=staff_user)
 
     def names(query):
         return sorted(c.requester_name for c in staff_client.get(URL + query).context["cl"].result_list)
@@ -108,7 +108,7 @@ def test_work_queue_filters(staff_client, staff_user, manager_user):
     assert mine.due_on <= timezone.localdate() + timedelta(days=30)  # the engine's date, not a guess
     assert "Mine" in names("?deadline=30")
     body = staff_client.get(URL + "?deadline=overdue").content.decode()
-    assert "days overdue" in body and "#ba2121" in body  # red "days left" column
+    assert "days overdue" in body and "urgency-danger" in body  # red "days left" column (urgency.css)
     assert overdue.reference in body
 
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from requests_app import services
+from requests_app import identity_checks, services
 from requests_app.models import ClockPause, Status
 
 from .factories import at, make_case
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def verify(case, when, by=None, **kwargs):
     kwargs.setdefault("method", "data_points")
     kwargs.setdefault("data_points", ["email", "account id"])
-    return services.dsar_record_identity_check(case=case, by=by, decided_at=when, now=when, **kwargs)
+    return identity_checks.dsar_record_identity_check(case=case, by=by, decided_at=when, now=when, **kwargs)
 
 
 def test_cn_verification_brings_in_aqaras_15_days(staff_user):
@@ -34,7 +34,7 @@ def test_cn_verification_brings_in_aqaras_15_days(staff_user):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 14: deadlines.response_due now starts the UK clock at the ARRIVAL of requested ID "
+    reason="deadlines.response_due now starts the UK clock at the ARRIVAL of requested ID "
     "(identity_requested_on / identity_received_on); the service still passes only verified_on, so "
     "the clock stays at receipt until compute_due passes those facts",
 )
@@ -42,7 +42,7 @@ def test_uk_clock_waits_for_requested_identity(staff_user):
     # Received Mon 2026-03-02 -> Thu 2026-04-02 while identity is not yet verified.
     case = make_case(jurisdiction="UK", received_at=at(2026, 3, 2), now=at(2026, 3, 2, 12))
     assert case.due_on == date(2026, 4, 2)
-    services.dsar_request_identity(case=case, by=staff_user, now=at(2026, 3, 3))
+    identity_checks.dsar_request_identity(case=case, by=staff_user, now=at(2026, 3, 3))
     case.refresh_from_db()
     assert case.status == Status.AWAITING_IDENTITY
     assert case.clock_paused is True
@@ -58,7 +58,7 @@ def test_uk_clock_waits_for_requested_identity(staff_user):
 
 def test_eu_identity_request_does_not_stop_the_clock(staff_user):
     case = make_case(jurisdiction="EU")
-    services.dsar_request_identity(case=case, by=staff_user, now=at(2026, 3, 3))
+    identity_checks.dsar_request_identity(case=case, by=staff_user, now=at(2026, 3, 3))
     case.refresh_from_db()
     assert case.clock_paused is False
     assert not case.pauses.exists()
@@ -84,16 +84,17 @@ def test_uk_clarification_pause_and_resume_move_the_due_date(staff_user):
     assert "UK GDPR Art. 12A" in case.due_rule
 
 
-def test_pause_and_resume_services_directly(staff_user):
+def test_pause_and_resume_through_the_clarification_services(staff_user):
     case = make_case(jurisdiction="UK")
-    services.dsar_pause_clock(case=case, by=staff_user, now=at(2026, 3, 10))
+    verify(case, at(2026, 3, 2, 12), by=staff_user)
+    services.dsar_request_clarification(case=case, by=staff_user, now=at(2026, 3, 10))
     with pytest.raises(ValidationError, match="already stopped"):
         services.dsar_pause_clock(case=case, by=staff_user, now=at(2026, 3, 11))
-    services.dsar_resume_clock(case=case, by=staff_user, now=at(2026, 3, 17))
+    services.dsar_receive_clarification(case=case, by=staff_user, now=at(2026, 3, 17))
     case.refresh_from_db()
     assert case.due_on == date(2026, 4, 10)  # 03-10..03-17 inclusive = 8 days (Art. 12A)
-    with pytest.raises(ValidationError, match="not stopped"):
-        services.dsar_resume_clock(case=case, by=staff_user, now=at(2026, 3, 18))
+    with pytest.raises(ValidationError, match="cannot be moved"):
+        services.dsar_receive_clarification(case=case, by=staff_user, now=at(2026, 3, 18))
 
 
 def test_pause_refused_where_the_law_has_no_stop_the_clock(staff_user):
@@ -138,7 +139,7 @@ def test_jurisdiction_edit_recomputes(staff_user):
 def test_verification_before_receipt_is_refused(staff_user):
     case = make_case(jurisdiction="CN", received_at=at(2026, 3, 2, 2), now=at(2026, 3, 3))
     with pytest.raises(ValidationError, match="before the request was received"):
-        services.dsar_record_identity_check(
+        identity_checks.dsar_record_identity_check(
             case=case, by=staff_user, method="data_points", data_points=["email", "phone"],
             decided_at=at(2026, 3, 1), now=at(2026, 3, 3),
         )

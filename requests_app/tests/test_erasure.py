@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from privacy_office.models import AuditLogEntry
-from requests_app import services
+from requests_app import case_tasks, identity_checks, identity_documents, letters, services
 from requests_app.models import (
     IdentityCheck,
     IdentityDocument,
@@ -47,18 +47,18 @@ def _ended_case(staff_user, *, ended):
     case = make_case(by=staff_user, now=received + timedelta(hours=1), received_at=received,
                      description="Please send me everything you hold about me, Anna Schmidt, Berlin.",
                      account_id="Kundennummer 4711")
-    services.dsar_request_identity(case=case, by=staff_user, now=received + timedelta(hours=2))
-    services.dsar_upload_identity_document(case=case, by=staff_user, now=received + timedelta(hours=3),
+    identity_checks.dsar_request_identity(case=case, by=staff_user, now=received + timedelta(hours=2))
+    identity_documents.dsar_upload_identity_document(case=case, by=staff_user, now=received + timedelta(hours=3),
                                            file=ContentFile(b"%PDF-1.4 passport", name="passport-anna.pdf"))
-    services.dsar_record_identity_check(case=case, by=staff_user, method="identity_document",
+    identity_checks.dsar_record_identity_check(case=case, by=staff_user, method="identity_document",
                                         data_points=["passport of Anna Schmidt"], note="Berlin address matches",
                                         now=received + timedelta(days=1))
-    services.task_create(case=case, by=staff_user, title="Export Anna Schmidt's orders", now=received + timedelta(days=1))
-    services.draft_generate(case=case, kind="acknowledgement", language="en", by=staff_user,
+    case_tasks.task_create(case=case, by=staff_user, title="Export Anna Schmidt's orders", now=received + timedelta(days=1))
+    letters.draft_generate(case=case, kind="acknowledgement", language="en", by=staff_user,
                             now=received + timedelta(days=1))
     services.dsar_update(case=case, by=staff_user, now=received + timedelta(days=2),
                          requester_email="anna.schmidt@example.com")
-    services.task_set_done(task=case.tasks.get(), by=staff_user, now=received + timedelta(days=3))
+    case_tasks.task_set_done(task=case.tasks.get(), by=staff_user, now=received + timedelta(days=3))
     services.dsar_withdraw(case=case, by=staff_user, note="Anna Schmidt withdrew by phone", now=ended)
     case.refresh_from_db()
     return case

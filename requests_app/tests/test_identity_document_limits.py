@@ -10,7 +10,7 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from requests_app import services
+from requests_app import identity_documents
 from requests_app.models import IdentityDocument
 
 from .factories import at, make_case
@@ -130,15 +130,15 @@ def test_the_service_refuses_what_the_form_would(settings, staff_user):
 
     case = make_case(assignee=staff_user)
     with pytest.raises(ValidationError):
-        services.dsar_upload_identity_document(case=case, by=staff_user, file=ContentFile(EXE, name="id.pdf"))
+        identity_documents.dsar_upload_identity_document(case=case, by=staff_user, file=ContentFile(EXE, name="id.pdf"))
     with pytest.raises(ValidationError):
-        services.dsar_upload_identity_document(case=case, by=staff_user, file=ContentFile(b"", name="id.pdf"))
+        identity_documents.dsar_upload_identity_document(case=case, by=staff_user, file=ContentFile(b"", name="id.pdf"))
     assert not IdentityDocument.objects.exists()
 
 
 def test_download_is_an_attachment_with_nosniff_and_the_recognised_type(staff_client, staff_user):
     case = make_case(assignee=staff_user)
-    document = services.dsar_upload_identity_document(
+    document = identity_documents.dsar_upload_identity_document(
         case=case, by=staff_user, file=ContentFile(PDF, name="licence.pdf"), now=at(2026, 3, 3),
     )
     response = staff_client.get(viewer_url(document))
@@ -151,7 +151,7 @@ def test_download_is_an_attachment_with_nosniff_and_the_recognised_type(staff_cl
 
 def test_a_hostile_file_name_becomes_a_safe_download_name(staff_client, staff_user):
     case = make_case(assignee=staff_user)
-    document = services.dsar_upload_identity_document(
+    document = identity_documents.dsar_upload_identity_document(
         case=case, by=staff_user, file=ContentFile(PDF, name='x.pdf'), now=at(2026, 3, 3),
     )
     IdentityDocument.objects.filter(pk=document.pk).update(original_name='../..\\evil"\x1b;name=.html')
@@ -165,7 +165,7 @@ def test_a_hostile_file_name_becomes_a_safe_download_name(staff_client, staff_us
 def test_a_document_stored_before_the_check_is_served_as_plain_bytes(staff_client, staff_user):
     # Its type was the browser's claim; it is never served as HTML.
     case = make_case(assignee=staff_user)
-    document = services.dsar_upload_identity_document(
+    document = identity_documents.dsar_upload_identity_document(
         case=case, by=staff_user, file=ContentFile(PDF, name="old.pdf"), now=at(2026, 3, 3),
     )
     IdentityDocument.objects.filter(pk=document.pk).update(original_name="page.html", content_type="text/html")

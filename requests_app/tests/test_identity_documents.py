@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from conftest import make_user
 from privacy_office.roles import STAFF
-from requests_app import services
+from requests_app import identity_checks, identity_documents, services
 from requests_app.models import DocumentAccessLog, IdentityDocument, TimelineEntry
 
 from .factories import at, make_case
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def document(staff_user):
     case = make_case(assignee=staff_user)
-    return services.dsar_upload_identity_document(
+    return identity_documents.dsar_upload_identity_document(
         case=case, by=staff_user, file=ContentFile(b"%PDF-1.4 passport", name="passport.pdf"), now=at(2026, 3, 3),
     )
 
@@ -77,17 +77,17 @@ def test_anonymous_is_sent_to_the_login_page(client, document):
 def test_expired_documents_are_deleted_and_the_record_kept(settings, staff_user):
     settings.IDENTITY_DOCUMENT_RETENTION_DAYS = 30
     verified = make_case(assignee=staff_user)
-    services.dsar_record_identity_check(case=verified, by=staff_user, method="session_reauth",
+    identity_checks.dsar_record_identity_check(case=verified, by=staff_user, method="session_reauth",
                                         decided_at=at(2026, 3, 3), now=at(2026, 3, 3))
-    old = services.dsar_upload_identity_document(case=verified, by=staff_user, now=at(2026, 3, 3),
+    old = identity_documents.dsar_upload_identity_document(case=verified, by=staff_user, now=at(2026, 3, 3),
                                                  file=ContentFile(b"%PDF-1.4 id", name="id.pdf"))
     waiting = make_case(assignee=staff_user, requester_email="b@example.com")
-    kept = services.dsar_upload_identity_document(case=waiting, by=staff_user, now=at(2026, 3, 3),
+    kept = identity_documents.dsar_upload_identity_document(case=waiting, by=staff_user, now=at(2026, 3, 3),
                                                   file=ContentFile(b"%PDF-1.4 id2", name="id2.pdf"))
     storage, name = old.file.storage, old.file.name
 
-    assert services.identity_documents_delete_expired(now=at(2026, 3, 30)) == 0  # 27 days: too early
-    assert services.identity_documents_delete_expired(now=at(2026, 4, 5)) == 1
+    assert identity_documents.identity_documents_delete_expired(now=at(2026, 3, 30)) == 0  # 27 days: too early
+    assert identity_documents.identity_documents_delete_expired(now=at(2026, 4, 5)) == 1
 
     old.refresh_from_db()
     assert old.deleted_at == at(2026, 4, 5)
@@ -99,26 +99,26 @@ def test_expired_documents_are_deleted_and_the_record_kept(settings, staff_user)
     kept.refresh_from_db()
     assert kept.deleted_at is None and kept.file
     # Running again deletes nothing twice.
-    assert services.identity_documents_delete_expired(now=at(2026, 4, 6)) == 0
+    assert identity_documents.identity_documents_delete_expired(now=at(2026, 4, 6)) == 0
 
 
 def test_closed_case_documents_expire_after_closure(settings, staff_user):
     settings.IDENTITY_DOCUMENT_RETENTION_DAYS = 10
     case = make_case(assignee=staff_user)
-    doc = services.dsar_upload_identity_document(case=case, by=staff_user, now=at(2026, 3, 3),
+    doc = identity_documents.dsar_upload_identity_document(case=case, by=staff_user, now=at(2026, 3, 3),
                                                  file=ContentFile(b"%PDF-1.4 id", name="id.pdf"))
     services.dsar_withdraw(case=case, by=staff_user, now=at(2026, 3, 4))
-    assert services.identity_documents_delete_expired(now=at(2026, 3, 4) + timedelta(days=11)) == 1
+    assert identity_documents.identity_documents_delete_expired(now=at(2026, 3, 4) + timedelta(days=11)) == 1
     assert IdentityDocument.objects.get(pk=doc.pk).deleted_at is not None
 
 
 def test_deleted_document_cannot_be_viewed(staff_client, document):
-    services.identity_documents_delete_expired(now=at(2027, 1, 1))
+    identity_documents.identity_documents_delete_expired(now=at(2027, 1, 1))
     document.refresh_from_db()
     # Not verified or closed: nothing deleted yet.
     assert document.deleted_at is None
     services.dsar_withdraw(case=document.request, by=None, now=at(2026, 3, 4))
-    services.identity_documents_delete_expired(now=at(2027, 1, 1))
+    identity_documents.identity_documents_delete_expired(now=at(2027, 1, 1))
     response = staff_client.get(viewer_url(document))
     assert response.status_code == 302
     assert not DocumentAccessLog.objects.exists()

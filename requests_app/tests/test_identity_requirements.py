@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from requests_app import services
+from requests_app import identity_checks
 from requests_app.identity import identity_requirement, identity_shortfalls
 from requests_app.models import IdentityCheck
 
@@ -64,7 +64,7 @@ def test_strong_methods_suffice_for_an_accountholder():
 def test_check_service_refuses_insufficient_proof_with_what_is_missing(staff_user):
     case = make_case(jurisdiction="US-CA", received_at=at(2026, 3, 2, 18), now=at(2026, 3, 2, 19))
     with pytest.raises(ValidationError) as excinfo:
-        services.dsar_record_identity_check(
+        identity_checks.dsar_record_identity_check(
             case=case, by=staff_user, method="data_points", data_points=["email", "zip"], specific_pieces=True,
             now=at(2026, 3, 3),
         )
@@ -72,7 +72,7 @@ def test_check_service_refuses_insufficient_proof_with_what_is_missing(staff_use
     assert "3 matching data points are needed" in excinfo.value.messages[1]
     case.refresh_from_db()
     assert case.verified_on is None
-    check = services.dsar_record_identity_check(
+    check = identity_checks.dsar_record_identity_check(
         case=case, by=staff_user, method="data_points", data_points=["email", "zip", "order 123"],
         signed_declaration=True, specific_pieces=True, now=at(2026, 3, 3),
     )
@@ -83,7 +83,7 @@ def test_check_service_refuses_insufficient_proof_with_what_is_missing(staff_use
 @pytest.mark.django_db
 def test_a_failed_check_is_recorded_without_verifying(staff_user):
     case = make_case()
-    check = services.dsar_record_identity_check(case=case, by=staff_user, method="data_points", data_points=[],
+    check = identity_checks.dsar_record_identity_check(case=case, by=staff_user, method="data_points", data_points=[],
                                                 verified=False, now=at(2026, 3, 3))
     assert check.outcome == IdentityCheck.Outcome.FAILED
     case.refresh_from_db()

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from requests_app import services
+from requests_app import letters, services
 from requests_app.models import DraftKind
 
 from .factories import at, make_case, make_inventory
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_access_response_lists_the_inventory_for_the_requesters_services(staff_user):
     service, processor = make_inventory()
     case = make_case(services=[service])
-    draft = services.draft_generate(case=case, kind=DraftKind.ACCESS_RESPONSE, language="en", by=staff_user)
+    draft = letters.draft_generate(case=case, kind=DraftKind.ACCESS_RESPONSE, language="en", by=staff_user)
     assert case.reference in draft.subject
     body = draft.body
     assert "To create and manage your account" in body  # purpose
@@ -30,7 +30,7 @@ def test_access_response_lists_the_inventory_for_the_requesters_services(staff_u
 def test_access_response_in_chinese(staff_user):
     service, _processor = make_inventory()
     case = make_case(jurisdiction="CN", services=[service], received_at=at(2026, 3, 2, 2))
-    draft = services.draft_generate(case=case, kind=DraftKind.ACCESS_RESPONSE, language="zh-hans", by=staff_user)
+    draft = letters.draft_generate(case=case, kind=DraftKind.ACCESS_RESPONSE, language="zh-hans", by=staff_user)
     assert draft.language == "zh-hans"
     assert "为您创建并管理账号" in draft.body
     assert "云服务商" in draft.body
@@ -41,17 +41,17 @@ def test_access_response_in_chinese(staff_user):
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_every_template_renders(staff_user, kind, language):
     case = make_case()
-    draft = services.draft_generate(case=case, kind=kind, language=language, by=staff_user)
+    draft = letters.draft_generate(case=case, kind=kind, language=language, by=staff_user)
     assert draft.subject and case.reference in draft.subject + draft.body
 
 
 def test_refusal_gives_reasons_and_remedies(staff_user):
     case = make_case(jurisdiction="CN", received_at=at(2026, 3, 2, 2))
     services.dsar_reject(case=case, by=staff_user, reasons="Repeated request")
-    draft = services.draft_generate(case=case, kind=DraftKind.REFUSAL, language="zh-hans", by=staff_user)
+    draft = letters.draft_generate(case=case, kind=DraftKind.REFUSAL, language="zh-hans", by=staff_user)
     assert "Repeated request" in draft.body
     assert "第五十条" in draft.body and "提起诉讼" in draft.body
-    en = services.draft_generate(case=make_case(), kind=DraftKind.REFUSAL, language="en", by=staff_user,
+    en = letters.draft_generate(case=make_case(), kind=DraftKind.REFUSAL, language="en", by=staff_user,
                                  reasons="Unfounded")
     assert "supervisory authority" in en.body and "judicial remedy" in en.body
 
@@ -59,35 +59,35 @@ def test_refusal_gives_reasons_and_remedies(staff_user):
 def test_extension_notice_has_reasons_and_is_refused_after_the_original_deadline(staff_user):
     case = make_case(jurisdiction="EU")
     services.dsar_extend(case=case, by=staff_user, reasons="Large volume of records", now=at(2026, 3, 20))
-    draft = services.draft_generate(case=case, kind=DraftKind.EXTENSION_NOTICE, language="en", by=staff_user)
+    draft = letters.draft_generate(case=case, kind=DraftKind.EXTENSION_NOTICE, language="en", by=staff_user)
     assert "Large volume of records" in draft.body and "2 June 2026" in draft.body
     late = make_case(jurisdiction="EU", requester_email="late@example.com")
     with pytest.raises(ValidationError, match="Too late to extend"):
-        services.draft_generate(case=late, kind=DraftKind.EXTENSION_NOTICE, language="en", by=staff_user,
+        letters.draft_generate(case=late, kind=DraftKind.EXTENSION_NOTICE, language="en", by=staff_user,
                                 now=at(2026, 4, 3))
 
 
 def test_sent_version_is_frozen(staff_user):
     case = make_case()
-    draft = services.draft_generate(case=case, kind=DraftKind.ACKNOWLEDGEMENT, language="en", by=staff_user)
-    services.draft_edit(draft=draft, by=staff_user, body=draft.body + "\nP.S. edited by staff")
-    services.draft_mark_sent(draft=draft, by=staff_user, now=at(2026, 3, 3))
+    draft = letters.draft_generate(case=case, kind=DraftKind.ACKNOWLEDGEMENT, language="en", by=staff_user)
+    letters.draft_edit(draft=draft, by=staff_user, body=draft.body + "\nP.S. edited by staff")
+    letters.draft_mark_sent(draft=draft, by=staff_user, now=at(2026, 3, 3))
     draft.refresh_from_db()
     assert draft.sent_body.endswith("P.S. edited by staff")
     assert draft.sent_at == at(2026, 3, 3)
     case.refresh_from_db()
     assert case.acknowledged_at == at(2026, 3, 3)
     with pytest.raises(ValidationError, match="sent version is frozen"):
-        services.draft_edit(draft=draft, by=staff_user, body="changed")
+        letters.draft_edit(draft=draft, by=staff_user, body="changed")
     with pytest.raises(ValidationError, match="already been sent"):
-        services.draft_mark_sent(draft=draft, by=staff_user)
+        letters.draft_mark_sent(draft=draft, by=staff_user)
 
 
 def test_sent_draft_is_read_only_in_the_admin(staff_client, staff_user):
     from django.urls import reverse
 
     case = make_case()
-    draft = services.draft_generate(case=case, kind=DraftKind.ACKNOWLEDGEMENT, language="en", by=staff_user)
+    draft = letters.draft_generate(case=case, kind=DraftKind.ACKNOWLEDGEMENT, language="en", by=staff_user)
     url = reverse("admin:requests_app_responsedraft_change", args=[draft.pk])
     response = staff_client.post(url, {"subject": draft.subject, "body": "Edited in the admin", "_mark_sent": "1",
                                        "_loaded_version": draft.version})

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from requests_app import services
+from requests_app import case_tasks, identity_checks, services
 from requests_app.models import Status, TimelineEntry
 
 from .factories import at, make_case
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def verified_case(by, **kwargs):
     case = make_case(**kwargs)
-    services.dsar_record_identity_check(case=case, by=by, method="session_reauth", decided_at=at(2026, 3, 2, 12),
+    identity_checks.dsar_record_identity_check(case=case, by=by, method="session_reauth", decided_at=at(2026, 3, 2, 12),
                                         now=at(2026, 3, 2, 12))
     case.refresh_from_db()
     return case
@@ -45,11 +45,11 @@ def test_opt_out_needs_no_identity_and_starts_at_once(staff_user):
 
 def test_full_path_to_closed_records_the_timeline(staff_user):
     case = verified_case(staff_user)
-    task = services.task_create(case=case, title="Export data", by=staff_user)
+    task = case_tasks.task_create(case=case, title="Export data", by=staff_user)
     services.dsar_mark_response_drafted(case=case, by=staff_user)
     with pytest.raises(ValidationError, match="cannot be marked responded while 1 task"):
         services.dsar_mark_responded(case=case, by=staff_user)
-    services.task_set_done(task=task, by=staff_user)
+    case_tasks.task_set_done(task=task, by=staff_user)
     services.dsar_mark_responded(case=case, by=staff_user)
     services.dsar_close(case=case, by=staff_user)
     case.refresh_from_db()
@@ -64,7 +64,7 @@ def test_close_is_refused_while_a_task_is_open(staff_user):
     case = verified_case(staff_user)
     services.dsar_mark_response_drafted(case=case, by=staff_user)
     services.dsar_mark_responded(case=case, by=staff_user)
-    services.task_create(case=case, title="Confirm deletion at the processor", by=staff_user)
+    case_tasks.task_create(case=case, title="Confirm deletion at the processor", by=staff_user)
     with pytest.raises(ValidationError, match="cannot be closed while 1 task"):
         services.dsar_close(case=case, by=staff_user)
     case.refresh_from_db()

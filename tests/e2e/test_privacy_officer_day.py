@@ -22,7 +22,8 @@ from breach_app import display, notices
 from breach_app.models import Incident, NoticeDraft, Obligation
 from inventory_app.models import ProcessingActivity, Service
 from privacy_office.models import AuditLogEntry, AuditReview
-from requests_app import services as dsar
+from privacy_office.jurisdictions import local_date
+from requests_app import letters
 from requests_app.models import (
     OPEN_STATUSES,
     ClockPause,
@@ -30,7 +31,6 @@ from requests_app.models import (
     IdentityCheck,
     RightsRequest,
     Status,
-    local_date,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -259,7 +259,7 @@ def staff_works_an_access_request(page, staff_user) -> RightsRequest:
     expect(message(page)).to_contain_text(case.reference)
     assert case.jurisdiction == "UK" and case.request_type == "access" and case.assignee == staff_user
     assert case.requester_email == "emma.walker@example.co.uk"
-    assert case.received_on == local_date("UK", timezone.now())
+    assert case.received_on == local_date(timezone.now(), "UK")
     assert list(case.services.all()) == [service]
     status = page.locator(".field-status .readonly")
     expect(status).to_have_text(zh_label(Status.RECEIVED.label))
@@ -301,7 +301,7 @@ def staff_works_an_access_request(page, staff_user) -> RightsRequest:
     act(page, zh("Record identity check"), fill=identity_form)
     expect(message(page)).to_contain_text(zh("Record identity check"))
     case.refresh_from_db()
-    assert case.verified_on == local_date("UK", timezone.now()) and not case.clock_paused
+    assert case.verified_on == local_date(timezone.now(), "UK") and not case.clock_paused
     assert case.status == Status.IN_PROGRESS
     expect(status).to_have_text(zh_label(Status.IN_PROGRESS.label))
     expect(page.locator(".field-clock_paused img")).to_have_attribute("alt", "False")
@@ -335,7 +335,7 @@ def staff_works_an_access_request(page, staff_user) -> RightsRequest:
     expect(draft_row).to_have_count(1)
     draft_row.locator("a").click()
     body = page.locator("#id_body").input_value()
-    disclosure = dsar.inventory_disclosure(services=[service], language=ZH)
+    disclosure = letters.inventory_disclosure(services=[service], language=ZH)
     assert disclosure["purposes"] and disclosure["recipients"]
     for purpose in disclosure["purposes"]:
         assert f"- {purpose['name']}" in body, purpose

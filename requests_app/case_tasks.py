@@ -1,0 +1,90 @@
+"""Case tasks: the work a rights request hands to service owners and processors, created from the
+inventory or by hand, marked done or reopened. (Not ``tasks.py``: that name holds Celery tasks.)"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from privacy_office.history import save_with_reason
+
+from .models import RightsRequest, Task, TimelineEntry
+from .records import request_type_label, timeline_add
+
+
+def task_create(*, case: RightsRequest, title: str, by, owner=None, service=None, processor=None,
+                due_on: date | None = None, now: datetime | None = None) -> Task:
+    """A task on the case, for an owner, a service or a processor."""
+    if not (title or "").strip():
+        raise ValidationError(_("Give the task a title."), code="title")
+    if due_on and due_on < case.received_on:
+        raise ValidationError(_("A task cannot be due before the request was received."), code="due_on")
+    task = Task(request=case, title=title.strip(), owner=owner, service=service, processor=processor, due_on=due_on)
+    save_with_reason(task, by=by, reason=gettext_noop("task created"))
+    timeline_add(
+        case=case, kind=TimelineEntry.Kind.TASK, message=gettext_noop("Task created: %(title)s."),
+        params={"title": task.title}, by=by, at=now,
+    )
+    return task
+
+
+def task_set_done(*, task: Task, by, done: bool = True, now: datetime | None = None) -> Task:
+    """Mark the task done (or reopen it, while the case is open)."""
+    now = now or timezone.now()
+    if not done and not task.request.is_open:
+        raise ValidationError(_("The case has ended; its tasks cannot be reopened."), code="closed")
+    task.done = done
+    task.done_at = now if done else None
+    save_with_reason(task, by=by, reason=gettext_noop("task done") if done else gettext_noop("task reopened"))
+    timeline_add(
+        case=task.request, kind=TimelineEntry.Kind.TASK,
+        message=gettext_noop("Task done: %(title)s.") if done else gettext_noop("Task reopened: %(title)s."),
+        params={"title": task.title}, by=by, at=now,
+    )
+    return task
+
+
+def tasks_create_for_services(*, case: RightsRequest, by, now: datetime | None = None) -> list[Task]:
+    """One task per service concerned and per processor those services' activities use (from the
+    inventory), due a few days before the case; existing open tasks for the same target are kept."""
+    from inventory_app.models import ProcessingActivity, Recipient
+
+    due_on = max(case.received_on, case.due_on - timedelta(days=3))
+    created = []
+    services = list(case.services.all())
+    existing_services = set(case.tasks.filter(done=False, service__isnull=False).values_list("service_id", flat=True))
+    existing_processors = set(case.tasks.filter(done=False, processor__isnull=False).values_list("processor_id", flat=True))
+    kinds = ", ".join(request_type_label(t) for t in case.all_types)
+    for service in services:
+        if service.pk not in existing_services:
+            created.append(task_create(case=case, by=by, now=now, service=service, due_on=due_on,
+                                       title=_("%(service)s: carry out %(types)s") % {"service": service, "types": kinds}))
+    processors = (
+        Recipient.objects.filter(
+            kind=Recipient.Kind.PROCESSOR,
+            activities__in=ProcessingActivity.objects.filter(services__in=services),
+        ).distinct().order_by("code")
+    )
+    for processor in processors:
+        if processor.pk not in existing_processors:
+            created.append(task_create(case=case, by=by, now=now, processor=processor, due_on=due_on,
+                                       title=_("Processor %(name)s: carry out %(types)s") % {"name": processor, "types": kinds}))
+
+
+def task_update(*, task: Task, by, changes: Mapping[str, Any], now: datetime | None = None) -> Task:
+    """Edit a task's details (title, owner, service, processor, due date); a change of ``done``
+    marks it done or reopens it through ``task_set_done``, which saves the other changes with it."""
+    changes = dict(changes)
+    done = changes.pop("done", None)
+    for name, value in changes.items():
+        setattr(task, name, value)
+    if done is not None:
+        return task_set_done(task=task, by=by, done=bool(done), now=now)
+    save_with_reason(task, by=by, reason=gettext_noop("task edited"))
+    return task

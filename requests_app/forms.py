@@ -1,0 +1,137 @@
+"""The forms of the rights-request admin: they collect input; the services decide.
+
+A rule a form shows beside its field (a receipt in the future, a type the jurisdiction does not
+have, an identity document of the wrong type) is the service's own check, called here so the
+refusal lands on the field in the user's language before anything is saved.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from privacy_office.admin_base import CHANGE_REASON_MAX_LENGTH
+
+from .identity_documents import allowed_type_names, identity_document_check
+from .models import DraftKind, IdentityMethod, RequestType, RightsRequest
+from .services import dsar_check_details, normalise_email, normalise_phone
+
+
+class RightsRequestForm(forms.ModelForm):
+    extra_types = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("further request types"), choices=RequestType.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = RightsRequest
+        fields = "__all__"
+
+    def clean_requester_email(self):
+        return normalise_email(self.cleaned_data.get("requester_email", ""))
+
+    def clean_requester_phone(self):
+        return normalise_phone(self.cleaned_data.get("requester_phone", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        # A new case is checked whole; an edit only in what changed (the rest was checked before).
+        names = self.changed_data if self.instance.pk else list(cleaned)
+        changes = {name: cleaned[name] for name in names if name in cleaned and name != "services"}
+        try:
+            cleaned.update(dsar_check_details(case=self.instance, changes=changes))
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return cleaned
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ReasonsForm(forms.Form):
+    reasons = forms.CharField(label=gettext_lazy("reasons"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RejectForm(forms.Form):
+    reasons = forms.CharField(label=gettext_lazy("reasons for refusal"), widget=forms.Textarea(attrs={"rows": 4}))
+    remedies = forms.CharField(
+        label=gettext_lazy("remedies (complaint to the supervisory authority, judicial remedy)"),
+        widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        help_text=gettext_lazy("Leave empty to use the standard text for the jurisdiction."),
+    )
+
+
+class DuplicateForm(forms.Form):
+    reference = forms.CharField(label=gettext_lazy("reference of the original case"), max_length=20)
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip().upper()
+        case = RightsRequest.objects.filter(reference=reference).first()
+        if case is None:
+            raise ValidationError(_("No case has the reference %(reference)s.") % {"reference": reference})
+        return case
+
+
+class IdentityCheckForm(forms.Form):
+    method = forms.ChoiceField(label=gettext_lazy("method"), choices=IdentityMethod.choices)
+    data_points = forms.CharField(
+        label=gettext_lazy("data points matched"), required=False,
+        help_text=gettext_lazy("Comma-separated, e.g. email, phone, last order number."),
+    )
+    signed_declaration = forms.BooleanField(label=gettext_lazy("signed declaration under penalty of perjury"), required=False)
+    authority_confirmed = forms.BooleanField(label=gettext_lazy("authority to act confirmed"), required=False)
+    specific_pieces = forms.BooleanField(label=gettext_lazy("specific pieces of information requested (CCPA)"), required=False)
+    corrected_fields = forms.CharField(
+        label=gettext_lazy("data being corrected"), required=False,
+        help_text=gettext_lazy("Comma-separated; these cannot be used to verify a correction request."),
+    )
+    verified = forms.TypedChoiceField(
+        label=gettext_lazy("outcome"), coerce=lambda v: v == "1",
+        choices=[("1", gettext_lazy("verified")), ("0", gettext_lazy("not verified"))],
+    )
+    note = forms.CharField(label=gettext_lazy("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("identity document"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("%(types)s, at most %(limit)s.") % {
+            "types": allowed_type_names(), "limit": filesizeformat(settings.IDENTITY_DOCUMENT_MAX_BYTES),
+        }
+
+    def clean_file(self):
+        # The service checks again; here the refusal lands on the field, in the user's language.
+        file = self.cleaned_data["file"]
+        identity_document_check(file)
+        return file
+
+
+class DraftForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("kind"), choices=DraftKind.choices)
+    language = forms.ChoiceField(label=gettext_lazy("language"), choices=settings.LANGUAGES)
+    reasons = forms.CharField(
+        label=gettext_lazy("reasons (extension / refusal)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class ErasureForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("reason for the erasure"), max_length=CHANGE_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=gettext_lazy("Kept on each case with your name and the date, e.g. “retention period ended”."),
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=gettext_lazy("assignee"), required=False, empty_label=gettext_lazy("(unassigned)"),
+        queryset=get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username"),
+    )

@@ -1,0 +1,233 @@
+"""The rights-request admin's own pages: the case page's action buttons, the logged identity-document
+download, and the confirmation pages of the list's bulk actions (assign, erase).
+
+Registered by ``RightsRequestAdmin.get_urls`` (and its actions) inside the admin site, so every
+page keeps the admin's sign-in, permissions and look; each one calls a service and reports.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from privacy_office.admin_base import VERSION_FIELD
+from privacy_office.middleware import client_ip
+
+from . import case_tasks, erasure, identity_checks, identity_documents, letters, services
+from .forms import (
+    AssignForm,
+    DraftForm,
+    DuplicateForm,
+    ErasureForm,
+    IdentityCheckForm,
+    NoteForm,
+    ReasonsForm,
+    RejectForm,
+    UploadForm,
+)
+from .models import OPEN_STATUSES, TRANSITIONS, IdentityDocument, RightsRequest, Status
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+# Case actions: name -> (label, form, handler(case, user, data), statuses it is offered in).
+CASE_ACTIONS = {
+    "request_identity": (gettext_lazy("Request proof of identity"), None,
+                         lambda c, u, d: identity_checks.dsar_request_identity(case=c, by=u),
+                         (Status.RECEIVED, Status.AWAITING_IDENTITY)),
+    "record_identity": (gettext_lazy("Record identity check"), IdentityCheckForm,
+                        lambda c, u, d: identity_checks.dsar_record_identity_check(
+                            case=c, by=u, method=d["method"], data_points=_split(d["data_points"]),
+                            signed_declaration=d["signed_declaration"], authority_confirmed=d["authority_confirmed"],
+                            specific_pieces=d["specific_pieces"], corrected_fields=_split(d["corrected_fields"]),
+                            verified=d["verified"], note=d["note"]),
+                        OPEN_STATUSES),
+    "upload_document": (gettext_lazy("Upload identity document"), UploadForm,
+                        lambda c, u, d: identity_documents.dsar_upload_identity_document(case=c, file=d["file"], by=u),
+                        OPEN_STATUSES),
+    "start_work": (gettext_lazy("Start work"), None, lambda c, u, d: services.dsar_start_work(case=c, by=u),
+                   (Status.RECEIVED, Status.AWAITING_IDENTITY, Status.RESPONSE_DRAFTED)),
+    "request_clarification": (gettext_lazy("Ask for clarification"), NoteForm,
+                              lambda c, u, d: services.dsar_request_clarification(case=c, by=u, note=d["note"]),
+                              (Status.IN_PROGRESS,)),
+    "receive_clarification": (gettext_lazy("Clarification received"), None,
+                              lambda c, u, d: services.dsar_receive_clarification(case=c, by=u),
+                              (Status.AWAITING_CLARIFICATION,)),
+    "extend": (gettext_lazy("Extend the deadline"), ReasonsForm,
+               lambda c, u, d: services.dsar_extend(case=c, by=u, reasons=d["reasons"]), OPEN_STATUSES),
+    "create_tasks": (gettext_lazy("Create tasks for services and processors"), None,
+                     lambda c, u, d: case_tasks.tasks_create_for_services(case=c, by=u), OPEN_STATUSES),
+    "generate_draft": (gettext_lazy("Generate a response draft"), DraftForm,
+                       lambda c, u, d: letters.draft_generate(case=c, kind=d["kind"], language=d["language"],
+                                                              reasons=d["reasons"], by=u),
+                       tuple(Status.values)),
+    "mark_drafted": (gettext_lazy("Response drafted"), None,
+                     lambda c, u, d: services.dsar_mark_response_drafted(case=c, by=u), (Status.IN_PROGRESS,)),
+    "mark_responded": (gettext_lazy("Mark responded"), None,
+                       lambda c, u, d: services.dsar_mark_responded(case=c, by=u), (Status.RESPONSE_DRAFTED,)),
+    "close": (gettext_lazy("Close"), None, lambda c, u, d: services.dsar_close(case=c, by=u), (Status.RESPONDED,)),
+    "reject": (gettext_lazy("Refuse"), RejectForm,
+               lambda c, u, d: services.dsar_reject(case=c, by=u, reasons=d["reasons"], remedies=d["remedies"]),
+               OPEN_STATUSES),
+    "withdraw": (gettext_lazy("Withdrawn by the requester"), NoteForm,
+                 lambda c, u, d: services.dsar_withdraw(case=c, by=u, note=d["note"]), OPEN_STATUSES),
+    "duplicate": (gettext_lazy("Mark as duplicate"), DuplicateForm,
+                  lambda c, u, d: services.dsar_mark_duplicate(case=c, duplicate_of=d["reference"], by=u),
+                  (Status.RECEIVED, Status.AWAITING_IDENTITY, Status.IN_PROGRESS)),
+}
+
+
+def _action_applies(case: RightsRequest, name: str) -> bool:
+    if name in ("request_identity", "record_identity"):
+        return case.verified_on is None
+    if name == "extend":
+        return not case.extended and case.extension_deadline is not None
+    if name == "start_work":
+        return Status.IN_PROGRESS in TRANSITIONS[case.status]
+    return True
+
+
+def available_actions(case: RightsRequest) -> list[tuple[str, str]]:
+    """(name, label) of the action buttons the case page offers for the case as it is now."""
+    return [
+        (name, label) for name, (label, _form, _handler, statuses) in CASE_ACTIONS.items()
+        if case.status in statuses and _action_applies(case, name)
+    ]
+
+
+def case_action(request, object_id, action, *, model_admin):
+    """One action button: its form (or a confirmation page), then the service."""
+    case = model_admin.get_object(request, object_id)
+    if case is None:
+        raise Http404
+    if action not in CASE_ACTIONS:
+        raise Http404
+    if not model_admin.has_change_permission(request, case):
+        raise PermissionDenied
+    label, form_class, handler, _statuses = CASE_ACTIONS[action]
+    change_url = reverse("admin:requests_app_rightsrequest_change", args=[case.pk])
+    form = None
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES) if form_class else None
+        loaded = request.POST.get(VERSION_FIELD)
+        if loaded and loaded.isdigit() and int(loaded) != case.version:
+            messages.error(request, _("Someone else changed this case after you opened it; check the timeline and try again."))
+            return HttpResponseRedirect(change_url)
+        if form is None or form.is_valid():
+            try:
+                handler(case, request.user, form.cleaned_data if form else {})
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+                if form is None:
+                    return HttpResponseRedirect(change_url)
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("%(action)s: done.") % {"action": label})
+                return HttpResponseRedirect(change_url)
+    elif form_class is not None:
+        # Actions without input still need a POST (CSRF): they show a confirmation page.
+        form = form_class()
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": f"{case.reference}: {label}",
+        "opts": model_admin.model._meta,
+        "original": case,
+        "case": case,
+        "form": form,
+        "action_label": label,
+        "change_url": change_url,
+        "loaded_version_field": VERSION_FIELD,
+        "multipart": bool(form and form.is_multipart()),
+    }
+    return TemplateResponse(request, "requests_app/admin/case_action.html", context)
+
+
+def identity_document(request, object_id, document_id, *, model_admin):
+    """Streams an identity document after the access rule; every view is logged."""
+    document = get_object_or_404(IdentityDocument.objects.select_related("request"), pk=document_id, request_id=object_id)
+    try:
+        handle = identity_documents.identity_document_open(
+            document=document, user=request.user, ip_address=client_ip(request),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return HttpResponseRedirect(reverse("admin:requests_app_rightsrequest_change", args=[object_id]))
+    # Always a download, typed as recognised at upload: a browser never renders (or sniffs)
+    # what a requester sent inside the admin's origin.
+    response = FileResponse(
+        handle, as_attachment=True,
+        filename=identity_documents.download_name(document.original_name, document.content_type),
+        content_type=identity_documents.served_type(document.content_type),
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _bulk_page_context(model_admin, request, *, title: str, form, action: str) -> dict:
+    return {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "opts": model_admin.model._meta,
+        "form": form,
+        "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        "action": action,
+    }
+
+
+def assign_cases(model_admin, request, queryset):
+    """The "assign to…" action: choose the assignee, then the service."""
+    if "apply" in request.POST:
+        form = AssignForm(request.POST)
+        if form.is_valid():
+            count = services.dsar_assign(cases=list(queryset), assignee=form.cleaned_data["assignee"], by=request.user)
+            model_admin.message_user(
+                request, ngettext("%(n)d case assigned.", "%(n)d cases assigned.", count) % {"n": count})
+            return None
+    else:
+        form = AssignForm()
+    context = {
+        **_bulk_page_context(model_admin, request, title=_("Assign cases"), form=form, action="assign_to_user"),
+        "cases": queryset.select_related(None)[:100],
+    }
+    return TemplateResponse(request, "requests_app/admin/assign.html", context)
+
+
+def erase_personal_data(model_admin, request, queryset):
+    """A confirmation page listing which selected cases may be erased and why not; then the service."""
+    cases = list(queryset.select_related(None).order_by("reference")[:200])
+    form = ErasureForm(request.POST if "apply" in request.POST else None)
+    if "apply" in request.POST and form.is_valid():
+        erased, refused = [], []
+        for case in cases:
+            try:
+                erasure.dsar_erase_personal_data(case=case, by=request.user, reason=form.cleaned_data["reason"])
+                erased.append(case.reference)
+            except ValidationError as exc:
+                refused.append(" ".join(exc.messages))
+        if erased:
+            model_admin.message_user(
+                request, _("Personal data erased; the cases are kept as records without it: %(refs)s.")
+                % {"refs": ", ".join(erased)})
+        for message in refused:
+            model_admin.message_user(request, message, level=messages.ERROR)
+        return None
+    now = timezone.now()
+    context = {
+        **_bulk_page_context(model_admin, request, title=_("Erase personal data after the retention period"),
+                             form=form, action="erase_personal_data"),
+        "rows": [(case, erasure.dsar_erasure_blocker(case=case, now=now)) for case in cases],
+        "retention_days": settings.CASE_RETENTION_DAYS,
+    }
+    return TemplateResponse(request, "requests_app/admin/erase_confirm.html", context)
