@@ -1,12 +1,12 @@
 """Rights requests (DSARs): the case, its clock inputs, identity checks, documents, tasks, drafts.
 
 A case is never deleted: it ends (closed, refused, withdrawn, duplicate) and, after the retention
-period, its requester's personal data is erased, leaving a tombstone (services.dsar_erase_personal_data).
+period, its requester's personal data is erased, leaving a tombstone (erasure.dsar_erase_personal_data).
 Its children's foreign keys PROTECT it, so an attempt to delete one fails instead of cascading into
 its timeline and leaving identity files on disk.
 
 The due date is STORED (and indexed) on the case: reminders, the overdue list and the dashboard
-read it with one indexed query. ``services.dsar_recompute_due`` recomputes it from the pure clock
+read it with one indexed query. ``clocks.dsar_recompute_due`` recomputes it from the pure clock
 in ``deadlines.py`` whenever an input changes, so lists sort and filter on an index.
 """
 
@@ -202,7 +202,7 @@ class RightsRequest(VersionedModel):
     verified_on = models.DateField(_("identity verified on"), null=True, blank=True)
     clock_paused = models.BooleanField(_("clock stopped"), default=False, editable=False)
 
-    # The clock: stored, indexed, recomputed by services.dsar_recompute_due.
+    # The clock: stored, indexed, recomputed by clocks.dsar_recompute_due.
     due_on = models.DateField(_("due on"), editable=False)
     due_rule = models.CharField(_("rule that set the due date"), max_length=300, editable=False)
     due_provisional = models.BooleanField(_("provisional calendar"), default=False, editable=False)
@@ -227,7 +227,7 @@ class RightsRequest(VersionedModel):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # The tombstone: after the retention period the requester's personal data is erased
-    # (services.dsar_erase_personal_data); reference, jurisdiction, types, dates and outcome stay.
+    # (erasure.dsar_erase_personal_data); reference, jurisdiction, types, dates and outcome stay.
     erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True, editable=False)
     erased_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("personal data erased by"), null=True, blank=True,
