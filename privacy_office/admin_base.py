@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.contrib import admin
@@ -122,6 +123,11 @@ class ConcurrencyFormMixin:
         return cleaned
 
 
+class AuditedModelForm(ConcurrencyFormMixin, forms.ModelForm):
+    """The base of every audited admin's form (a custom ``form`` subclasses it): refuses a stale save
+    or an over-long reason for change."""
+
+
 class AuditedAdmin(ExportMixin, SimpleHistoryAdmin):
     """History + change reason + export + optimistic concurrency; no deletion.
 
@@ -133,6 +139,7 @@ class AuditedAdmin(ExportMixin, SimpleHistoryAdmin):
     permission the admin hides the delete button and action and answers the delete URL with 403.
     """
 
+    form = AuditedModelForm
     change_form_template = "admin/privacy_office/change_form.html"
     object_history_list_template = "admin/privacy_office/object_history_list.html"
     show_change_form_export = False
@@ -150,8 +157,9 @@ class AuditedAdmin(ExportMixin, SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        if ConcurrencyFormMixin in form.__mro__:
+        if issubclass(form, ConcurrencyFormMixin):
             return form
+        # A custom form that does not derive from AuditedModelForm yet still gets the checks.
         return type(form.__name__, (ConcurrencyFormMixin, form), {})
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

@@ -46,7 +46,7 @@ def _case_buckets(queryset, today):
 @register_kind("weekly_digest", "manager_summary")
 def digest_context(reminder):
     from breach_app.models import Incident, Obligation
-    from requests_app.models import RightsRequest
+    from requests_app.models import RequestType, RightsRequest
 
     today = office_today(reminder.due_at)
     cases = RightsRequest.objects.open().order_by("due_on")
@@ -55,7 +55,7 @@ def digest_context(reminder):
         cases = cases.filter(assignee_id=reminder.recipient_id)
         obligations = obligations.filter(incident__owner_id=reminder.recipient_id)
     case_rows = [
-        (ref, due, dict(RightsRequest._meta.get_field("request_type").choices).get(t, t))
+        (ref, due, RequestType(t).label if t in RequestType.values else t)
         for ref, due, t in cases.values_list("reference", "due_on", "request_type")[:200]
     ]
     obligation_rows = list(

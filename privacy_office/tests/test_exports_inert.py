@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
@@ -132,7 +133,7 @@ def obligations(user, texts=HOSTILE):
 def notice_drafts(user, texts=HOSTILE):
     # One draft per obligation, language and phase: six slots per obligation.
     slots = [(o, language, phase) for o in make_incident(by=user).obligations.all()
-             for language in ("en", "zh-hans") for phase in ("initial", "follow_up", "final")]
+             for language, _name in settings.LANGUAGES for phase in ("initial", "follow_up", "final")]
     for (obligation, language, phase), text in zip(slots, texts, strict=False):
         NoticeDraft.objects.create(obligation=obligation, language=language, kind="regulator_report", phase=phase,
                                    body=text)

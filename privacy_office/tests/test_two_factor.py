@@ -59,6 +59,16 @@ def enroll(client) -> list[str]:
     return codes
 
 
+def enrolled_and_signed_out() -> Client:
+    """A browser whose user (staff) set up two-factor sign-in at minute 0 and signed out."""
+    client = Client()
+    with at(0):
+        sign_in(client)
+        enroll(client)
+        client.post(reverse("admin:logout"))
+    return client
+
+
 def test_enrolled_user_signs_in_with_a_code_or_a_recovery_code_once(staff_user):
     client = Client()
     with at(0):
@@ -97,11 +107,7 @@ def test_enrolled_user_signs_in_with_a_code_or_a_recovery_code_once(staff_user):
 
 
 def test_a_wrong_password_with_a_right_code_is_refused(staff_user):
-    client = Client()
-    with at(0):
-        sign_in(client)
-        enroll(client)
-        client.post(reverse("admin:logout"))
+    client = enrolled_and_signed_out()
     device = TOTPDevice.objects.get(user=staff_user, confirmed=True)
     with at(1):
         assert sign_in(client, password="wrong-password-123", code=code_now(device)).status_code == 200
@@ -109,11 +115,7 @@ def test_a_wrong_password_with_a_right_code_is_refused(staff_user):
 
 
 def test_guessing_codes_ends_in_the_lockout(staff_user, settings):
-    client = Client()
-    with at(0):
-        sign_in(client)
-        enroll(client)
-        client.post(reverse("admin:logout"))
+    client = enrolled_and_signed_out()
     for minute in range(1, settings.AXES_FAILURE_LIMIT + 1):
         with at(minute):
             response = sign_in(client, code="zzzzzzzz")  # not a recovery code
@@ -183,11 +185,7 @@ def test_the_enrollment_page_speaks_chinese(staff_client):
 
 
 def test_the_code_is_asked_for_in_chinese(staff_user):
-    client = Client()
-    with at(0):
-        sign_in(client)
-        enroll(client)
-        client.post(reverse("admin:logout"))
+    client = enrolled_and_signed_out()
     page = client.get(reverse("admin:login"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "验证码" in page
     with at(1):
