@@ -1,7 +1,6 @@
 from datetime import datetime, time, timedelta
 
 from django import forms
-from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.filters import ListFilter
 from django.contrib.auth import get_user_model
@@ -21,7 +20,7 @@ from .admin_base import CHANGE_REASON_MAX_LENGTH, AuditedAdmin, LargeTablePagina
 from .messages import reason_text
 from .models import AuditLogEntry, AuditReview, Reminder, StaffProfile
 from .resources import AuditLogEntryResource, ReminderResource
-from .roles import DOMAIN_APPS
+from .roles import OFFICE_APPS, office_models
 from .services import staff_deactivate
 
 
@@ -73,8 +72,7 @@ class RecordTypeFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         # ContentType's own cache: no query per page.
-        models = [m for label in (*DOMAIN_APPS, "privacy_office") for m in apps.get_app_config(label).get_models()
-                  if not m._meta.model_name.startswith("historical") and m is not AuditLogEntry]
+        models = [m for label in OFFICE_APPS for m in office_models(label) if m is not AuditLogEntry]
         cts = ContentType.objects.get_for_models(*models)
         return sorted(((cts[m].pk, m._meta.verbose_name) for m in models), key=lambda c: str(c[1]))
 

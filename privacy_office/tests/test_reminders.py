@@ -158,17 +158,22 @@ def test_mail_failure_is_recorded_and_retried_then_sent_once(people, settings, d
     assert len(mail.outbox) == 1
 
 
-def test_obligation_reminders_at_50_75_90_percent_and_expiry(people, django_capture_on_commit_callbacks):
+def china_incident(staff, title, discovered):
+    """A high-risk incident concerning 1,000,001 people in China, discovered at ``discovered``."""
     from breach_app.services import incident_create
 
+    return incident_create(
+        by=staff, title=title, discovered_at=discovered, aware_at=discovered,
+        populations={"CN": {"people_min": 1_000_001, "people_max": 1_000_001}}, risk_level="high",
+    )
+
+
+def test_obligation_reminders_at_50_75_90_percent_and_expiry(people, django_capture_on_commit_callbacks):
     staff, manager = people
     # Discovered Fri 2026-11-20 22:00 Shanghai (14:00 UTC); 1,000,001 people in China: the CAC
     # incident report is due 4 h later, 02:00 Sat (reporting measures Art. 4) — no weekend roll.
     discovered = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
-    incident = incident_create(
-        by=staff, title="Camera account database exposed", discovered_at=discovered, aware_at=discovered,
-        populations={"CN": {"people_min": 1_000_001, "people_max": 1_000_001}}, risk_level="high",
-    )
+    incident = china_incident(staff, "Camera account database exposed", discovered)
     cac = incident.obligations.get(code="CN-CAC-INCIDENT")
     assert cac.deadline == discovered + timedelta(hours=4)
     # 50 % = 16:00 UTC, 75 % = 17:00, 90 % = 17:36, expiry = 18:00.
@@ -190,14 +195,9 @@ def test_obligation_reminders_at_50_75_90_percent_and_expiry(people, django_capt
 
 def test_a_sent_obligation_is_not_reminded_again(people, django_capture_on_commit_callbacks):
     from breach_app.models import Obligation
-    from breach_app.services import incident_create
-
     staff, manager = people
     discovered = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
-    incident = incident_create(
-        by=staff, title="Leak", discovered_at=discovered, aware_at=discovered,
-        populations={"CN": {"people_min": 1_000_001, "people_max": 1_000_001}}, risk_level="high",
-    )
+    incident = china_incident(staff, "Leak", discovered)
     Obligation.objects.filter(incident=incident).update(status="sent", sent_at=discovered + timedelta(hours=1))
     sweep_at(discovered + timedelta(hours=5), django_capture_on_commit_callbacks)
     assert mail.outbox == []
@@ -258,16 +258,11 @@ def test_minute_sweeps_on_a_window_find_exactly_what_full_sweeps_find(people, mo
 
 
 def test_reminder_history_shows_on_the_case_and_the_incident(people, manager_client, django_capture_on_commit_callbacks):
-    from breach_app.services import incident_create
-
     staff, manager = people
     case = eu_case(staff, datetime(2026, 9, 7, 10, 0, tzinfo=ZoneInfo("Europe/Berlin")))
     type(case).objects.filter(pk=case.pk).update(created_at=datetime(2026, 9, 7, 9, 0, tzinfo=UTC))
     discovered = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
-    incident = incident_create(
-        by=staff, title="Leak", discovered_at=discovered, aware_at=discovered,
-        populations={"CN": {"people_min": 1_000_001, "people_max": 1_000_001}}, risk_level="high",
-    )
+    incident = china_incident(staff, "Leak", discovered)
     sweep_at(datetime(2026, 9, 30, 9, 1, tzinfo=SH), django_capture_on_commit_callbacks)
     sweep_at(discovered + timedelta(hours=2, minutes=1), django_capture_on_commit_callbacks)
     page = manager_client.get(f"/admin/requests_app/rightsrequest/{case.pk}/change/").content.decode()
