@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
@@ -12,7 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html, format_html_join
-from django.utils.text import format_lazy, slugify
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from import_export.admin import ExportMixin
@@ -31,7 +32,6 @@ from privacy_office.urgency import DANGER, badge
 
 from . import display, notices, services
 from .models import (
-    APPROVE_PERMISSION_NAME,
     AffectedPopulation,
     Incident,
     Jurisdiction,
@@ -121,9 +121,20 @@ class AffectedPopulationInline(admin.TabularInline):
     extra = 0
 
 
+@admin.display(description=_("time left"))
+def time_left(obligation):
+    return display.obligation_clock_html(obligation)
+
+
+@admin.display(description=_("why"))
+def obligation_reason(obligation):
+    return obligation.reason_text
+
+
 class ObligationInline(ReadOnlyInline):
     model = Obligation
-    fields = ("code_link", "recipient", "applicability", "status", "deadline", "time_left", "citation", "reason_shown")
+    fields = ("code_link", "recipient", "applicability", "status", "deadline", time_left, "citation",
+              obligation_reason)
     readonly_fields = fields
     show_change_link = False
     ordering = ("deadline", "code")
@@ -133,14 +144,6 @@ class ObligationInline(ReadOnlyInline):
     def code_link(self, obj):
         url = reverse("admin:breach_app_obligation_change", args=[obj.pk])
         return format_html('<a href="{}"><strong>{}</strong></a>', url, obj.code)
-
-    @admin.display(description=_("time left"))
-    def time_left(self, obj):
-        return display.obligation_clock_html(obj)
-
-    @admin.display(description=_("why"))
-    def reason_shown(self, obj):
-        return obj.reason_text
 
 
 @admin.display(description=_("what"))
@@ -485,7 +488,7 @@ class WithdrawForm(forms.Form):
 class ObligationAdmin(AuditedAdmin):
     change_form_template = "breach_app/admin/obligation_change_form.html"
     list_display = ("code", "incident", "jurisdiction", "recipient", "applicability", "status", "deadline",
-                    "time_left")
+                    time_left)
     list_filter = (ObligationOverdueFilter, "status", "applicability", "jurisdiction", "recipient")
     search_fields = ("code", "incident__reference", "incident__title", "regulator_reference")
     list_select_related = ("incident",)
@@ -493,7 +496,7 @@ class ObligationAdmin(AuditedAdmin):
     inlines = (NoticeDraftInline,)
     actions = ("decide_not_to_notify", "mark_sent")
     readonly_fields = (
-        "incident", "code", "jurisdiction", "recipient", "applicability", "reason_shown", "deadline", "time_left",
+        "incident", "code", "jurisdiction", "recipient", "applicability", obligation_reason, "deadline", time_left,
         "deadline_kind", "clock_start", "citation", "required_content_display", "computed_at", "status",
         "sent_at", "channel", "regulator_reference", "decided_by", "decided_at", "decision_reason",
     )
@@ -501,14 +504,6 @@ class ObligationAdmin(AuditedAdmin):
 
     def has_add_permission(self, request):
         return False
-
-    @admin.display(description=_("time left"))
-    def time_left(self, obj):
-        return display.obligation_clock_html(obj)
-
-    @admin.display(description=_("why"))
-    def reason_shown(self, obj):
-        return obj.reason_text
 
     @admin.display(description=_("required content"))
     def required_content_display(self, obj):
@@ -562,7 +557,7 @@ class ObligationAdmin(AuditedAdmin):
         obligation = get_object_or_404(Obligation.objects.select_related("incident"), pk=pk)
         if not self.has_change_permission(request, obligation):
             raise PermissionDenied
-        for language in ("zh-hans", "en"):
+        for language, _name in settings.LANGUAGES:
             services.notice_draft_generate(obligation=obligation, by=request.user, language=language)
         self.message_user(request, _("Drafts generated or brought up to date."))
         return HttpResponseRedirect(reverse("admin:breach_app_obligation_change", args=[pk]))
@@ -659,8 +654,8 @@ class NoticeDraftAdmin(AuditedAdmin):
     def save_related(self, request, form, formsets, change):
         pass
 
-    @admin.action(description=format_lazy(_("Approve selected drafts (needs the permission “{permission}”)"),
-                                          permission=APPROVE_PERMISSION_NAME), permissions=["change"])
+    # Who may approve depends on each draft's kind (roles.APPROVALS): a refusal names the permission.
+    @admin.action(description=_("Approve selected drafts"), permissions=["change"])
     def approve(self, request, queryset):
         done = 0
         for draft in queryset:
@@ -757,9 +752,9 @@ class NoticeDraftAdmin(AuditedAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["can_change_draft"] = self.has_change_permission(request, obj)
-            context["can_approve"] = services.can_approve(request.user)
-            context["approve_refusal"] = "" if context["can_approve"] else services.approve_refusal()
-            context["approve_permission_name"] = APPROVE_PERMISSION_NAME
+            context["can_approve"] = services.can_approve(request.user, kind=obj.kind)
+            context["approve_refusal"] = "" if context["can_approve"] else services.approve_refusal(kind=obj.kind)
+            context["approve_permission_name"] = services.approval_label(obj.kind)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 

@@ -412,7 +412,7 @@ def add_eu_months(start: datetime, months: int) -> datetime:
 
 
 def time_left(deadline: datetime, now: datetime) -> timedelta:
-    """Time from ``now`` to ``deadline``; negative when overdue. ``now`` is passed in (rule 7)."""
+    """Time from ``now`` to ``deadline``; negative when overdue. ``now`` is passed in: the clocks never read the time themselves."""
     _require_aware(deadline, "deadline")
     _require_aware(now, "now")
     return deadline - now

@@ -36,11 +36,6 @@ class Jurisdiction(models.TextChoices):
     BR = "BR", _("Brazil")
 
 
-class Language(models.TextChoices):
-    ZH_HANS = "zh-hans", "简体中文"
-    EN = "en", "English"
-
-
 # --------------------------------------------------------------------------- incident
 
 
@@ -413,9 +408,6 @@ class Obligation(VersionedModel):
 
 # --------------------------------------------------------------------------- notice drafts
 
-# The permission that lets someone approve a notice draft for sending; refusals name it (who holds
-# it is the roles table's business, not the message's).
-APPROVE_PERMISSION_NAME = _("Can approve notice drafts for sending")
 
 
 class NoticeDraft(VersionedModel):
@@ -434,7 +426,7 @@ class NoticeDraft(VersionedModel):
 
     obligation = models.ForeignKey(Obligation, verbose_name=_("obligation"), on_delete=models.PROTECT,
                                    related_name="drafts")
-    language = models.CharField(_("language"), max_length=8, choices=Language.choices)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     phase = models.CharField(_("phase"), max_length=10, choices=Phase.choices, default=Phase.INITIAL)
     body = models.TextField(_("text"))
@@ -452,7 +444,7 @@ class NoticeDraft(VersionedModel):
         verbose_name = _("notice draft")
         verbose_name_plural = _("notice drafts")
         ordering = ["obligation", "phase", "language"]
-        permissions = [("approve_noticedraft", APPROVE_PERMISSION_NAME)]
+        permissions = [("approve_noticedraft", _("Can approve notice drafts for sending"))]
         constraints = [
             models.UniqueConstraint(fields=["obligation", "language", "phase"], name="draft_one_per_language_phase"),
             models.CheckConstraint(

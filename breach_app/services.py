@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Min
@@ -19,12 +20,10 @@ from django.utils.translation import gettext_noop  # what the system writes: sto
 
 from privacy_office.history import save_with_reason, set_change_reason
 from privacy_office.references import save_with_next_reference
-from privacy_office.roles import missing_permission_message
+from privacy_office.roles import approval_permission, missing_permission_message, permission_label
 
 from . import deadlines, notices
-from .models import APPROVE_PERMISSION_NAME, AffectedPopulation, Incident, Language, NoticeDraft, Obligation, TimelineEntry
-
-APPROVE_PERMISSION = "breach_app.approve_noticedraft"
+from .models import AffectedPopulation, Incident, NoticeDraft, Obligation, TimelineEntry
 
 # Incident fields a staff member may set through ``incident_create``/``incident_update``.
 FACT_FIELDS = tuple(
@@ -347,9 +346,10 @@ def obligation_mark_sent(*, obligation: Obligation, by, channel: str, reference:
     """Mark an approved obligation sent: its approved drafts are sent too, their text frozen."""
     obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
     if obligation.status != Obligation.Status.APPROVED:
+        kind = notices.KIND_FOR_RECIPIENT.get(obligation.recipient, NoticeDraft.Kind.REGULATOR_REPORT)
         raise ValidationError(
             _("%(code)s has no approved draft: someone with the permission “%(permission)s” must approve it "
-              "before it is marked sent.") % {"code": obligation.code, "permission": APPROVE_PERMISSION_NAME},
+              "before it is marked sent.") % {"code": obligation.code, "permission": approval_label(kind)},
             code="not_approved")
     drafts = list(obligation.drafts.filter(approved_at__isnull=False, sent_at__isnull=True))
     if not drafts:
@@ -427,8 +427,10 @@ def notice_draft_generate(*, obligation: Obligation, by, language: str, phase: s
 
 @transaction.atomic
 def incident_generate_drafts(*, incident: Incident, by, phase: str | None = None,
-                             languages: Iterable[str] = (Language.ZH_HANS, Language.EN)) -> list[NoticeDraft]:
-    """Drafts in zh-hans and en for every obligation that still needs one."""
+                             languages: Iterable[str] | None = None) -> list[NoticeDraft]:
+    """Drafts in every language of the office (``settings.LANGUAGES``) for every obligation that still needs one."""
+    if languages is None:
+        languages = [code for code, _name in settings.LANGUAGES]
     drafts = []
     for obligation in incident.obligations.live().select_related("incident"):
         for language in languages:
@@ -465,20 +467,26 @@ def notice_draft_update(*, draft: NoticeDraft, by, body: str, reason: str = "") 
     return draft
 
 
-def can_approve(user) -> bool:
-    return bool(user and user.is_active and user.has_perm(APPROVE_PERMISSION))
+def can_approve(user, *, kind: str) -> bool:
+    """May ``user`` approve a notice draft of ``kind`` (the roles table names the permission per kind)?"""
+    return bool(user and user.is_active and user.has_perm(approval_permission(kind)))
 
 
-def approve_refusal() -> str:
-    """What someone who may not approve a notice draft is told (the permission they lack)."""
-    return missing_permission_message(APPROVE_PERMISSION)
+def approve_refusal(*, kind: str) -> str:
+    """What someone who may not approve a notice draft of ``kind`` is told: the permission they lack."""
+    return missing_permission_message(approval_permission(kind))
+
+
+def approval_label(kind: str) -> str:
+    """The name of the permission that approves a notice draft of ``kind``, in the reader's language."""
+    return permission_label(approval_permission(kind))
 
 
 @transaction.atomic
 def notice_draft_approve(*, draft: NoticeDraft, by) -> NoticeDraft:
-    """Someone with the approval permission approves the text for sending."""
-    if not can_approve(by):
-        raise PermissionDenied(approve_refusal())
+    """Someone with the approval permission for the draft's kind approves the text for sending."""
+    if not can_approve(by, kind=draft.kind):
+        raise PermissionDenied(approve_refusal(kind=draft.kind))
     draft = NoticeDraft.objects.select_for_update().select_related("obligation").get(pk=draft.pk)
     if draft.is_sent:
         raise ValidationError(_("This notice was already sent."), code="frozen")
@@ -515,7 +523,7 @@ def notice_draft_mark_sent(*, draft: NoticeDraft, by, channel: str, reference: s
     if not draft.is_approved:
         raise ValidationError(
             _("Only an approved draft can be marked sent: someone with the permission “%(permission)s” must approve "
-              "it first.") % {"permission": APPROVE_PERMISSION_NAME}, code="not_approved")
+              "it first.") % {"permission": approval_label(draft.kind)}, code="not_approved")
     sent_at = sent_at or timezone.now()
     draft.sent_at = sent_at
     draft.sent_text = draft.body
