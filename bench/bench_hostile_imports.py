@@ -177,7 +177,7 @@ def child(name: str, path: Path, use_tracemalloc: bool) -> dict:
                 timed("preview", imports.import_job_preview, job_id=job.pk)
                 job.refresh_from_db()
                 if job.status == ImportJob.Status.READY:
-                    imports.import_job_confirm(job=job, user=user)
+                    imports.import_job_confirm(job=job, by=user)
                     timed("import", imports.import_job_run, job_id=job.pk)
                     job.refresh_from_db()
                 out["outcome"] = f"job {job.get_status_display()}"

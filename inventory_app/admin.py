@@ -54,14 +54,10 @@ from .resources import (
     RecipientResource,
     ServiceResource,
     TransferResource,
+    resource_for,
 )
-from .services import (
-    activities_for_record,
-    collection_list_render,
-    policy_compare,
-    ropa_export_gdpr,
-    ropa_export_pipl,
-)
+from .policy_text import collection_list_render, policy_compare
+from .records import activities_for_record, ropa_export_gdpr, ropa_export_pipl
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 logger = logging.getLogger(__name__)
@@ -139,7 +135,7 @@ class InventoryAdmin(AuditedImportExportAdmin):
             form = self.create_import_form(request)
             if form.is_valid() and imports.import_runs_in_background(inspection=form.inspection, content=form.content):
                 job = imports.import_job_create(
-                    user=request.user, model_label=self.model._meta.label_lower,
+                    by=request.user, model_label=self.model._meta.label_lower,
                     file_name=form.cleaned_data["import_file"].name, file_format=form.inspection.file_format,
                     content=form.content,
                 )
@@ -288,33 +284,37 @@ class TransferInline(admin.TabularInline):
         return super().get_queryset(request).select_related("recipient", "location")
 
 
-class _YesNoFilter(admin.SimpleListFilter):
+class YesNoFilter(admin.SimpleListFilter):
+    """Activities that ``matching`` keeps, or those it does not."""
+
+    def matching(self, queryset):
+        raise NotImplementedError
+
     def lookups(self, request, model_admin):
         return (("yes", _("yes")), ("no", _("no")))
 
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return self.matching(queryset)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=self.matching(ProcessingActivity.objects.all()).values("pk"))
+        return queryset
 
-class SensitiveFieldsFilter(_YesNoFilter):
+
+class SensitiveFieldsFilter(YesNoFilter):
     title = _("has sensitive fields")
     parameter_name = "sensitive"
 
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.with_sensitive_fields()
-        if self.value() == "no":
-            return queryset.exclude(pk__in=ProcessingActivity.objects.with_sensitive_fields().values("pk"))
-        return queryset
+    def matching(self, queryset):
+        return queryset.with_sensitive_fields()
 
 
-class CrossBorderFilter(_YesNoFilter):
+class CrossBorderFilter(YesNoFilter):
     title = _("has cross-border transfer")
     parameter_name = "cross_border"
 
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.with_cross_border()
-        if self.value() == "no":
-            return queryset.exclude(pk__in=ProcessingActivity.objects.with_cross_border().values("pk"))
-        return queryset
+    def matching(self, queryset):
+        return queryset.with_cross_border()
 
 
 class PiaFilter(admin.SimpleListFilter):
@@ -501,7 +501,6 @@ class ProcessingActivityAdmin(InventoryAdmin):
                 controller=form.cleaned_data.get("controller") if form.is_bound and form.is_valid() else None,
                 service=form.cleaned_data.get("service") if form.is_bound and form.is_valid() else None,
             )),
-            "changelist_url": reverse("admin:inventory_app_processingactivity_changelist"),
         }
         return TemplateResponse(request, "inventory_app/policy_tools.html", context)
 
@@ -552,7 +551,7 @@ class ImportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("records"))
     def records(self, job):
         try:
-            return imports.resource_for(job.model)._meta.model._meta.verbose_name_plural
+            return resource_for(job.model)._meta.model._meta.verbose_name_plural
         except KeyError:
             return job.model
 
@@ -577,7 +576,7 @@ class ImportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             raise Http404
         if not self.has_view_permission(request, job):
             raise PermissionDenied
-        model = imports.resource_for(job.model)._meta.model
+        model = resource_for(job.model)._meta.model
         own = job.created_by_id == request.user.pk
         progress = imports.import_job_progress(job) if job.running else {}
         preview_rows = [
@@ -619,7 +618,7 @@ class ImportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if not self._may_decide(request, job):
             raise PermissionDenied
         try:
-            service(job=job, user=request.user)
+            service(job=job, by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

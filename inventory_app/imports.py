@@ -51,18 +51,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from import_export.results import RowResult
 
+from privacy_office.messages import message_text
+
 from .models import ImportJob
-from .resources import (
-    ActivityFieldResource,
-    ControllerResource,
-    DataFieldResource,
-    DataLocationResource,
-    ProcessingActivityResource,
-    RecipientResource,
-    ServiceResource,
-    TransferResource,
-    import_summary,
-)
+from .resources import RESOURCE_BY_MODEL, import_summary, invalid_row_messages, resource_for
+from .services import inventory_import
 
 logger = logging.getLogger(__name__)
 
@@ -85,14 +78,9 @@ MAX_STORED_ERRORS = 100
 PROGRESS_EVERY = 500
 SCAN_CHUNK = 1024 * 1024
 
-RESOURCES = {
-    resource._meta.model._meta.label_lower: resource
-    for resource in (
-        ControllerResource, DataLocationResource, ServiceResource, DataFieldResource, RecipientResource,
-        ProcessingActivityResource, ActivityFieldResource, TransferResource,
-    )
-}
-
+UNREADABLE_XLSX = gettext_noop("The file is not a readable XLSX workbook. Save it from Excel as "
+                               "“Excel Workbook (.xlsx)” and upload it again.")
+TOO_MANY_COLUMNS = gettext_noop("The file has more than %(limit)s columns.")
 
 class ImportRefused(Exception):
     """A file over a limit or unreadable; nothing was written. ``message_id`` is English, stored
@@ -110,6 +98,7 @@ class ImportRefused(Exception):
 
 
 def refusal_text(message_id: str, params: dict | None) -> str:
+    """A refusal or failure kept as a message id and parameters, in the reader's language."""
     if not message_id:
         return ""
     shown = {}
@@ -120,7 +109,7 @@ def refusal_text(message_id: str, params: dict | None) -> str:
             shown[key] = number_format(value, force_grouping=True)
         else:
             shown[key] = value
-    return _(message_id) % shown if shown else _(message_id)
+    return message_text(message_id, shown)
 
 
 # --- Reading a file within the limits --------------------------------------------------------
@@ -206,7 +195,7 @@ def _headers(values) -> list[str]:
     if not headers:
         raise ImportRefused(gettext_noop("The file has no header row: the first row must name the columns."))
     if len(headers) > MAX_COLUMNS:
-        raise ImportRefused(gettext_noop("The file has more than %(limit)s columns."), limit=MAX_COLUMNS)
+        raise ImportRefused(TOO_MANY_COLUMNS, limit=MAX_COLUMNS)
     cell_limit = settings.IMPORT_MAX_CELL_CHARS
     for number, header in enumerate(headers, 1):
         if len(header) > cell_limit:
@@ -228,21 +217,28 @@ def _append(dataset: ImportDataset, headers: list[str], values, row_number: int)
     dataset.append(values)
 
 
+def _dataset_from_rows(rows, *, max_columns: int | None) -> ImportDataset:
+    """The header row, then the data rows within ``IMPORT_MAX_ROWS`` (and ``max_columns`` cells a
+    row when the reader has not counted them already)."""
+    first = next(rows, None)
+    if first is None:
+        raise ImportRefused(gettext_noop("The file has no header row: the first row must name the columns."))
+    dataset = ImportDataset(headers=_headers(first))
+    max_rows = settings.IMPORT_MAX_ROWS
+    for number, values in enumerate(rows, 2):
+        if number - 1 > max_rows:
+            _refuse_rows(max_rows)
+        if max_columns is not None and len(values) > max_columns:
+            raise ImportRefused(TOO_MANY_COLUMNS, limit=max_columns)
+        _append(dataset, dataset.headers, values, number)
+    return dataset
+
+
 def _read_csv(content: bytes) -> ImportDataset:
     text = content.decode("utf-8-sig")
     reader = csv.reader(io.StringIO(text, newline=""))
-    max_rows = settings.IMPORT_MAX_ROWS
     try:
-        first = next(reader, None)
-        if first is None:
-            raise ImportRefused(gettext_noop("The file has no header row: the first row must name the columns."))
-        dataset = ImportDataset(headers=_headers(first))
-        for number, values in enumerate(reader, 2):
-            if number - 1 > max_rows:
-                _refuse_rows(max_rows)
-            if len(values) > MAX_COLUMNS:
-                raise ImportRefused(gettext_noop("The file has more than %(limit)s columns."), limit=MAX_COLUMNS)
-            _append(dataset, dataset.headers, values, number)
+        return _dataset_from_rows(reader, max_columns=MAX_COLUMNS)
     except csv.Error:
         # The csv module stops at 128 KB cells, NUL bytes and broken quoting.
         raise ImportRefused(
@@ -250,7 +246,6 @@ def _read_csv(content: bytes) -> ImportDataset:
                          "character, or a cell is larger than %(limit)s characters."),
             line=reader.line_num, limit=settings.IMPORT_MAX_CELL_CHARS,
         )
-    return dataset
 
 
 def _open_package(content: bytes) -> tuple[zipfile.ZipFile, set[str]]:
@@ -260,8 +255,7 @@ def _open_package(content: bytes) -> tuple[zipfile.ZipFile, set[str]]:
     from openpyxl.xml.constants import ARC_CONTENT_TYPES, ARC_STYLE, SHARED_STRINGS, WORKSHEET_TYPE
     from openpyxl.xml.functions import fromstring
 
-    unreadable = ImportRefused(gettext_noop("The file is not a readable XLSX workbook. Save it from Excel as "
-                                            "“Excel Workbook (.xlsx)” and upload it again."))
+    unreadable = ImportRefused(UNREADABLE_XLSX)
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         infos = archive.infolist()
@@ -373,8 +367,7 @@ def _scan_package(archive: zipfile.ZipFile) -> None:
                         if tag == _CELL:
                             cells_in_row += 1
                             if cells_in_row > MAX_COLUMNS:
-                                raise ImportRefused(gettext_noop("The file has more than %(limit)s columns."),
-                                                    limit=MAX_COLUMNS)
+                                raise ImportRefused(TOO_MANY_COLUMNS, limit=MAX_COLUMNS)
                             bounded = True
                         elif tag == _STRING and not closing:
                             strings += 1
@@ -406,11 +399,9 @@ def _read_xlsx(content: bytes) -> ImportDataset:
     try:
         _scan_package(archive)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise ImportRefused(gettext_noop("The file is not a readable XLSX workbook. Save it from Excel as "
-                                         "“Excel Workbook (.xlsx)” and upload it again."))
+        raise ImportRefused(UNREADABLE_XLSX)
     finally:
         archive.close()
-    max_rows = settings.IMPORT_MAX_ROWS
     workbook = None
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -419,22 +410,13 @@ def _read_xlsx(content: bytes) -> ImportDataset:
             raise ImportRefused(gettext_noop("The workbook's first sheet is not a worksheet (a chart?)."))
         # The <dimension> element is a claim; padding rows to it is the 100 % CPU file.
         sheet.reset_dimensions()
-        rows = sheet.iter_rows(values_only=True)
-        first = next(rows, None)
-        if first is None:
-            raise ImportRefused(gettext_noop("The file has no header row: the first row must name the columns."))
-        dataset = ImportDataset(headers=_headers(first))
-        for number, values in enumerate(rows, 2):
-            if number - 1 > max_rows:
-                _refuse_rows(max_rows)
-            _append(dataset, dataset.headers, values, number)
-        return dataset
+        # Cells a row were counted in the XML by ``_scan_package``.
+        return _dataset_from_rows(sheet.iter_rows(values_only=True), max_columns=None)
     except (ImportRefused, MemoryError, SoftTimeLimitExceeded):
         raise
     except Exception:
         # openpyxl reports broken XML, missing parts and bad values with a dozen exception types.
-        raise ImportRefused(gettext_noop("The file is not a readable XLSX workbook. Save it from Excel as "
-                                         "“Excel Workbook (.xlsx)” and upload it again."))
+        raise ImportRefused(UNREADABLE_XLSX)
     finally:
         if workbook is not None:
             workbook.close()
@@ -485,21 +467,17 @@ def import_job_progress(job: ImportJob) -> dict:
         return {}
 
 
-def resource_for(model_label: str):
-    return RESOURCES[model_label]
-
-
-def import_job_create(*, user, model_label: str, file_name: str, file_format: str, content: bytes) -> ImportJob:
+def import_job_create(*, by, model_label: str, file_name: str, file_format: str, content: bytes) -> ImportJob:
     """Keeps the file in private storage and queues its preview; the task starts after commit."""
     from . import tasks
 
-    if model_label not in RESOURCES:
+    if model_label not in RESOURCE_BY_MODEL:
         raise ValueError(model_label)
     # No file name from the user in the path: it may hold personal data.
     stored = storages["private"].save(f"imports/{uuid.uuid4().hex}.{file_format}", ContentFile(content))
     try:
         job = ImportJob.objects.create(
-            created_by=user, model=model_label, file_name=(file_name or "")[-255:], file_format=file_format,
+            created_by=by, model=model_label, file_name=(file_name or "")[-255:], file_format=file_format,
             file_size=len(content), stored_file=stored, language=translation.get_language() or settings.LANGUAGE_CODE,
             status=ImportJob.Status.QUEUED, created_at=timezone.now(),
         )
@@ -510,13 +488,19 @@ def import_job_create(*, user, model_label: str, file_name: str, file_format: st
     return job
 
 
-def import_job_confirm(*, job: ImportJob, user) -> ImportJob:
+def own_job_locked(job: ImportJob, *, by) -> ImportJob:
+    """The job, locked for this transaction, if ``by`` uploaded it: only they decide on it."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.created_by_id != by.pk:
+        raise PermissionDenied(_("Only the person who uploaded the file can confirm or cancel its import."))
+    return job
+
+
+def import_job_confirm(*, job: ImportJob, by) -> ImportJob:
     from . import tasks
 
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if job.created_by_id != user.pk:
-            raise PermissionDenied(_("Only the person who uploaded the file can confirm or cancel its import."))
+        job = own_job_locked(job, by=by)
         if job.status != ImportJob.Status.READY:
             raise ValidationError(_("This import is not waiting for confirmation (it is “%(status)s”).")
                                   % {"status": job.get_status_display()})
@@ -527,11 +511,9 @@ def import_job_confirm(*, job: ImportJob, user) -> ImportJob:
     return job
 
 
-def import_job_cancel(*, job: ImportJob, user) -> ImportJob:
+def import_job_cancel(*, job: ImportJob, by) -> ImportJob:
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if job.created_by_id != user.pk:
-            raise PermissionDenied(_("Only the person who uploaded the file can confirm or cancel its import."))
+        job = own_job_locked(job, by=by)
         if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.READY):
             raise ValidationError(_("This import can no longer be cancelled (it is “%(status)s”).")
                                   % {"status": job.get_status_display()})
@@ -611,15 +593,12 @@ def import_result_exception(result) -> Exception | None:
 def _error_summary(result) -> tuple[list[str], int]:
     lines: list[str] = []
     count = 0
-    for invalid in result.invalid_rows:
-        for column, messages in invalid.error_dict.items():
-            for message in messages:
-                count += 1
-                if len(lines) < MAX_STORED_ERRORS:
-                    lines.append(_("row %(number)s: %(column)s: %(error)s") % {
-                        "number": invalid.number, "column": column if column != "__all__" else "—",
-                        "error": _without_values(message),
-                    })
+    for number, column, message in invalid_row_messages(result):
+        count += 1
+        if len(lines) < MAX_STORED_ERRORS:
+            lines.append(_("row %(number)s: %(column)s: %(error)s") % {
+                "number": number, "column": column, "error": _without_values(message),
+            })
     return lines, count
 
 
@@ -675,10 +654,8 @@ def import_job_preview(*, job_id: int) -> None:
     with translation.override(job.language):
         try:
             dataset = _load(job)
-            result = resource_for(job.model)().import_data(
-                dataset, dry_run=True, raise_errors=False, use_transactions=True, rollback_on_validation_errors=True,
-                user=job.created_by, file_name=job.file_name,
-            )
+            result = inventory_import(resource_class=resource_for(job.model), dataset=dataset, by=job.created_by,
+                                      dry_run=True, file_name=job.file_name)
             problem = import_result_exception(result)
             if problem is not None:
                 raise problem
@@ -712,10 +689,8 @@ def import_job_run(*, job_id: int) -> None:
         try:
             dataset = _load(job)
             with transaction.atomic():
-                result = resource_for(job.model)().import_data(
-                    dataset, dry_run=False, raise_errors=False, use_transactions=True,
-                    rollback_on_validation_errors=True, user=job.created_by, file_name=job.file_name,
-                )
+                result = inventory_import(resource_class=resource_for(job.model), dataset=dataset,
+                                          by=job.created_by, file_name=job.file_name)
                 if result.has_errors() or result.has_validation_errors():
                     raise _RolledBack(result)
                 _end(job, ImportJob.Status.DONE, totals=import_summary(result), errors=[], error_count=0)

@@ -15,10 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
 from privacy_office.audit import MAX_VALUE_LENGTH
+from privacy_office.history import set_change_reason
 from privacy_office.models import AuditLogEntry
 from privacy_office.spreadsheets import InertExportMixin
 
@@ -72,21 +74,41 @@ def _short(value) -> str:
     return text if len(text) <= MAX_VALUE_LENGTH else text[: MAX_VALUE_LENGTH - 1] + "…"
 
 
+def import_change_reason(file_name: str) -> str:
+    """The change reason on every row an import writes, as a message id (translated when read).
+    The file's name is the uploader's own word and is kept as typed inside the English id."""
+    if not file_name:
+        return gettext_noop("imported from a file")
+    return gettext_noop("imported from %(file)s") % {"file": file_name}
+
+
 class AuditedResourceMixin:
-    """Change reason for imports going through ``save()`` (signals then log them)."""
+    """Who and why on the history rows an import writes: the importing user (``import_data``'s
+    ``user``) and the file. Rows saved one by one get them through ``save()`` (whose signals
+    log them); bulk writers read ``import_by`` and ``import_reason``."""
+
+    import_by = None
+    import_reason = gettext_noop("imported")
 
     def before_import(self, dataset, **kwargs):
-        self._import_reason = _("imported from %(file)s") % {"file": kwargs.get("file_name") or _("a file")}
+        by = kwargs.get("user")
+        self.import_by = by if getattr(by, "pk", None) else None
+        self.import_reason = import_change_reason(kwargs.get("file_name") or "")
         return super().before_import(dataset, **kwargs)
 
     def before_save_instance(self, instance, row, **kwargs):
-        instance._change_reason = getattr(self, "_import_reason", _("imported"))
+        set_change_reason(instance, by=self.import_by, reason=self.import_reason)
         return super().before_save_instance(instance, row, **kwargs)
 
 
 class CodeResource(AuditedResourceMixin, InertExportMixin, resources.ModelResource):
+    """A record matched on its code; its subclasses' ``Meta`` add the model and its columns (in
+    export order) and inherit the rest."""
+
     class Meta:
-        abstract = True
+        import_id_fields = ("code",)
+        skip_unchanged = True
+        clean_model_instances = True
 
 
 def _fk(model, column, **kw):
@@ -100,21 +122,13 @@ def _m2m(model, column):
 class ControllerResource(CodeResource):
     class Meta:
         model = Controller
-        import_id_fields = ("code",)
         fields = ("code", "name_zh", "name_en", "role", "address", "contact", "dpo_name", "dpo_email")
-        export_order = fields
-        skip_unchanged = True
-        clean_model_instances = True
 
 
 class DataLocationResource(CodeResource):
     class Meta:
         model = DataLocation
-        import_id_fields = ("code",)
         fields = ("code", "name_zh", "name_en", "country", "description")
-        export_order = fields
-        skip_unchanged = True
-        clean_model_instances = True
 
 
 class ServiceResource(CodeResource):
@@ -122,21 +136,13 @@ class ServiceResource(CodeResource):
 
     class Meta:
         model = Service
-        import_id_fields = ("code",)
         fields = ("code", "name_zh", "name_en", "audience", "region", "url", "controller")
-        export_order = fields
-        skip_unchanged = True
-        clean_model_instances = True
 
 
 class DataFieldResource(CodeResource):
     class Meta:
         model = DataField
-        import_id_fields = ("code",)
         fields = ("code", "name_zh", "name_en", "category", "sensitive", "description")
-        export_order = fields
-        skip_unchanged = True
-        clean_model_instances = True
 
 
 class RecipientResource(CodeResource):
@@ -144,11 +150,7 @@ class RecipientResource(CodeResource):
 
     class Meta:
         model = Recipient
-        import_id_fields = ("code",)
         fields = ("code", "name", "name_en", "kind", "purpose", "fields_shared", "country", "policy_url")
-        export_order = fields
-        skip_unchanged = True
-        clean_model_instances = True
 
 
 class ProcessingActivityResource(CodeResource):
@@ -159,16 +161,12 @@ class ProcessingActivityResource(CodeResource):
 
     class Meta:
         model = ProcessingActivity
-        import_id_fields = ("code",)
         fields = (
             "code", "position", "name_zh", "name_en", "purpose_zh", "purpose_en", "controller", "services",
             "data_subjects", "processing_method", "pipl_basis", "separate_consent_required", "gdpr_basis",
             "retention", "storage_locations", "recipients", "security_measures", "automated_decision",
             "pia_completed_on", "source",
         )
-        export_order = fields
-        skip_unchanged = True
-        clean_model_instances = True
 
     def get_queryset(self):
         return super().get_queryset().select_related("controller").prefetch_related(
@@ -185,9 +183,6 @@ class TransferResource(CodeResource):
         model = Transfer
         import_id_fields = ("activity", "destination_country")
         fields = ("activity", "destination_country", "mechanism", "recipient", "location", "note")
-        export_order = fields
-        skip_unchanged = True
-        clean_model_instances = True
 
     def get_queryset(self):
         return super().get_queryset().select_related("activity", "recipient", "location")
@@ -216,7 +211,7 @@ def _category_code(value: str) -> str:
     )
 
 
-class ActivityFieldResource(InertExportMixin, resources.ModelResource):
+class ActivityFieldResource(AuditedResourceMixin, InertExportMixin, resources.ModelResource):
     """One row per activity × field (× heading). Fast path: see the module docstring."""
 
     activity = fields.Field(attribute="activity__code", column_name="activity")
@@ -257,10 +252,7 @@ class ActivityFieldResource(InertExportMixin, resources.ModelResource):
 
     # -- import: preload -----------------------------------------------------------------------
     def before_import(self, dataset, **kwargs):
-        self._user = kwargs.get("user")
-        if self._user is not None and not getattr(self._user, "pk", None):
-            self._user = None
-        self._reason = _("imported from %(file)s") % {"file": kwargs.get("file_name") or _("a file")}
+        super().before_import(dataset, **kwargs)
         self._activities = {a.code: a for a in ProcessingActivity.objects.only("id", "code", "name_zh", "version")}
         self._fields = {f.code: f for f in DataField.objects.all()}
         self._field_snapshot = {code: {a: getattr(f, a) for a in DF_VALUE_ATTRS} for code, f in self._fields.items()}
@@ -457,43 +449,38 @@ class ActivityFieldResource(InertExportMixin, resources.ModelResource):
             self.update_instances.clear()
 
     def _write_all(self):
-        now = timezone.now()
-        log: list[AuditLogEntry] = []
-        history_kwargs = {"default_user": self._user, "default_change_reason": self._reason, "default_date": now}
+        history_kwargs = {
+            "default_user": self.import_by, "default_change_reason": self.import_reason, "default_date": timezone.now(),
+        }
 
         new_fields = list(self._new_fields.values())
         changed_fields = [
             f for code, f in self._fields.items()
             if code not in self._new_fields and code in self._field_first_row and self._field_changed(f)
         ]
-        if new_fields:
-            DataField.objects.bulk_create(new_fields, batch_size=DB_BATCH)
-            rows = DataField.history.bulk_history_create(new_fields, batch_size=DB_BATCH, **history_kwargs)
-            log += self._entries(rows, new_fields, DataField, "+", lambda obj: [])
-        if changed_fields:
-            for f in changed_fields:
-                f.version += 1
-            DataField.objects.bulk_update(changed_fields, [*DF_VALUE_ATTRS, "version"], batch_size=DB_BATCH)
-            rows = DataField.history.bulk_history_create(changed_fields, batch_size=DB_BATCH, update=True, **history_kwargs)
-            log += self._entries(
-                rows, changed_fields, DataField, "~",
-                lambda f: self._diff(self._field_snapshot[f.code], f, DF_VALUE_ATTRS),
-            )
-
-        creates = list(self.create_instances)
-        updates = list(self.update_instances)
-        if creates:
-            ActivityField.objects.bulk_create(creates, batch_size=DB_BATCH)
-            rows = ActivityField.history.bulk_history_create(creates, batch_size=DB_BATCH, **history_kwargs)
-            log += self._entries(rows, creates, ActivityField, "+", lambda obj: [])
-        if updates:
-            for af in updates:
-                af.version += 1
-            ActivityField.objects.bulk_update(updates, [*AF_VALUE_ATTRS, "version"], batch_size=DB_BATCH)
-            rows = ActivityField.history.bulk_history_create(updates, batch_size=DB_BATCH, update=True, **history_kwargs)
-            log += self._entries(rows, updates, ActivityField, "~", lambda af: self._diff(self._snapshot[af.pk], af, AF_VALUE_ATTRS))
+        # DataFields first: new links refer to new fields.
+        log = self._write(DataField, new_fields, changed_fields, DF_VALUE_ATTRS,
+                          lambda f: self._field_snapshot[f.code], history_kwargs)
+        log += self._write(ActivityField, list(self.create_instances), list(self.update_instances), AF_VALUE_ATTRS,
+                           lambda af: self._snapshot[af.pk], history_kwargs)
         if log:
             AuditLogEntry.objects.bulk_create(log, batch_size=DB_BATCH)
+
+    def _write(self, model, creates, updates, attrs, before, history_kwargs) -> list[AuditLogEntry]:
+        """Inserts ``creates`` and updates ``attrs`` of ``updates`` (``before(obj)``: an updated
+        row's values before the import), each with its history rows; returns their audit-log rows."""
+        log: list[AuditLogEntry] = []
+        if creates:
+            model.objects.bulk_create(creates, batch_size=DB_BATCH)
+            rows = model.history.bulk_history_create(creates, batch_size=DB_BATCH, **history_kwargs)
+            log += self._entries(rows, creates, model, "+", lambda obj: [])
+        if updates:
+            for obj in updates:
+                obj.version += 1
+            model.objects.bulk_update(updates, [*attrs, "version"], batch_size=DB_BATCH)
+            rows = model.history.bulk_history_create(updates, batch_size=DB_BATCH, update=True, **history_kwargs)
+            log += self._entries(rows, updates, model, "~", lambda obj: self._diff(before(obj), obj, attrs))
+        return log
 
     @staticmethod
     def _diff(before: dict, obj, attrs) -> list[dict]:
@@ -512,12 +499,12 @@ class ActivityFieldResource(InertExportMixin, resources.ModelResource):
         return [
             AuditLogEntry(
                 at=when,
-                user_id=getattr(self._user, "pk", None),
+                user_id=getattr(self.import_by, "pk", None),
                 content_type=content_type,
                 object_id=str(obj.pk),
                 object_repr=_short(self._repr(obj))[:300],
                 action=action,
-                reason=self._reason[:300],
+                reason=self.import_reason[:300],
                 changes=changes(obj),
                 history_id=by_obj.get(obj.pk, 0),
             )
@@ -540,3 +527,27 @@ def import_summary(result) -> dict[str, int]:
         "invalid": totals.get(RowResult.IMPORT_TYPE_INVALID, 0),
         "error": totals.get(RowResult.IMPORT_TYPE_ERROR, 0),
     }
+
+
+def invalid_row_messages(result):
+    """``(row number, column, message)`` for each message of the rows validation refused (the
+    column ``—`` for a message about the whole row), in the order of the file."""
+    for invalid in result.invalid_rows:
+        for column, messages in invalid.error_dict.items():
+            for message in messages:
+                yield invalid.number, column if column != "__all__" else "—", message
+
+
+# Every importable record, in the order a full load follows: each refers to rows of the ones
+# before it by their codes.
+LOAD_ORDER = (
+    ControllerResource, DataLocationResource, ServiceResource, DataFieldResource, RecipientResource,
+    ProcessingActivityResource, ActivityFieldResource, TransferResource,
+)
+RESOURCE_BY_MODEL = {resource._meta.model._meta.label_lower: resource for resource in LOAD_ORDER}
+
+
+def resource_for(model_label: str):
+    """The resource that imports the records ``model_label`` ("app_label.model_name") names;
+    ``KeyError`` for a model no resource imports."""
+    return RESOURCE_BY_MODEL[model_label]

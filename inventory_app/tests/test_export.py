@@ -6,7 +6,7 @@ import openpyxl
 from django.urls import reverse
 
 from inventory_app.models import Controller, ProcessingActivity, Service
-from inventory_app.services import GDPR_HEADERS, PIPL_HEADERS, ropa_export_gdpr, ropa_export_pipl
+from inventory_app.records import GDPR_HEADERS, PIPL_HEADERS, ropa_export_gdpr, ropa_export_pipl
 
 
 def read(content: bytes):

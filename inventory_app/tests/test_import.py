@@ -56,7 +56,7 @@ def test_conflicting_descriptions_of_one_field_are_an_error(seeded):
 
 
 def test_new_rows_are_created_with_history_and_audit_log(seeded, staff_user):
-    result = inventory_import(resource_class=ActivityFieldResource, dataset=sheet(GOOD), user=staff_user, file_name="new.csv")
+    result = inventory_import(resource_class=ActivityFieldResource, dataset=sheet(GOOD), by=staff_user, file_name="new.csv")
     assert not result.has_errors() and not result.has_validation_errors()
     link = ActivityField.objects.get(activity__code="cn-franchise", field__code="id-card-number")
     assert link.field.category == "identifier" and link.field.sensitive
@@ -88,7 +88,7 @@ def test_reimporting_an_edited_export_updates_in_place(seeded, staff_user):
     result = inventory_import(
         resource_class=ActivityFieldResource,
         dataset=dataset_from_bytes(content=out.getvalue(), file_name="edited.xlsx"),
-        user=staff_user, file_name="edited.xlsx",
+        by=staff_user, file_name="edited.xlsx",
     )
     assert not result.has_errors() and not result.has_validation_errors(), import_error_report(result)
     assert result.totals["update"] == 1

@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from inventory_app.models import Controller, ProcessingActivity
-from inventory_app.services import activities_for_record, collection_list_render, policy_compare
+from inventory_app.policy_text import collection_list_render, policy_compare
+from inventory_app.records import activities_for_record
 
 SEEDS = Path(settings.BASE_DIR) / "inventory_app" / "seed" / "policies"
 

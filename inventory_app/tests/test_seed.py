@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from inventory_app.models import ActivityField, Controller, DataField, DataLocation, ProcessingActivity, Recipient, Service
-from inventory_app.services import collection_list_parse, normalize, policy_compare
+from inventory_app.policy_text import collection_list_parse, normalize, policy_compare
 from privacy_office.models import AuditLogEntry
 
 SEEDS = Path(settings.BASE_DIR) / "inventory_app" / "seed" / "policies"
