@@ -20,11 +20,12 @@ from import_export.admin import ExportMixin
 
 from privacy_office.admin_base import (
     CHANGE_REASON_MAX_LENGTH,
-    REASON_FIELD,
     AuditedAdmin,
+    AuditedModelForm,
     LargeTablePaginator,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
+    typed_reason,
 )
 from privacy_office.models import Reminder
 from privacy_office.spreadsheets import inert_resource_for
@@ -191,7 +192,7 @@ class TimelineEntryInline(admin.TabularInline):
 # --------------------------------------------------------------------------- incident
 
 
-class IncidentForm(forms.ModelForm):
+class IncidentForm(AuditedModelForm):
     class Meta:
         model = Incident
         fields = "__all__"
@@ -295,63 +296,85 @@ class IncidentAdmin(AuditedAdmin):
     # ---- saving goes through the services
 
     def save_model(self, request, obj, form, change):
-        # A new incident is recorded in save_related, where its populations are known: one call to
-        # the service, the one creation path (reference allocation with its retry).
-        if change:
-            super().save_model(request, obj, form, change)
+        # Nothing is written here: the incident is recorded or changed in save_related, where its
+        # populations are known, by one call to the service (incident_create / incident_update).
+        pass
+
+    @staticmethod
+    def _population_changes(formsets) -> dict:
+        """jurisdiction -> counts (None: the row moved to another jurisdiction) from the rows the form changed."""
+        populations = {}
+        for formset in formsets:
+            if formset.model is not AffectedPopulation:
+                continue
+            for row_form in formset.forms:
+                row, data = row_form.instance, row_form.cleaned_data
+                # No row is deleted here (no deletion in the admin); a row moved to another
+                # jurisdiction removes the old one.
+                before = row_form.initial.get("jurisdiction") if row.pk else None
+                if not data or not row_form.has_changed():
+                    continue
+                if before and before != data["jurisdiction"]:
+                    populations.setdefault(before, None)
+                populations[data["jurisdiction"]] = {
+                    "people_min": data.get("people_min") or 0, "people_max": data.get("people_max"),
+                    "records": data.get("records"), "estimate": bool(data.get("estimate")),
+                }
+        return populations
+
+    @staticmethod
+    def _adopt(obj, incident) -> None:
+        # The admin goes on with the form's object (message, log entry, redirect): make it the row.
+        for field in incident._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(incident, field.attname))
+        obj._state.adding, obj._state.db = False, incident._state.db
+
+    @staticmethod
+    def _timeline_rows(formsets) -> list[dict]:
+        """The entries added on the form (existing ones are read-only: the timeline is append-only)."""
+        return [f.cleaned_data for formset in formsets if formset.model is TimelineEntry
+                for f in formset.forms if f.instance.pk is None and f.has_changed() and f.cleaned_data]
 
     def _record_new_incident(self, request, form, formsets):
         data = form.cleaned_data
         facts = {name: data[name] for name in services.FACT_FIELDS
                  if name in data and name not in ("title", "discovered_at")}
         facts["owner"] = data.get("owner") or request.user
-        populations, entries = {}, []
-        for formset in formsets:
-            rows = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-            if formset.model is AffectedPopulation:
-                populations.update({row["jurisdiction"]: {
-                    "people_min": row.get("people_min") or 0, "people_max": row.get("people_max"),
-                    "records": row.get("records"), "estimate": bool(row.get("estimate")),
-                } for row in rows})
-            elif formset.model is TimelineEntry:
-                entries = rows
         incident = services.incident_create(
-            by=request.user, title=data["title"], discovered_at=data["discovered_at"], populations=populations,
+            by=request.user, title=data["title"], discovered_at=data["discovered_at"],
+            populations=self._population_changes(formsets),
             activities=data.get("affected_activities") or (), services=data.get("affected_services") or (),
-            reason=(request.POST.get(REASON_FIELD) or "").strip(), **facts,
+            reason=typed_reason(request), **facts,
         )
-        for row in entries:
+        for row in self._timeline_rows(formsets):
             services.timeline_add(incident=incident, by=request.user, kind=row["kind"], note=row["note"],
                                   at=row.get("at"))
-        for formset in formsets:  # the admin's change message reads these; the service saved the rows
-            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        # The admin goes on with the form's object (message, log entry, redirect): make it the row.
-        obj = form.instance
-        for field in incident._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(incident, field.attname))
-        obj._state.adding, obj._state.db = False, incident._state.db
+        self._adopt(form.instance, incident)
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is TimelineEntry:
-            for entry in formset.save(commit=False):
-                services.timeline_add(incident=form.instance, by=request.user, kind=entry.kind, note=entry.note,
-                                      at=entry.at)
-            return
-        super().save_formset(request, form, formset, change)
+    def _change_incident(self, request, form, formsets):
+        data, changed = form.cleaned_data, set(form.changed_data)
+        # The form has put the posted values on its instance; the service compares with the stored row.
+        incident = services.incident_update(
+            incident=Incident.objects.get(pk=form.instance.pk), by=request.user,
+            populations=self._population_changes(formsets),
+            activities=data.get("affected_activities") if "affected_activities" in changed else None,
+            services=data.get("affected_services") if "affected_services" in changed else None,
+            reason=typed_reason(request),
+            **{name: data[name] for name in changed if name in services.FACT_FIELDS},
+        )
+        for row in self._timeline_rows(formsets):
+            services.timeline_add(incident=incident, by=request.user, kind=row["kind"], note=row["note"],
+                                  at=row.get("at"))
+        self._adopt(form.instance, incident)
 
     def save_related(self, request, form, formsets, change):
-        if not change:
+        # One service call writes the incident, its populations and links, and the new timeline rows.
+        if change:
+            self._change_incident(request, form, formsets)
+        else:
             self._record_new_incident(request, form, formsets)
-            return
-        super().save_related(request, form, formsets, change)
-        changed = list(form.changed_data)
-        for formset in formsets:
-            if formset.model is AffectedPopulation and formset.has_changed():
-                changed.append("populations")
-        services.incident_facts_changed(
-            incident=form.instance, by=request.user, changed=changed, created=not change,
-            reason=(request.POST.get(REASON_FIELD) or "").strip(),
-        )
+        for formset in formsets:  # the admin's change message reads these; the service saved the rows
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     # ---- actions and buttons
 
@@ -649,7 +672,7 @@ class NoticeDraftAdmin(AuditedAdmin):
     def save_model(self, request, obj, form, change):
         # Edits go through the service: frozen once sent, approval withdrawn when the text changes.
         services.notice_draft_update(draft=obj, by=request.user, body=form.cleaned_data["body"],
-                                     reason=(request.POST.get(REASON_FIELD) or "").strip())
+                                     reason=typed_reason(request))
 
     def save_related(self, request, form, formsets, change):
         pass

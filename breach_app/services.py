@@ -153,23 +153,12 @@ def incident_update(*, incident: Incident, by, populations: Mapping[str, Mapping
     if services is not None:
         incident.affected_services.set(services)
         changed.append("affected_services")
-    incident_facts_changed(incident=incident, by=by, changed=changed, reason=reason)
-    return incident
-
-
-def incident_facts_changed(*, incident: Incident, by, changed: Iterable[str], created: bool = False,
-                           reason: str = "") -> list[Obligation]:
-    """After facts were saved (by ``incident_update`` or the admin form): timeline entry, recompute.
-
-    ``changed`` names the changed fields (``populations`` or ``population:<code>`` for the affected
-    populations); the timeline shows their labels in each reader's language, and ``reason`` as typed."""
-    changed = list(changed)
-    if created:
-        timeline_incident_recorded(incident=incident, by=by)
-    elif changed:
+    if changed:
+        # The timeline shows the changed fields' labels in each reader's language, and the reason as typed.
         timeline_add(incident=incident, by=by, message=gettext_noop("Facts changed: %(fields)s"),
                      params={"fields": changed}, note=reason)
-    return incident_recompute_obligations(incident=incident, by=by)
+    incident_recompute_obligations(incident=incident, by=by)
+    return incident
 
 
 @transaction.atomic

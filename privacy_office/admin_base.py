@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.contrib import admin
 from django.contrib.admin.filters import RelatedFieldListFilter, RelatedOnlyFieldListFilter
@@ -79,6 +79,12 @@ def describe_conflict(obj, loaded_version: int) -> str:
     )
 
 
+def admin_reason(request, *, change: bool) -> str:
+    """The reason for a save from an admin form: as typed, else the admin's message id."""
+    default = gettext_noop("changed in the admin") if change else gettext_noop("added in the admin")
+    return typed_reason(request) or default
+
+
 def typed_reason(request) -> str:
     """The reason for change the person typed on the form ("" if none). Stored as typed; when it is
     empty the admin stores a message id instead, which every reader sees in their own language."""
@@ -135,7 +141,7 @@ class AuditedAdmin(ExportMixin, SimpleHistoryAdmin):
     into sent notices and timelines, and left identity files on disk where no purge finds them.
     What must go is withdrawn, closed or archived with a reason through a service; the only
     deletions are the identity-document purge and the erasure of a requester's personal data
-    after retention (requests_app.services), which leaves a tombstone. Without the delete
+    after retention (requests_app.erasure), which leaves a tombstone. Without the delete
     permission the admin hides the delete button and action and answers the delete URL with 403.
     """
 
@@ -157,10 +163,12 @@ class AuditedAdmin(ExportMixin, SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        if issubclass(form, ConcurrencyFormMixin):
-            return form
-        # A custom form that does not derive from AuditedModelForm yet still gets the checks.
-        return type(form.__name__, (ConcurrencyFormMixin, form), {})
+        if not issubclass(form, ConcurrencyFormMixin):
+            # Without the mixin a stale save would overwrite a colleague's work: refuse to serve.
+            raise ImproperlyConfigured(
+                f"{type(self).__name__}.form must subclass privacy_office.admin_base.AuditedModelForm."
+            )
+        return form
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context.update({
@@ -203,8 +211,7 @@ class AuditedAdmin(ExportMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
-        default = gettext_noop("changed in the admin") if change else gettext_noop("added in the admin")
-        set_change_reason(obj, by=request.user, reason=typed_reason(request) or default)
+        set_change_reason(obj, by=request.user, reason=admin_reason(request, change=change))
         super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):

@@ -20,18 +20,18 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from privacy_office import urgency
 from privacy_office.admin import ReminderInline
 from privacy_office.admin_base import (
-    REASON_FIELD,
     AuditedAdmin,
     LargeTablePaginator,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
     cached_choices,
+    admin_reason,
     staff_choices,
 )
 
@@ -359,18 +359,13 @@ class RightsRequestAdmin(AuditedAdmin):
             )
         else:
             case = services.dsar_update(
-                case=obj, by=request.user, reason=self.change_reason(request),
+                case=obj, by=request.user, reason=admin_reason(request, change=True),
                 **{name: data[name] for name in form.changed_data if name in data},
             )
         # The admin goes on with ``obj`` (m2m, redirect, message): make it the row as saved.
         for field in case._meta.concrete_fields:
             setattr(obj, field.attname, getattr(case, field.attname))
         obj._state.adding = False
-
-    @staticmethod
-    def change_reason(request) -> str:
-        """The reason typed on the change form, else the admin's default one."""
-        return (request.POST.get(REASON_FIELD) or "").strip() or gettext_noop("changed in the admin")
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Task:

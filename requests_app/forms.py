@@ -15,14 +15,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from privacy_office.admin_base import CHANGE_REASON_MAX_LENGTH
+from privacy_office.admin_base import CHANGE_REASON_MAX_LENGTH, AuditedModelForm
 
 from .identity_documents import allowed_type_names, identity_document_check
 from .models import DraftKind, IdentityMethod, RequestType, RightsRequest
 from .services import dsar_check_details, normalise_email, normalise_phone
 
 
-class RightsRequestForm(forms.ModelForm):
+class RightsRequestForm(AuditedModelForm):
     extra_types = forms.TypedMultipleChoiceField(
         label=gettext_lazy("further request types"), choices=RequestType.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
