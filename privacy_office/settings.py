@@ -386,7 +386,7 @@ IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2_000)
 # Identity documents are deleted this many days after verification or closure (data minimisation: they prove identity once).
 IDENTITY_DOCUMENT_RETENTION_DAYS = env.int("IDENTITY_DOCUMENT_RETENTION_DAYS", default=30)
 # An ended case keeps its requester's personal data this many days after closure; then a manager may
-# erase it, leaving a tombstone (requests_app.services.dsar_erase_personal_data). Default 3 years (with
+# erase it, leaving a tombstone (requests_app.erasure.dsar_erase_personal_data). Default 3 years (with
 # a leap day): governance-cn 1.3, PIPL Art. 56(2) keeps processing records at least 3 years. Below
 # 24 months is refused: CCPA regulations (11 CCR §7101(a)) keep request records that long.
 CASE_RETENTION_DAYS = env.int("CASE_RETENTION_DAYS", default=1096)

@@ -15,11 +15,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from privacy_office.history import audited_history
@@ -112,27 +115,27 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-class _PrivateStorage(Storage):
-    """Looks up ``storages["private"]`` on every call. A FileField evaluates a storage callable
-    once, at import; this keeps the field on whatever "private" is configured now (tests point it
-    at a temporary folder), and migrations never hard-code a location."""
+class PrivateStorage(LazyObject):
+    """``storages["private"]``, looked up when first used and again after the STORAGES setting
+    changes (tests point it at a temporary folder), as Django's own ``default_storage`` does. The
+    file field names the callable below, so migrations never hard-code a location."""
 
-    def _target(self):
-        return storages["private"]
+    def _setup(self):
+        self._wrapped = storages["private"]
 
 
-for _name in (
-    "open", "save", "get_valid_name", "get_alternative_name", "get_available_name", "generate_filename", "path",
-    "delete", "exists", "listdir", "size", "url", "get_accessed_time", "get_created_time", "get_modified_time",
-):
-    setattr(_PrivateStorage, _name, (lambda n: lambda self, *a, **kw: getattr(self._target(), n)(*a, **kw))(_name))
+PRIVATE_STORAGE = PrivateStorage()
 
-_PRIVATE_STORAGE = _PrivateStorage()
+
+@receiver(setting_changed)
+def forget_private_storage(*, setting, **kwargs):
+    if setting == "STORAGES":
+        PRIVATE_STORAGE._wrapped = empty
 
 
 def private_storage():
     # Referenced by the migration as a callable: identity documents never use the default storage.
-    return _PRIVATE_STORAGE
+    return PRIVATE_STORAGE
 
 
 class RightsRequestQuerySet(models.QuerySet):
@@ -243,7 +246,7 @@ class RightsRequest(VersionedModel):
         verbose_name_plural = _("rights requests")
         ordering = ["due_on", "id"]
         permissions = [
-            # Manager-only (roles.py gives approve_* to managers).
+            # Who holds it: privacy_office/roles.py APPROVALS.
             ("approve_erase_personal_data", "Can erase a requester's personal data after the retention period"),
         ]
         indexes = [
@@ -438,7 +441,7 @@ class IdentityDocument(VersionedModel):
         verbose_name_plural = _("identity documents")
         ordering = ["uploaded_at", "id"]
         permissions = [
-            # Manager-only (roles.py gives approve_* to managers): view documents of any case.
+            # Who holds it: privacy_office/roles.py APPROVALS. View the documents of any case.
             ("approve_view_any_identity_document", "Can view the identity documents of any case"),
         ]
         indexes = [
