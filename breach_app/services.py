@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop  # what the system writes: sto
 from privacy_office.history import save_with_reason, set_change_reason
 from privacy_office.references import save_with_next_reference
 from privacy_office.roles import approval_permission, missing_permission_message, permission_label
+from privacy_office.states import check_move
 
 from . import deadlines, notices
 from .models import AffectedPopulation, Incident, NoticeDraft, Obligation, TimelineEntry
@@ -206,14 +207,8 @@ def incident_refresh_next_deadline(*, incident: Incident) -> None:
 
 
 def incident_check_status_change(*, incident: Incident, to_status: str) -> None:
-    current = Incident.Status(incident.status)
-    target = Incident.Status(to_status)
-    if target not in Incident.TRANSITIONS[current]:
-        raise ValidationError(
-            _("An incident cannot move from “%(from)s” to “%(to)s”.") % {"from": current.label, "to": target.label},
-            code="illegal_transition",
-        )
-    if target == Incident.Status.CLOSED:
+    check_move(incident, to_status=to_status, label=incident.reference)
+    if to_status == Incident.Status.CLOSED:
         open_codes = list(incident.obligations.filter(applicability=Obligation.Applicability.REQUIRED)
                           .exclude(status__in=Obligation.DONE).values_list("code", flat=True))
         if open_codes:
@@ -272,14 +267,7 @@ def incident_withdraw(*, incident: Incident, by, reason: str) -> Incident:
 
 
 def obligation_check_transition(*, obligation: Obligation, to_status: str) -> None:
-    current = Obligation.Status(obligation.status)
-    target = Obligation.Status(to_status)
-    if target not in Obligation.TRANSITIONS[current]:
-        raise ValidationError(
-            _("%(code)s cannot go from “%(from)s” to “%(to)s”.")
-            % {"code": obligation.code, "from": current.label, "to": target.label},
-            code="illegal_transition",
-        )
+    check_move(obligation, to_status=to_status, label=obligation.code)
 
 
 def obligation_transition(*, obligation: Obligation, by, to_status: str, reason: str = "") -> Obligation:

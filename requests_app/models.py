@@ -98,21 +98,6 @@ OPEN_STATUSES = (
 # Ended: closed_at is set (the identity-document retention clock starts here).
 ENDED_STATUSES = (Status.CLOSED, Status.REJECTED, Status.WITHDRAWN, Status.DUPLICATE)
 
-# The allowed moves. Anything else is refused by services.dsar_transition.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Status.RECEIVED: (Status.AWAITING_IDENTITY, Status.IN_PROGRESS, Status.REJECTED, Status.WITHDRAWN, Status.DUPLICATE),
-    Status.AWAITING_IDENTITY: (Status.IN_PROGRESS, Status.REJECTED, Status.WITHDRAWN, Status.DUPLICATE),
-    Status.IN_PROGRESS: (
-        Status.AWAITING_CLARIFICATION, Status.RESPONSE_DRAFTED, Status.REJECTED, Status.WITHDRAWN, Status.DUPLICATE,
-    ),
-    Status.AWAITING_CLARIFICATION: (Status.IN_PROGRESS, Status.REJECTED, Status.WITHDRAWN),
-    Status.RESPONSE_DRAFTED: (Status.IN_PROGRESS, Status.RESPONDED, Status.REJECTED, Status.WITHDRAWN),
-    Status.RESPONDED: (Status.CLOSED,),
-    Status.CLOSED: (),
-    Status.REJECTED: (),
-    Status.WITHDRAWN: (),
-    Status.DUPLICATE: (),
-}
 
 
 class PrivateStorage(LazyObject):
@@ -165,6 +150,23 @@ class RightsRequestQuerySet(models.QuerySet):
 
 
 class RightsRequest(VersionedModel):
+    Status = Status
+    # The allowed moves (privacy_office.states.check_move); anything else is refused.
+    TRANSITIONS = {
+        Status.RECEIVED: (Status.AWAITING_IDENTITY, Status.IN_PROGRESS, Status.REJECTED, Status.WITHDRAWN, Status.DUPLICATE),
+        Status.AWAITING_IDENTITY: (Status.IN_PROGRESS, Status.REJECTED, Status.WITHDRAWN, Status.DUPLICATE),
+        Status.IN_PROGRESS: (
+            Status.AWAITING_CLARIFICATION, Status.RESPONSE_DRAFTED, Status.REJECTED, Status.WITHDRAWN, Status.DUPLICATE,
+        ),
+        Status.AWAITING_CLARIFICATION: (Status.IN_PROGRESS, Status.REJECTED, Status.WITHDRAWN),
+        Status.RESPONSE_DRAFTED: (Status.IN_PROGRESS, Status.RESPONDED, Status.REJECTED, Status.WITHDRAWN),
+        Status.RESPONDED: (Status.CLOSED,),
+        Status.CLOSED: (),
+        Status.REJECTED: (),
+        Status.WITHDRAWN: (),
+        Status.DUPLICATE: (),
+    }
+
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
 
     requester_name = models.CharField(_("requester name"), max_length=200)

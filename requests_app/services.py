@@ -33,12 +33,13 @@ from django.utils.translation import gettext_noop
 from privacy_office.history import save_with_reason
 from privacy_office.jurisdictions import local_date
 from privacy_office.references import save_with_next_reference
+from privacy_office.states import check_move
 
 from . import deadlines as dl
 from .clocks import compute_due, dsar_recompute_due, validate_extension_in_time
 from .identity import identity_requirement
 from .letters import default_remedy_text
-from .models import ENDED_STATUSES, OPEN_STATUSES, TRANSITIONS, ClockPause, RightsRequest, Status, TimelineEntry
+from .models import ENDED_STATUSES, OPEN_STATUSES, ClockPause, RightsRequest, Status, TimelineEntry
 from .records import case_today, lock_case, refuse_if_erased, request_type_label, timeline_add
 
 # UK GDPR Art. 12A (stop-the-clock for clarification) is in force from this date
@@ -286,20 +287,12 @@ def identity_needed(case: RightsRequest) -> bool:
 
 
 def dsar_transition(*, case: RightsRequest, to_status: str, by, now: datetime | None = None, note: str = "") -> RightsRequest:
-    """Move the case along the allowed path (models.TRANSITIONS); anything else is refused."""
+    """Move the case along the allowed path (RightsRequest.TRANSITIONS); anything else is refused."""
     now = now or timezone.now()
     with transaction.atomic():
         lock_case(case)
         current = case.status
-        if to_status not in Status.values:
-            raise ValidationError(_("Unknown status %(status)s.") % {"status": to_status}, code="status")
-        if to_status not in TRANSITIONS[current]:
-            allowed = ", ".join(str(Status(s).label) for s in TRANSITIONS[current]) or _("none (the case has ended)")
-            raise ValidationError(
-                _("A case that is “%(current)s” cannot be moved to “%(target)s”. Allowed next steps: %(allowed)s.")
-                % {"current": Status(current).label, "target": Status(to_status).label, "allowed": allowed},
-                code="illegal_transition",
-            )
+        check_move(case, to_status=to_status, label=case.reference)
         if to_status == Status.IN_PROGRESS and current in (Status.RECEIVED, Status.AWAITING_IDENTITY):
             if identity_needed(case) and case.verified_on is None:
                 raise ValidationError(

@@ -33,7 +33,7 @@ from .forms import (
     RejectForm,
     UploadForm,
 )
-from .models import OPEN_STATUSES, TRANSITIONS, IdentityDocument, RightsRequest, Status
+from .models import OPEN_STATUSES, IdentityDocument, RightsRequest, Status
 
 
 def _split(text: str) -> list[str]:
@@ -93,7 +93,7 @@ def _action_applies(case: RightsRequest, name: str) -> bool:
     if name == "extend":
         return not case.extended and case.extension_deadline is not None
     if name == "start_work":
-        return Status.IN_PROGRESS in TRANSITIONS[case.status]
+        return Status.IN_PROGRESS in RightsRequest.TRANSITIONS[case.status]
     return True
 
 

@@ -26,7 +26,9 @@ def test_an_illegal_obligation_transition_is_refused_with_a_message(incident, st
     obligation = codes(incident)["CN-CAC-INCIDENT"]
     with pytest.raises(ValidationError) as exc:
         services.obligation_transition(obligation=obligation, by=staff_user, to_status="approved")
-    assert exc.value.messages == ["CN-CAC-INCIDENT cannot go from “pending” to “approved”."]
+    assert exc.value.messages == [
+        "CN-CAC-INCIDENT cannot move from “pending” to “approved”. Allowed next steps: drafted, decided not to notify."
+    ]
     obligation.refresh_from_db()
     assert obligation.status == "pending"
 
@@ -36,7 +38,7 @@ def test_sent_is_final(incident, draft, staff_user, manager_user):
     obligation = services.obligation_mark_sent(obligation=draft.obligation, by=staff_user, channel="portal",
                                                reference="CAC-1")
     assert obligation.status == "sent"
-    with pytest.raises(ValidationError, match="cannot go from “sent” to “decided not to notify”"):
+    with pytest.raises(ValidationError, match="cannot move from “sent” to “decided not to notify”"):
         services.obligation_decide_not_to_notify(obligation=obligation, by=staff_user, reason="changed mind")
 
 

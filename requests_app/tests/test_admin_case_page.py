@@ -96,7 +96,7 @@ def test_illegal_transition_in_the_admin_shows_the_message(staff_client, staff_u
     close_url = reverse("admin:requests_app_rightsrequest_action", args=[case.pk, "close"])
     response = staff_client.post(close_url, {"_loaded_version": case.version}, follow=True)
     body = response.content.decode()
-    assert "cannot be moved to “closed”" in body
+    assert f"{case.reference} cannot move from “received” to “closed”" in body
     case.refresh_from_db()
     assert case.status == Status.RECEIVED
 

@@ -93,7 +93,7 @@ def test_pause_and_resume_through_the_clarification_services(staff_user):
     services.dsar_receive_clarification(case=case, by=staff_user, now=at(2026, 3, 17))
     case.refresh_from_db()
     assert case.due_on == date(2026, 4, 10)  # 03-10..03-17 inclusive = 8 days (Art. 12A)
-    with pytest.raises(ValidationError, match="cannot be moved"):
+    with pytest.raises(ValidationError, match="cannot move from"):
         services.dsar_receive_clarification(case=case, by=staff_user, now=at(2026, 3, 18))
 
 

@@ -24,7 +24,7 @@ def test_illegal_transition_is_refused_with_a_clear_message(staff_user):
     with pytest.raises(ValidationError) as excinfo:
         services.dsar_transition(case=case, to_status=Status.CLOSED, by=staff_user)
     assert excinfo.value.messages == [
-        "A case that is “received” cannot be moved to “closed”. Allowed next steps: awaiting identity, "
+        f"{case.reference} cannot move from “received” to “closed”. Allowed next steps: awaiting identity, "
         "in progress, rejected, withdrawn, duplicate."
     ]
     case.refresh_from_db()

@@ -27,7 +27,7 @@ def test_refusal_message_and_timeline_in_chinese(staff_user):
     with translation.override("zh-hans"):
         with pytest.raises(ValidationError) as excinfo:
             services.dsar_transition(case=case, to_status=Status.CLOSED, by=staff_user)
-        assert "不能变更为“已结案”" in excinfo.value.messages[0]
+        assert "不能从“已收到”转为“已结案”" in excinfo.value.messages[0]
         assert "已登记" in case.timeline.first().text
     with translation.override("en"):
         assert case.timeline.first().text.startswith("Registered (e-mail)")
