@@ -137,16 +137,16 @@ def can_view_identity_document(*, user, case: RightsRequest) -> bool:
     return case.assignee_id == user.pk and user.has_perm("requests_app.view_identitydocument")
 
 
-def identity_document_open(*, document: IdentityDocument, user, ip_address: str | None = None,
+def identity_document_open(*, document: IdentityDocument, by, ip_address: str | None = None,
                            now: datetime | None = None):
-    """Open the file for ``user`` after checking the rule; every successful view is logged."""
-    if not can_view_identity_document(user=user, case=document.request):
+    """Open the file for the person ``by`` after checking the rule; every successful view is logged."""
+    if not can_view_identity_document(user=by, case=document.request):
         raise PermissionDenied(_("Only the staff member working this case and managers may view its identity documents."))
     if document.deleted_at is not None or not document.file:
         raise ValidationError(_("This document's file was deleted on %(when)s.")
                               % {"when": document.deleted_at or "—"}, code="deleted")
     handle = document.file.open("rb")
-    DocumentAccessLog.objects.create(document=document, user=user, at=now or timezone.now(), ip_address=ip_address)
+    DocumentAccessLog.objects.create(document=document, user=by, at=now or timezone.now(), ip_address=ip_address)
     return handle
 
 

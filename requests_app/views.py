@@ -158,7 +158,7 @@ def identity_document(request, object_id, document_id, *, model_admin):
     document = get_object_or_404(IdentityDocument.objects.select_related("request"), pk=document_id, request_id=object_id)
     try:
         handle = identity_documents.identity_document_open(
-            document=document, user=request.user, ip_address=client_ip(request),
+            document=document, by=request.user, ip_address=client_ip(request),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
