@@ -21,6 +21,7 @@ from import_export.results import RowResult
 
 from privacy_office.audit import MAX_VALUE_LENGTH
 from privacy_office.history import set_change_reason
+from privacy_office.messages import reason_with_params
 from privacy_office.models import AuditLogEntry
 from privacy_office.spreadsheets import InertExportMixin
 
@@ -75,11 +76,11 @@ def _short(value) -> str:
 
 
 def import_change_reason(file_name: str) -> str:
-    """The change reason on every row an import writes, as a message id (translated when read).
-    The file's name is the uploader's own word and is kept as typed inside the English id."""
+    """The change reason on every row an import writes, as a message id with the file's name
+    (translated when read; the name itself is kept as it was uploaded)."""
     if not file_name:
         return gettext_noop("imported from a file")
-    return gettext_noop("imported from %(file)s") % {"file": file_name}
+    return reason_with_params(gettext_noop("imported from %(file)s"), file=file_name)
 
 
 class AuditedResourceMixin:

@@ -8,6 +8,7 @@ a ``TextChoices`` is shown with that choice's label in the reader's language.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
 from django.db import models
@@ -33,10 +34,31 @@ def message_text(message: str, params: Mapping | None = None, *,
         return message
 
 
+REASON_WITH_PARAMS = '{"message": '
+
+
+def reason_with_params(message: str, **params) -> str:
+    """A change reason the system writes with values in it (an imported file's name).
+
+    A history row keeps one text, so the message id and its parameters are stored together as
+    JSON; ``reason_text`` reads them back in each reader's language.
+    """
+    return json.dumps({"message": message, "params": params}, ensure_ascii=False)
+
+
 def reason_text(reason: str | None) -> str:
     """A history row's reason for change in the reader's language.
 
-    The reasons the system writes are message ids (marked with ``gettext_noop``) and are translated;
-    a reason a person typed is in no catalogue, so gettext hands it back as typed.
+    The reasons the system writes are message ids (marked with ``gettext_noop``), alone or with
+    parameters (``reason_with_params``), and are translated; a reason a person typed is in no
+    catalogue, so it is handed back as typed.
     """
-    return gettext(reason) if reason else ""
+    if not reason:
+        return ""
+    if reason.startswith(REASON_WITH_PARAMS):
+        try:
+            stored = json.loads(reason)
+            return message_text(stored["message"], stored.get("params"))
+        except (ValueError, KeyError, TypeError):
+            pass  # typed text that merely looks like it: shown as typed
+    return gettext(reason)

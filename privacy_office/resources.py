@@ -6,6 +6,7 @@ records, and a reminder's subject and last error quote case references and mail-
 
 from import_export import fields
 
+from .messages import reason_text
 from .models import AuditLogEntry, Reminder
 from .spreadsheets import InertModelResource
 
@@ -25,6 +26,9 @@ class AuditLogEntryResource(InertModelResource):
 
     def dehydrate_user_name(self, entry):
         return entry.user.get_username() if entry.user_id and entry.user else entry.user_name  # kept if removed
+
+    def dehydrate_reason(self, entry):
+        return reason_text(entry.reason)  # the system's message ids in the exporter's language
 
     def dehydrate_changes_text(self, entry):
         return "; ".join(f"{c['field']}: {c['old']} → {c['new']}" for c in entry.changes or [])

@@ -65,6 +65,16 @@ def test_new_rows_are_created_with_history_and_audit_log(seeded, staff_user):
     assert entry.user == staff_user and entry.action == "+" and "new.csv" in entry.reason
 
 
+def test_the_import_reason_reads_in_each_readers_language_with_the_file_name(seeded, staff_user, manager_client):
+    inventory_import(resource_class=ActivityFieldResource, dataset=sheet(GOOD), by=staff_user, file_name="新字段.csv")
+    link = ActivityField.objects.get(activity__code="cn-franchise", field__code="id-card-number")
+    page = f"/admin/inventory_app/activityfield/{link.pk}/history/"
+    manager_client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/admin/"})
+    assert "从 新字段.csv 导入" in manager_client.get(page).content.decode()
+    manager_client.post("/i18n/setlang/", {"language": "en", "next": "/admin/"})
+    assert "imported from 新字段.csv" in manager_client.get(page).content.decode()
+
+
 def test_reimporting_an_edited_export_updates_in_place(seeded, staff_user):
     exported = ActivityFieldResource().export()
     xlsx = exported.export("xlsx")
