@@ -3,7 +3,8 @@
 Apps describe what is due (``ReminderSpec``) with indexed queries; this module records each as a
 ``Reminder`` row (the unique constraint refuses a second one), hands new and stalled rows to the
 ``send_reminder`` task, and sends each under a row lock so two workers never both send it.
-Kinds render from ``templates/reminders/<kind>.<language>.txt`` (first line ``Subject: …``).
+Kinds render from ``templates/reminders/<kind>.<language>.txt`` (first line ``Subject: …``, see
+``privacy_office.outgoing``).
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template import Context
-from django.template.loader import get_template
 from django.utils import timezone, translation
 
+from . import outgoing
 from .models import Reminder, user_language
 
 # A reminder found or sent this long after its moment is marked late (the system was down).
@@ -47,6 +47,9 @@ class RenderedReminder:
     body: str
     context: dict = field(default_factory=dict)
 
+
+# A reminder is an e-mail: it has a subject.
+REMINDER_TEXTS = outgoing.Family("reminders", has_subject=True)
 
 # kind -> callable(reminder) -> dict context (or None if the target no longer warrants it)
 CONTEXT_BUILDERS: dict = {}
@@ -109,14 +112,6 @@ def sweeps() -> tuple:
     return (*app_functions("reminders", "due_reminders"), digest.due_reminders)
 
 
-def render_plain_text(template_name: str, context: dict) -> str:
-    """A plain-text template rendered without HTML escaping: an e-mail body is not HTML, so
-    "user's" must not arrive as "user&#x27;s". In one place, so a new template cannot forget
-    ``{% autoescape off %}``; an HTML alternative, if one is ever added, renders normally (escaped)."""
-    template = get_template(template_name)
-    return template.template.render(Context(context, autoescape=False))
-
-
 def render_reminder(reminder: Reminder) -> RenderedReminder | None:
     sweeps()
     builder = CONTEXT_BUILDERS.get(reminder.kind)
@@ -128,10 +123,8 @@ def render_reminder(reminder: Reminder) -> RenderedReminder | None:
         if context is None:
             return None
         context = {"site_url": settings.SITE_URL.rstrip("/"), "reminder": reminder, "late": reminder.late, **context}
-        text = render_plain_text(f"reminders/{reminder.kind}.{language}.txt", context).lstrip()
-    first, _, body = text.partition("\n")
-    subject = first.removeprefix("Subject:").strip()
-    return RenderedReminder(subject=subject, body=body.lstrip("\n"), context={"language": language})
+        text = outgoing.render_plain_text(REMINDER_TEXTS, reminder.kind, language=language, context=context)
+    return RenderedReminder(subject=text.subject, body=text.body, context={"language": language})
 
 
 def reminder_send(*, reminder_id: int, now: datetime | None = None) -> str:
