@@ -1,6 +1,7 @@
 """Letters to the requester: response drafts made from the templates in
-``templates/requests_app/responses/<kind>.<language>.txt``, edited, then frozen when sent; and the
-texts they are made of (what the inventory says about the requester's data, the remedies).
+``templates/requests_app/responses/<kind>.<language>.txt`` (first line ``Subject: …``, see
+``privacy_office.outgoing``), edited, then frozen when sent; and the texts they are made of (what the
+inventory says about the requester's data, the remedies).
 """
 
 from __future__ import annotations
@@ -10,17 +11,20 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from privacy_office import outgoing
 from privacy_office.history import save_with_reason
 
 from . import deadlines as dl
 from .clocks import validate_extension_in_time
 from .models import DraftKind, ResponseDraft, RightsRequest, TimelineEntry
 from .records import lock_case, refuse_if_erased, request_type_label, timeline_add
+
+# A letter goes out by e-mail or post under a subject line.
+LETTERS = outgoing.Family("requests_app/responses", has_subject=True)
 
 
 def letter_language(language: str) -> str:
@@ -98,7 +102,7 @@ def inventory_disclosure(*, services: Iterable, language: str) -> dict:
 
 
 def draft_render(*, case: RightsRequest, kind: str, language: str, reasons: str = "") -> tuple[str, str]:
-    """(subject, body) from templates/requests_app/responses/<kind>.<lang>.txt."""
+    """(subject, body) from templates/requests_app/responses/<kind>.<language>.txt."""
     if kind not in DraftKind.values:
         raise ValidationError(_("Unknown draft kind %(kind)s.") % {"kind": kind}, code="kind")
     lang = letter_language(language)
@@ -114,9 +118,8 @@ def draft_render(*, case: RightsRequest, kind: str, language: str, reasons: str 
         }
         if kind == DraftKind.ACCESS_RESPONSE:
             context["inventory"] = inventory_disclosure(services=context["services"], language=lang)
-        text = render_to_string(f"requests_app/responses/{kind}.{lang}.txt", context).strip()
-    subject, _sep, body = text.partition("\n")
-    return subject.removeprefix("Subject:").removeprefix("主题：").strip(), body.strip() + "\n"
+        letter = outgoing.render_plain_text(LETTERS, kind, language=lang, context=context)
+    return letter.subject, letter.body
 
 
 def draft_generate(*, case: RightsRequest, kind: str, language: str, by, reasons: str = "",
