@@ -3,7 +3,8 @@
 One vocabulary for what a draft must contain: ``deadlines.CONTENT_KEYS``. Every key gets a value
 from the incident or, when the fact is not known yet, a visible marker in the draft's language
 ("[MISSING: likely consequences]" / "【缺少：可能的影响】") -- never a silent blank. Templates live in
-``templates/breach_app/notices/<language>/<name>.txt``; a line starting with ``#`` is a heading.
+``templates/breach_app/notices/<name>.<language>.txt`` (see ``privacy_office.outgoing``); a line
+starting with ``#`` is a heading.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from privacy_office import outgoing
 from privacy_office.spreadsheets import replace_control_characters
 
 from . import deadlines
@@ -86,6 +87,11 @@ CA_HEADINGS = {
 TEMPLATE_KEYS = {"plain_language", *CA_HEADINGS}
 
 MISSING_PATTERN = re.compile(r"\[MISSING: [^\]]*\]|【缺少：[^】]*】")
+
+# Notices and reports are documents, not messages: they go into a regulator's form, a posted notice
+# or a letter the office writes around them, so they have no subject line; their title is the
+# ``#`` heading on the first line.
+NOTICES = outgoing.Family("breach_app/notices", has_subject=False)
 
 TEMPLATE_FOR_CODE = {
     "EU-SA": "gdpr_regulator_report",
@@ -274,10 +280,9 @@ def is_late(obligation: Obligation, now=None) -> bool:
     return obligation.deadline is not None and (now or timezone.now()) > obligation.deadline
 
 
-def template_name(obligation: Obligation, language: str, *, resident_notice: bool = False) -> str:
-    name = "ca_resident_notice" if resident_notice else TEMPLATE_FOR_CODE.get(
-        obligation.code, TEMPLATE_FOR_RECIPIENT[obligation.recipient])
-    return f"breach_app/notices/{language}/{name}.txt"
+def notice_template(obligation: Obligation) -> str:
+    """The template (kind) a draft for ``obligation`` is made from."""
+    return TEMPLATE_FOR_CODE.get(obligation.code, TEMPLATE_FOR_RECIPIENT[obligation.recipient])
 
 
 def render_draft(obligation: Obligation, language: str, phase: str = NoticeDraft.Phase.INITIAL) -> Rendered:
@@ -291,9 +296,9 @@ def render_draft(obligation: Obligation, language: str, phase: str = NoticeDraft
             "jurisdiction_label": obligation.get_jurisdiction_display(),
         }
         if obligation.code == "US-CA-AG":
-            values["sample_notice_copy"] = shown["sample_notice_copy"] = render_to_string(
-                template_name(obligation, language, resident_notice=True), context).strip()
-        body = render_to_string(template_name(obligation, language), context).strip() + "\n"
+            values["sample_notice_copy"] = shown["sample_notice_copy"] = outgoing.render_plain_text(
+                NOTICES, "ca_resident_notice", language=language, context=context).body.strip()
+        body = outgoing.render_plain_text(NOTICES, notice_template(obligation), language=language, context=context).body
     missing = [key for key in obligation.required_content if key not in TEMPLATE_KEYS and values.get(key) is None]
     if obligation.recipient == Obligation.Recipient.REGULATOR and values.get("delay_reasons") is None:
         missing.append("delay_reasons")
