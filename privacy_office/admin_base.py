@@ -18,6 +18,7 @@ from django.contrib.admin.filters import RelatedFieldListFilter, RelatedOnlyFiel
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
@@ -50,6 +51,70 @@ def change_reason_error(reason: str) -> ValidationError | None:
     )
 
 
+def loaded_version_error(obj, loaded) -> ValidationError | None:
+    """Why a write to ``obj`` made against the version ``loaded`` (as posted: a string, or None when
+    absent) must be refused, else None. Locks the row (SELECT FOR UPDATE) when it checks, so call it
+    inside the transaction that writes. Records without a ``version`` field, and records not yet
+    saved, always pass. The stale error (code "stale")
+    lists who changed what (no params: its message is HTML, and a "%" in a value must stay as typed)."""
+    if obj is None or obj.pk is None or obj._state.adding or not hasattr(obj, "version"):
+        return None
+    if loaded is None or str(loaded).strip() == "":
+        return ValidationError(
+            _("This form did not say which version of the record you opened, so nothing was saved "
+              "(a save without it could overwrite a colleague's work unseen). Reload the page and try again."),
+            code="missing",
+        )
+    try:
+        loaded_version = int(loaded)
+    except (TypeError, ValueError):
+        return ValidationError(_("The form was damaged; reload the page and try again."), code="damaged")
+    current = type(obj)._default_manager.select_for_update().filter(pk=obj.pk).values_list(
+        "version", flat=True
+    ).first()
+    if current is None or current == loaded_version:
+        return None
+    return ValidationError(
+        format_html(
+            "{}<ul>{}</ul>",
+            _("Someone else saved this record after you opened it, so your changes were not "
+              "saved (nothing was overwritten). What changed in the meantime:"),
+            describe_conflict(obj, loaded_version),
+        ),
+        code="stale",
+    )
+
+
+def check_loaded_version(request, obj, *, name: str = VERSION_FIELD) -> None:
+    """Refuse a write to ``obj`` unless the POST names the version of ``obj`` the person was shown,
+    and that version is still the current one. For custom admin views and actions that change a
+    versioned record (one with a ``version`` field); the change form checks this by itself.
+
+    The page that offers the action must post the version it showed, as a hidden input::
+
+        <input type="hidden" name="_loaded_version" value="{{ obj.version }}">
+
+    (the name is ``VERSION_FIELD``; a page acting on several records posts one input per record,
+    e.g. ``_loaded_version_<pk>``, and passes that ``name=``). Call it inside the transaction that
+    writes, before the service call, and show the error instead of writing::
+
+        try:
+            with transaction.atomic():
+                check_loaded_version(request, case)
+                some_service(case, by=request.user, ...)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+
+    Raises ``ValidationError`` in the user's language: code "missing" (no version in the POST),
+    "damaged" (not a number) or "stale" (someone saved since; the message lists who changed what,
+    times in the user's time zone). The row stays locked until the transaction ends, so nobody can
+    commit a newer version between this check and the write. Records without a version pass.
+    """
+    error = loaded_version_error(obj, request.POST.get(name))
+    if error is not None:
+        raise error
+
+
 def describe_conflict(obj, loaded_version: int) -> str:
     """Who changed what on ``obj`` since ``loaded_version``, from its history."""
     history = getattr(obj, "history", None)
@@ -60,7 +125,8 @@ def describe_conflict(obj, loaded_version: int) -> str:
     lines = []
     for record in newer:
         who = str(record.history_user) if record.history_user_id else _("someone")
-        when = localize(record.history_date)
+        # In the reader's time zone, as the rest of the page (the active one, the office's by default).
+        when = localize(timezone.localtime(record.history_date))
         diff = []
         if base is not None:
             delta = record.diff_against(base, foreign_keys_are_objs=False)
@@ -101,32 +167,22 @@ class ConcurrencyFormMixin:
         if too_long is not None:
             raise too_long
         instance = self.instance
-        loaded = self.data.get(VERSION_FIELD)
-        if instance is None or instance._state.adding or not hasattr(instance, "version") or not loaded:
+        if not self.data.get(VERSION_FIELD):
             return cleaned
-        try:
-            loaded_version = int(loaded)
-        except ValueError:
-            raise ValidationError(_("The form was damaged; reload the page and try again."))
-        # Row lock: the admin runs the whole change view in one transaction, so nobody can
-        # commit a newer version between this check and our save.
-        current = type(instance)._default_manager.select_for_update().filter(pk=instance.pk).values_list(
-            "version", flat=True
-        ).first()
-        if current is not None and current != loaded_version:
-            details = describe_conflict(instance, loaded_version)
+        error = loaded_version_error(instance, self.data.get(VERSION_FIELD))
+        if error is None:
+            return cleaned
+        if error.code == "stale":
             raise ValidationError(
                 format_html(
-                    "{}<ul>{}</ul>{}",
-                    _("Someone else saved this record after you opened it, so your changes were not "
-                      "saved (nothing was overwritten). What changed in the meantime:"),
-                    details,
+                    "{}{}",
+                    error.message,
                     _("Your input is still on this form: check it against the changes above and save "
                       "again to apply it on top of them."),
                 ),
                 code="stale",
             )
-        return cleaned
+        raise error
 
 
 class AuditedModelForm(ConcurrencyFormMixin, forms.ModelForm):
