@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 from privacy_office.history import save_with_reason
 
 from .models import RightsRequest, Task, TimelineEntry
-from .records import request_type_label, timeline_add
+from .case_writes import request_type_label, timeline_add
 
 
 def task_create(*, case: RightsRequest, title: str, by, owner=None, service=None, processor=None,

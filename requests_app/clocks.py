@@ -18,7 +18,7 @@ from privacy_office.history import save_with_reason
 
 from . import deadlines as dl
 from .models import ClockPause, RightsRequest, TimelineEntry
-from .records import case_today, timeline_add
+from .case_writes import case_today, timeline_add
 
 
 def compute_due(case: RightsRequest, *, today: date | None = None) -> dict:

@@ -27,7 +27,7 @@ from .models import (
     Task,
     TimelineEntry,
 )
-from .records import lock_case, timeline_add
+from .case_writes import lock_case, timeline_add
 
 ERASE_PERMISSION = "requests_app.approve_erase_personal_data"
 

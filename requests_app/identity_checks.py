@@ -31,7 +31,7 @@ from . import deadlines as dl
 from .clocks import dsar_recompute_due
 from .identity import identity_requirement, identity_shortfalls
 from .models import ClockPause, IdentityCheck, IdentityMethod, RightsRequest, Status, TimelineEntry
-from .records import case_today, lock_case, timeline_add
+from .case_writes import case_today, lock_case, timeline_add
 from .services import dsar_end_open_pause, dsar_transition
 
 

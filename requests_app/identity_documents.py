@@ -30,7 +30,7 @@ from django.utils.translation import gettext_noop
 from privacy_office.history import save_with_reason
 
 from .models import DocumentAccessLog, IdentityDocument, RightsRequest, TimelineEntry
-from .records import lock_case, timeline_add
+from .case_writes import lock_case, timeline_add
 
 # The extension a download gets, from the type recognised at upload.
 EXTENSIONS = {

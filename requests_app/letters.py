@@ -21,7 +21,7 @@ from privacy_office.history import save_with_reason
 from . import deadlines as dl
 from .clocks import validate_extension_in_time
 from .models import DraftKind, ResponseDraft, RightsRequest, TimelineEntry
-from .records import lock_case, refuse_if_erased, request_type_label, timeline_add
+from .case_writes import lock_case, refuse_if_erased, request_type_label, timeline_add
 
 # A letter goes out by e-mail or post under a subject line.
 LETTERS = outgoing.Family("requests_app/responses", has_subject=True)

@@ -565,7 +565,7 @@ class ResponseDraft(VersionedModel):
 
 class TimelineEntry(TimelineEntryBase):
     """Everything that happened to a case, in order. Append-only, written by the services
-    (``records.timeline_add``); the shape (message id, params, note, by) is the office's one timeline."""
+    (``case_writes.timeline_add``); the shape (message id, params, note, by) is the office's one timeline."""
 
     class Kind(models.TextChoices):
         REGISTERED = "registered", _("registered")

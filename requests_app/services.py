@@ -8,7 +8,7 @@ function of this module or of its sub-domain siblings:
     case_tasks.py          the work handed to service owners and processors
     letters.py             response drafts and the texts they are made of
     erasure.py             erasing the requester's personal data after retention
-    records.py             the row lock, the timeline entry and the other pieces they share
+    case_writes.py         the row lock, the timeline entry and the other pieces they share
 
 Each service locks the case row, checks its rules (a broken rule raises ``ValidationError`` with a
 translated sentence the admin shows as is), writes, records who and why in the history
@@ -40,7 +40,7 @@ from .clocks import compute_due, dsar_recompute_due, validate_extension_in_time
 from .identity import identity_requirement
 from .letters import default_remedy_text
 from .models import ENDED_STATUSES, OPEN_STATUSES, ClockPause, RightsRequest, Status, TimelineEntry
-from .records import case_today, lock_case, refuse_if_erased, request_type_label, timeline_add
+from .case_writes import case_today, lock_case, refuse_if_erased, request_type_label, timeline_add
 
 # UK GDPR Art. 12A (stop-the-clock for clarification) is in force from this date
 # (deadlines.py, UK rules: "the service only records them after 5 Feb 2026").
