@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,17 +9,21 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
-from .admin_base import CHANGE_REASON_MAX_LENGTH, AuditedAdmin, LargeTablePaginator, ReadOnlyAdminMixin, staff_choices
+from .admin_base import (
+    CHANGE_REASON_MAX_LENGTH, AuditedAdmin, AuditedModelForm, LargeTablePaginator, ReadOnlyAdminMixin, staff_choices,
+    typed_reason,
+)
+from .audit_display import RelatedNames, changes_html, review_filters_text
+from .audit_reviews import audit_review_check, audit_review_record, entries_in_period, review_digest_now
 from .messages import reason_text
 from .models import AuditLogEntry, AuditReview, Reminder, StaffProfile
-from .resources import AuditLogEntryResource, ReminderResource
+from .resources import AuditLogEntryResource, AuditReviewResource, ReminderResource
 from .roles import OFFICE_APPS, office_models
 from .services import staff_deactivate
 
@@ -55,12 +59,8 @@ class DateRangeFilter(ListFilter):
         return [self.parameter_from, self.parameter_to]
 
     def queryset(self, request, queryset):
-        tz = timezone.get_current_timezone()
-        if self.date_from:
-            queryset = queryset.filter(at__gte=datetime.combine(self.date_from, time.min, tzinfo=tz))
-        if self.date_to:
-            queryset = queryset.filter(at__lt=datetime.combine(self.date_to + timedelta(days=1), time.min, tzinfo=tz))
-        return queryset
+        # The same days as an audit review of this period covers.
+        return entries_in_period(queryset, start=self.date_from, end=self.date_to)
 
     def choices(self, changelist):
         return []
@@ -119,10 +119,23 @@ class AuditLogEntryAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     ordering = ("-at", "-id")
     sortable_by = ()
-    # The detail page: the reason in the reader's language, not the stored message id.
+    # The detail page: the reason and the diff in the reader's language, not the stored raw values.
     fields = ("at", "user", "user_name", "content_type", "object_id", "object_repr", "action", "reason_shown",
-              "changes", "history_id")
-    readonly_fields = ("reason_shown",)
+              "change_list", "history_id")
+    readonly_fields = ("reason_shown", "change_list")
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        cl = getattr(response, "context_data", {}).get("cl")
+        if cl is not None:
+            # The records the page's diffs name (assignees, incidents) in one query per model.
+            cl.result_list = list(cl.result_list)
+            names = RelatedNames()
+            for entry in cl.result_list:
+                names.collect(entry.content_type.model_class(), entry.changes)
+                entry.related_names = names
+            names.load()
+        return response
 
     @admin.display(description=_("record type"))
     def record_type(self, entry):
@@ -139,37 +152,146 @@ class AuditLogEntryAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
 
     @admin.display(description=_("changes"))
     def change_list(self, entry):
-        if not entry.changes:
-            return "—"
-        return format_html(
-            "<ul class='audit-diff'>{}</ul>",
-            format_html_join("", "<li><b>{}</b>: “{}” → “{}”</li>", ((c["field"], c["old"], c["new"]) for c in entry.changes)),
-        )
+        return changes_html(entry.content_type.model_class(), entry.changes, getattr(entry, "related_names", None))
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("privacy_office.view_auditlogentry")
 
 
+class AuditReviewForm(AuditedModelForm):
+    """The period and filters the reviewer read the audit log through (the add page only: a
+    recorded review is never edited). The service records it; the form asks the same questions."""
+
+    class Meta:
+        model = AuditReview
+        fields = ("period_start", "period_end", "filter_user", "filter_record_type", "filter_action", "supersedes",
+                  "remark")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        User = get_user_model()
+        fields = self.fields
+        if "filter_user" in fields:  # former staff's changes stay reviewable
+            fields["filter_user"].queryset = User.objects.filter(is_staff=True).order_by(User.USERNAME_FIELD)
+        if "filter_record_type" in fields:
+            models_ = [m for label in OFFICE_APPS for m in office_models(label) if m is not AuditLogEntry]
+            fields["filter_record_type"].queryset = ContentType.objects.filter(
+                pk__in=[ct.pk for ct in ContentType.objects.get_for_models(*models_).values()])
+            fields["filter_record_type"].label_from_instance = lambda ct: str(ct.model_class()._meta.verbose_name) \
+                if ct.model_class() else ct.model
+        if "supersedes" in fields:
+            fields["supersedes"].queryset = AuditReview.objects.filter(superseded_by__isnull=True).select_related(None)
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            audit_review_check(period_start=cleaned.get("period_start"), period_end=cleaned.get("period_end"),
+                               supersedes=cleaned.get("supersedes"))
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                for error in errors:
+                    self.add_error(field if field in self.fields else None, error)
+        return cleaned
+
+
 @admin.register(AuditReview)
 class AuditReviewAdmin(AuditedAdmin):
-    list_display = ("period_start", "period_end", "reviewed_by", "reviewed_at", "scope", "remark")
-    list_select_related = ("reviewed_by",)
-    fields = ("period_start", "period_end", "scope", "remark", "reviewed_by", "reviewed_at")
-    readonly_fields = ("reviewed_by", "reviewed_at")
+    """Audit reviews: recorded once through ``audit_review_record``, then shown read-only to everyone
+    (a POST to a recorded review is refused); a correction is a new review that supersedes it."""
+
+    form = AuditReviewForm
+    resource_classes = [AuditReviewResource]
+    list_display = ("period_start", "period_end", "filters_shown", "entry_count_shown", "reviewed_by", "reviewed_at",
+                    "supersedes", "remark")
+    list_select_related = ("reviewed_by", "filter_user", "filter_record_type", "supersedes")
+    add_fields = ("period_start", "period_end", "filter_user", "filter_record_type", "filter_action", "supersedes",
+                  "remark")
+    recorded_fields = ("period_start", "period_end", "filters_shown", "reviewed_by", "reviewed_at",
+                       "entry_count_shown", "digest_shown", "supersedes", "superseded_by_shown", "remark")
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.add_fields
+        fields = self.recorded_fields
+        if self.has_add_permission(request) and not AuditReview.objects.filter(supersedes=obj).exists():
+            fields = (*fields, "correction_link")
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.get_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # recorded means final: a correction is a new review
 
     def get_changeform_initial_data(self, request):
+        # The audit log's "Record a review of this period" link carries the log's own filters.
         initial = super().get_changeform_initial_data(request)
-        for key, param in (("period_start", "from"), ("period_end", "to")):
+        for key, param in (("period_start", "from"), ("period_end", "to"), ("filter_user", "user"),
+                           ("filter_record_type", "content_type"), ("filter_action", "action"),
+                           ("supersedes", "supersedes")):
             if request.GET.get(param):
                 initial[key] = request.GET[param]
-        if request.GET.get("scope"):
-            initial["scope"] = request.GET["scope"]
         return initial
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.reviewed_by = request.user
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        recorded = audit_review_record(
+            by=request.user, period_start=data["period_start"], period_end=data["period_end"],
+            user=data.get("filter_user"), record_type=data.get("filter_record_type"),
+            action=data.get("filter_action") or "", remark=data.get("remark") or "", supersedes=data.get("supersedes"),
+            reason=typed_reason(request),
+        )
+        # The admin goes on with the recorded row (its message, its log entry, the redirect).
+        obj.pk = recorded.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
+
+    @admin.display(description=_("filters"))
+    def filters_shown(self, review):
+        return review_filters_text(review)
+
+    @admin.display(description=_("audit entries covered"))
+    def entry_count_shown(self, review):
+        if review.entry_count is None:
+            return gettext("recorded before counts and digests were kept")
+        return review.entry_count
+
+    @admin.display(description=_("digest of the entries covered (SHA-256)"))
+    def digest_shown(self, review):
+        if not review.digest:
+            return gettext("recorded before counts and digests were kept")
+        count, digest = review_digest_now(review)
+        if (count, digest) == (review.entry_count, review.digest):
+            state = gettext("the audit log still holds exactly these entries")
+        else:
+            state = gettext("the audit log now gives %(count)s entries with another digest (changed since the review)") % {
+                "count": count}
+        return format_html("<code>{}</code><br>{}", review.digest, state)
+
+    @admin.display(description=_("corrected by"))
+    def superseded_by_shown(self, review):
+        correction = AuditReview.objects.filter(supersedes=review).first()
+        if correction is None:
+            return "—"
+        url = reverse("admin:privacy_office_auditreview_change", args=[correction.pk])
+        return format_html('<a href="{}">{}</a>', url, correction)
+
+    @admin.display(description=_("correction"))
+    def correction_link(self, review):
+        url = reverse("admin:privacy_office_auditreview_add") + "?" + urlencode(correction_query(review))
+        return format_html('<a href="{}">{}</a>', url, gettext("Record a correction (a new review that supersedes this one)"))
+
+
+def correction_query(review: AuditReview) -> dict:
+    """The add page's parameters for a correction of ``review``: its period and filters, prefilled."""
+    query = {"from": review.period_start.isoformat(), "to": review.period_end.isoformat(), "supersedes": review.pk}
+    if review.filter_user_id:
+        query["user"] = review.filter_user_id
+    if review.filter_record_type_id:
+        query["content_type"] = review.filter_record_type_id
+    if review.filter_action:
+        query["action"] = review.filter_action
+    return query
 
 
 class StaffProfileInline(admin.StackedInline):

@@ -16,19 +16,65 @@ def _text(value) -> str:
     return text if len(text) <= MAX_VALUE_LENGTH else text[: MAX_VALUE_LENGTH - 1] + "…"
 
 
+def raw_value(value):
+    """A value as the audit log stores it: raw (a code, a primary key, an ISO date or time in UTC),
+    so each reader sees it in their own language and zone (``audit_display``). JSON fields keep
+    their list or mapping; other text is cut at ``MAX_VALUE_LENGTH``."""
+    if isinstance(value, (list, dict)):
+        return value
+    return _text(value)
+
+
+def previous_record(history_instance):
+    """The history row of the same record just before ``history_instance``.
+
+    simple-history's ``prev_record`` compares dates only, so of two rows written in the same
+    instant (one transaction on a coarse clock) the second is diffed against an older row; the
+    history id breaks the tie."""
+    from django.db.models import Q
+
+    model = history_instance.instance_type
+    pk_name = model._meta.pk.attname
+    date, history_id = history_instance.history_date, history_instance.pk
+    return (
+        type(history_instance).objects
+        .filter(**{pk_name: getattr(history_instance, pk_name)})
+        .filter(Q(history_date__lt=date) | Q(history_date=date, pk__lt=history_id))
+        .order_by("-history_date", "-pk")
+        .first()
+    )
+
+
+def tracked_fields(history_instance) -> list:
+    """Every field the history keeps, the non-editable ones included: the clock (due dates), the
+    statuses and the sent, responded and closed times are set by services, never typed, and
+    simple-history's ``diff_against`` (through ``model_to_dict``) skips non-editable fields."""
+    return [
+        field for field in history_instance.tracked_fields
+        # A last-modified stamp moves on every save; the history row's own time already says when.
+        if field.name not in IGNORED_FIELDS and not getattr(field, "auto_now", False)
+    ]
+
+
+def changes_between(new, old) -> list[dict]:
+    """Field-level diff of history row ``new`` against ``old``: [{"field", "old", "new"}] in field
+    name order, raw values (a foreign key as its primary key)."""
+    changes = []
+    for field in sorted(tracked_fields(new), key=lambda f: f.name):
+        old_value, new_value = getattr(old, field.attname), getattr(new, field.attname)
+        if old_value != new_value:
+            changes.append({"field": field.name, "old": raw_value(old_value), "new": raw_value(new_value)})
+    return changes
+
+
 def field_changes(history_instance) -> list[dict]:
     """Field-level diff of a historical record against the one before it."""
     if history_instance.history_type != "~":
         return []
-    previous = history_instance.prev_record
+    previous = previous_record(history_instance)
     if previous is None:
         return []
-    delta = history_instance.diff_against(previous, foreign_keys_are_objs=False)
-    return [
-        {"field": change.field, "old": _text(change.old), "new": _text(change.new)}
-        for change in delta.changes
-        if change.field not in IGNORED_FIELDS
-    ]
+    return changes_between(history_instance, previous)
 
 
 def actor_name(history_instance) -> str:

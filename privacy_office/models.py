@@ -112,15 +112,40 @@ class AuditLogEntry(models.Model):
 
 
 class AuditReview(VersionedModel):
-    """A manager's attestation that they reviewed the audit log for a period."""
+    """A manager's attestation that they reviewed the audit log for a period, through the filters
+    they read it with.
+
+    Recorded once by ``audit_reviews.audit_review_record`` with the number of audit entries the
+    period and filters covered and a digest of them, and never edited or deleted: a correction is
+    a new review that names the one it supersedes.
+    """
 
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
+    # The audit log's filters the review covered, as fields (empty: every user, type or action).
+    filter_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changes by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    filter_record_type = models.ForeignKey(
+        ContentType, verbose_name=_("record type"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+    )
+    filter_action = models.CharField(_("action"), max_length=1, choices=AuditLogEntry.Action.choices, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.PROTECT, related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), auto_now_add=True)
-    scope = models.CharField(_("scope (filters applied)"), max_length=300, blank=True)
+    # Null on reviews recorded before the count and digest were kept (migration 0009): what they
+    # covered then cannot be known now, so nothing is computed for them after the fact.
+    entry_count = models.PositiveIntegerField(_("audit entries covered"), null=True, blank=True, editable=False)
+    digest = models.CharField(_("digest of the entries covered (SHA-256)"), max_length=64, blank=True, editable=False)
+    supersedes = models.ForeignKey(
+        "self", verbose_name=_("corrects (supersedes)"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    # The audit log's query string, as reviews recorded before the filters were fields kept it.
+    scope = models.CharField(_("filters as recorded before they were fields"), max_length=300, blank=True,
+                             editable=False)
     remark = models.TextField(_("remark"), blank=True)
 
     history = audited_history()
@@ -133,6 +158,8 @@ class AuditReview(VersionedModel):
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")), name="audit_review_period_order"
             ),
+            # A review is corrected once; a later correction supersedes the correction.
+            models.UniqueConstraint(fields=["supersedes"], name="audit_review_superseded_once"),
         ]
 
     def __str__(self):

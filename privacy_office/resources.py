@@ -1,13 +1,16 @@
-"""Exports of the office's own logs (managers only: the export permission is manager-only in roles.py).
+"""Exports of the office's own logs and audit reviews (managers and the Auditor: roles.py).
 
 Both go through ``spreadsheets.InertModelResource``: the audit log quotes what people typed into
 records, and a reminder's subject and last error quote case references and mail-server replies.
 """
 
+from functools import cached_property
+
 from import_export import fields
 
+from .audit_display import RelatedNames, changes_plain, review_filters_text
 from .messages import reason_text
-from .models import AuditLogEntry, Reminder
+from .models import AuditLogEntry, AuditReview, Reminder
 from .spreadsheets import InertModelResource
 
 
@@ -31,7 +34,35 @@ class AuditLogEntryResource(InertModelResource):
         return reason_text(entry.reason)  # the system's message ids in the exporter's language
 
     def dehydrate_changes_text(self, entry):
-        return "; ".join(f"{c['field']}: {c['old']} → {c['new']}" for c in entry.changes or [])
+        # Labels, choices and times in the exporter's language and zone, as on the audit log page.
+        return changes_plain(entry.content_type.model_class(), entry.changes, self.related_names)
+
+    @cached_property
+    def related_names(self) -> RelatedNames:
+        """The names of related records the diffs point at, read once each for the whole export."""
+        return RelatedNames()
+
+
+class AuditReviewResource(InertModelResource):
+    """Audit reviews as recorded: period, filters in words, who, when, count and digest, correction."""
+
+    filters = fields.Field(column_name="filters")
+    reviewed_by_name = fields.Field(attribute="reviewed_by", column_name="reviewed by")
+
+    class Meta:
+        model = AuditReview
+        fields = ("id", "period_start", "period_end", "filters", "reviewed_by_name", "reviewed_at", "entry_count",
+                  "digest", "supersedes", "remark")
+        export_order = fields
+
+    def dehydrate_filters(self, review):
+        return review_filters_text(review)
+
+    def dehydrate_reviewed_by_name(self, review):
+        return review.reviewed_by.get_username() if review.reviewed_by_id else ""
+
+    def dehydrate_supersedes(self, review):
+        return review.supersedes_id or ""
 
 
 class ReminderResource(InertModelResource):

@@ -44,10 +44,16 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         *STAFF_PERMISSIONS,
         # Export anything; read the audit log and the reminder log; attest audit reviews.
         *((app, EVERY_MODEL, ("view", "export")) for app in OFFICE_APPS),
-        ("privacy_office", "auditreview", ("add", "change")),
+        # Recorded once and never changed: a correction is a new review (audit_reviews.py).
+        ("privacy_office", "auditreview", ("add",)),
     ),
-    # Read-only everywhere, the history and the audit log included.
-    AUDITOR: tuple((app, EVERY_MODEL, ("view",)) for app in OFFICE_APPS),
+    # Read-only everywhere, the history and the audit log included; takes the audit log and the
+    # audit reviews away as files (an export changes nothing).
+    AUDITOR: (
+        *((app, EVERY_MODEL, ("view",)) for app in OFFICE_APPS),
+        ("privacy_office", "auditlogentry", ("export",)),
+        ("privacy_office", "auditreview", ("export",)),
+    ),
 }
 
 # Kind of document or act -> the permission ("app_label.codename") that approves it. The breach

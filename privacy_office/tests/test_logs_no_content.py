@@ -54,7 +54,7 @@ def test_an_entry_with_a_control_character_exports_and_logs_nothing_of_it(entry,
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert f"requester_name: {NAME}\ufffd → {NAME} ({ID_NUMBER})" in rows[1]
+    assert f"requester name: {NAME}\ufffd → {NAME} ({ID_NUMBER})" in rows[1]
     text = logged_text(caplog)
     assert NAME not in text and ID_NUMBER not in text
 
