@@ -67,6 +67,10 @@ APPROVALS: dict[str, str] = {
     "erase_personal_data": "requests_app.approve_erase_personal_data",
     # Seeing the identity documents of a case assigned to someone else.
     "view_any_identity_document": "requests_app.approve_view_any_identity_document",
+    # Refusing a rights request: staff propose it, a second person confirms it.
+    "reject_request": "requests_app.approve_reject_request",
+    # Re-opening an ended case (corrections after closure go through it).
+    "reopen_case": "requests_app.approve_reopen_case",
 }
 APPROVERS = (MANAGER,)
 
