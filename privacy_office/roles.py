@@ -67,6 +67,10 @@ APPROVALS: dict[str, str] = {
     "erase_personal_data": "requests_app.approve_erase_personal_data",
     # Seeing the identity documents of a case assigned to someone else.
     "view_any_identity_document": "requests_app.approve_view_any_identity_document",
+    # Deciding not to notify a required breach notification: staff propose it, a second person confirms it.
+    "waive_notification": "breach_app.approve_waive_notification",
+    # Re-opening a closed (frozen) incident, with a reason.
+    "reopen_incident": "breach_app.reopen_incident",
     # Refusing a rights request: staff propose it, a second person confirms it.
     "reject_request": "requests_app.approve_reject_request",
     # Re-opening an ended case (corrections after closure go through it).
