@@ -8,19 +8,23 @@ who changed what, and the user's input stays on the form.
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from functools import cached_property
 
 from django import forms
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.contrib import admin
 from django.contrib.admin.filters import RelatedFieldListFilter, RelatedOnlyFieldListFilter
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Model, QuerySet
+from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -32,6 +36,10 @@ from .messages import reason_text
 from .spreadsheets import inert_resource_for
 
 VERSION_FIELD = "_loaded_version"
+# After a refusal: the fields both the person and a colleague changed, and per field the choice
+# ("mine" or "theirs") posted as KEEP_PREFIX + field name.
+CONFLICTS_FIELD = "_edit_conflicts"
+KEEP_PREFIX = "_keep__"
 REASON_FIELD = "_change_reason"
 # The reason is kept with the history forever (a text column since *_change_reason_any_length).
 # The bound is for an explanation, not a pasted document; the input carries it as maxlength and
@@ -157,9 +165,77 @@ def typed_reason(request) -> str:
     return (request.POST.get(REASON_FIELD) or "").strip()
 
 
+def loaded_record(obj, version: int):
+    """``obj`` as it stood at ``version`` (a model instance built from its history), or None when
+    the history does not hold that version."""
+    history = getattr(obj, "history", None)
+    if history is None:
+        return None
+    record = history.filter(version=version).order_by("-history_date", "-history_id").first()
+    return record.instance if record is not None else None
+
+
+def changed_by_since(obj, loaded_version: int) -> dict[str, list[str]]:
+    """Field name → who changed it (in order, without repeats) since ``loaded_version``."""
+    history = getattr(obj, "history", None)
+    if history is None:
+        return {}
+    base = history.filter(version=loaded_version).order_by("-history_date", "-history_id").first()
+    if base is None:
+        return {}
+    people: dict[str, list[str]] = {}
+    for record in history.filter(version__gt=loaded_version).order_by("history_date", "history_id"):
+        who = str(record.history_user) if record.history_user_id else _("someone")
+        for change in record.diff_against(base, foreign_keys_are_objs=False).changes:
+            names = people.setdefault(change.field, [])
+            if who not in names:
+                names.append(who)
+        base = record
+    return people
+
+
+def shown_value(form_field, value) -> str:
+    """A field's value as a person reads it in a conflict message: choice labels, the names of
+    related records, dates in the reader's format and zone; long texts shortened."""
+    if isinstance(value, (list, tuple, set, QuerySet)):
+        text = ", ".join(str(item) for item in value)
+    elif isinstance(value, Model):
+        text = str(value)
+    elif isinstance(form_field, forms.ModelChoiceField) and value not in (None, ""):
+        text = str(form_field.queryset.filter(pk=value).first() or value)
+    elif isinstance(value, bool):
+        text = _("yes") if value else _("no")
+    elif isinstance(value, datetime):
+        text = localize(timezone.localtime(value) if timezone.is_aware(value) else value)
+    elif isinstance(value, date):
+        text = localize(value)
+    elif value is None:
+        text = ""
+    else:
+        text = str(value)
+        for key, label in getattr(form_field, "choices", None) or ():
+            options = label if isinstance(label, (list, tuple)) else [(key, label)]
+            for option_key, option_label in options:
+                if str(option_key) == text and text != "":
+                    text = str(option_label)
+    return Truncator(text).chars(200) if text else _("(empty)")
+
+
 class ConcurrencyFormMixin:
-    """Refuses a save whose loaded version is older than the row in the database, or whose reason
-    for change is longer than the history keeps."""
+    """Refuses a save whose loaded version is older than the row in the database, or that does not
+    say which version it was made against, or whose reason for change is longer than the history
+    keeps.
+
+    After a stale refusal the form is shown again so that saving it again loses nothing:
+    - the fields the person did not change (compared with the version they loaded, from the
+      history) show the record as it is now;
+    - the fields they changed keep their input;
+    - a field both they and a colleague changed, to different values, gets an error with both
+      values and a choice (``edit_conflicts``, rendered by the change form): their input is saved
+      only if they choose it, otherwise the colleague's value stays;
+    - the form carries the current version (``reloaded_version``), so the next save is checked
+      against what they now see.
+    """
 
     def clean(self):
         cleaned = super().clean()
@@ -167,22 +243,132 @@ class ConcurrencyFormMixin:
         if too_long is not None:
             raise too_long
         instance = self.instance
-        if not self.data.get(VERSION_FIELD):
-            return cleaned
         error = loaded_version_error(instance, self.data.get(VERSION_FIELD))
         if error is None:
+            self.apply_conflict_decisions(cleaned)
             return cleaned
-        if error.code == "stale":
+        fresh = type(instance)._default_manager.get(pk=instance.pk)
+        self.reloaded_version = fresh.version
+        if error.code != "stale":
             raise ValidationError(
                 format_html(
-                    "{}{}",
+                    "{} {}",
                     error.message,
-                    _("Your input is still on this form: check it against the changes above and save "
-                      "again to apply it on top of them."),
+                    _("Your input is still on this form, now checked against the record as it is: "
+                      "save again to apply it."),
                 ),
-                code="stale",
+                code=error.code,
             )
-        raise error
+        self.merge_fresh(fresh, int(self.data[VERSION_FIELD]))
+        raise ValidationError(
+            format_html(
+                "{}{}",
+                error.message,
+                _("The fields you did not change now show the record as it is now; your own changes "
+                  "are still on this form. Where you and a colleague changed the same field, choose "
+                  "which value to keep. Then save again to apply your changes on top of theirs."),
+            ),
+            code="stale",
+        )
+
+    def model_field_names(self) -> list[str]:
+        """The form's fields that are editable fields of the model (file fields left out)."""
+        opts = self._meta.model._meta
+        names = []
+        for name, field in self.fields.items():
+            try:
+                model_field = opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.disabled or isinstance(field, forms.FileField) or not getattr(model_field, "editable", False):
+                continue
+            names.append(name)
+        return names
+
+    def as_initial(self, name: str, value):
+        # As Django's BoundField.initial: no microseconds where the widget does not show them.
+        if isinstance(value, (datetime, time)) and not self.fields[name].widget.supports_microseconds:
+            return value.replace(microsecond=0)
+        return value
+
+    def merge_fresh(self, fresh, loaded_version: int) -> None:
+        """Show ``fresh`` (the row now) in every field the person did not change since
+        ``loaded_version``, keep their changes, and mark the fields both sides changed."""
+        names = self.model_field_names()
+        now = {name: self.as_initial(name, value) for name, value in model_to_dict(fresh, fields=names).items()}
+        base_obj = loaded_record(fresh, loaded_version)
+        many = {f.name for f in self._meta.model._meta.many_to_many}
+        # Many-to-many links are not in the history: their loaded value is unknown, so any
+        # difference from the row now is asked about rather than guessed.
+        base = {}
+        if base_obj is not None:
+            base = {
+                name: self.as_initial(name, value)
+                for name, value in model_to_dict(base_obj, fields=[n for n in names if n not in many]).items()
+            }
+        people = changed_by_since(fresh, loaded_version)
+        conflicts = []
+        for name in names:
+            field = self.fields[name]
+            posted = self[name].data
+            if name in base:
+                mine = field.has_changed(base[name], posted)
+                theirs = base[name] != now.get(name)
+            else:
+                mine = theirs = field.has_changed(now.get(name), posted)
+            if not mine:
+                # Shown (and saved next time) as the row is now: the colleague's work stays.
+                field.bound_data = lambda data, initial, value=now.get(name): value
+                continue
+            if theirs and field.has_changed(now.get(name), posted):
+                conflicts.append(self.conflict(name, fresh, people.get(name, [])))
+        self.report_conflicts(conflicts)
+
+    def conflict(self, name: str, current, people: list[str], choice: str | None = None) -> dict:
+        field = self.fields[name]
+        mine = self.cleaned_data[name] if name in self.cleaned_data else self[name].data
+        model_field = self._meta.model._meta.get_field(name)
+        theirs = list(getattr(current, name).all()) if model_field.many_to_many else getattr(current, name)
+        return {
+            "name": name,
+            "label": str(field.label or name),
+            "mine": shown_value(field, mine),
+            "theirs": shown_value(field, theirs),
+            "who": ", ".join(people) or _("a colleague"),
+            "choice": choice,
+        }
+
+    def report_conflicts(self, conflicts: list[dict]) -> None:
+        self.edit_conflicts = conflicts
+        for item in conflicts:
+            self.add_error(item["name"], ValidationError(
+                _("You and %(who)s both changed this field. Yours: “%(mine)s” / theirs: “%(theirs)s”. "
+                  "Choose which to keep (“Keep which value?” above), then save again."),
+                code="edit_conflict",
+                params=item,
+            ))
+
+    def apply_conflict_decisions(self, cleaned) -> None:
+        """A save after a refusal: for each field marked as a conflict, keep the person's input only
+        if they chose it ("mine"); "theirs" leaves the row's value; without a choice it is asked
+        again. The choices stay on the form if it is shown again for any other error."""
+        names = [n for n in (self.data.get(CONFLICTS_FIELD) or "").split(",") if n in self.model_field_names()]
+        conflicts, undecided = [], []
+        for name in names:
+            choice = self.data.get(KEEP_PREFIX + name)
+            conflicts.append(self.conflict(name, self.instance, [], choice=choice))
+            if choice == "theirs":
+                # Not in cleaned_data: the instance (the row as it is now) keeps its value.
+                cleaned.pop(name, None)
+            elif choice != "mine":
+                undecided.append(conflicts[-1])
+        self.edit_conflicts = conflicts
+        for item in undecided:
+            self.add_error(item["name"], ValidationError(
+                _("Choose which value to keep: yours “%(mine)s” or theirs “%(theirs)s”."),
+                code="edit_conflict_undecided",
+                params=item,
+            ))
 
 
 class AuditedModelForm(ConcurrencyFormMixin, forms.ModelForm):
@@ -227,14 +413,35 @@ class AuditedAdmin(ExportMixin, SimpleHistoryAdmin):
         return form
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context.get("adminform") and context["adminform"].form
+        conflicts = getattr(form, "edit_conflicts", [])
         context.update({
             "loaded_version_field": VERSION_FIELD,
-            "loaded_version": getattr(obj, "version", None) if obj is not None else None,
+            "loaded_version": self.version_for_form(request, context, obj),
+            "edit_conflicts": conflicts,
+            "edit_conflict_names": ",".join(item["name"] for item in conflicts),
+            "edit_conflicts_field": CONFLICTS_FIELD,
+            "keep_prefix": KEEP_PREFIX,
             "change_reason_field": REASON_FIELD,
             "change_reason_max_length": CHANGE_REASON_MAX_LENGTH,
             "change_reason": request.POST.get(REASON_FIELD, "") if request.method == "POST" else "",
         })
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    @staticmethod
+    def version_for_form(request, context, obj):
+        """The version the shown form is checked against: after a refusal the current one (the form
+        was merged with it); after any other error the one the person loaded, as posted (so a
+        colleague's save in between is still caught); else the record's."""
+        if obj is None or not hasattr(obj, "version"):
+            return None
+        form = context.get("adminform") and context["adminform"].form
+        reloaded = getattr(form, "reloaded_version", None)
+        if reloaded is not None:
+            return reloaded
+        if request.method == "POST" and request.POST.get(VERSION_FIELD):
+            return request.POST[VERSION_FIELD]
+        return obj.version
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
