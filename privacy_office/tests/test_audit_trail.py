@@ -12,27 +12,28 @@ pytestmark = pytest.mark.django_db
 
 
 def add_review(client, **data):
-    payload = {"period_start": "2026-11-01", "period_end": "2026-11-07", "scope": "", "remark": "weekly", "_save": "Save"}
+    payload = {"period_start": "2026-11-01", "period_end": "2026-11-07", "remark": "weekly", "_save": "Save"}
     payload.update(data)
     return client.post(reverse("admin:privacy_office_auditreview_add"), payload)
 
 
-def test_admin_change_records_user_reason_and_diff(manager_client, manager_user):
+def test_admin_add_records_user_and_reason_and_a_recorded_review_is_never_edited(manager_client, manager_user):
     assert add_review(manager_client, _change_reason="weekly review").status_code == 302
     review = AuditReview.objects.get()
-    url = reverse("admin:privacy_office_auditreview_change", args=[review.pk])
-    response = manager_client.post(url, {
-        "period_start": "2026-11-01", "period_end": "2026-11-08", "scope": "", "remark": "weekly, one more day",
-        "_loaded_version": review.version, "_change_reason": "period was one day short", "_save": "Save",
-    })
-    assert response.status_code == 302
     latest = review.history.first()
     assert latest.history_user == manager_user
-    assert latest.history_change_reason == "period was one day short"
-    entry = AuditLogEntry.objects.filter(action="~").get()
-    assert entry.user == manager_user
-    assert {"field": "period_end", "old": "2026-11-07", "new": "2026-11-08"} in entry.changes
-    assert entry.reason == "period was one day short"
+    assert latest.history_change_reason == "weekly review"
+    url = reverse("admin:privacy_office_auditreview_change", args=[review.pk])
+    page = manager_client.get(url)
+    assert page.status_code == 200 and b'name="_save"' not in page.content  # read-only, for managers too
+    response = manager_client.post(url, {
+        "period_start": "2026-11-01", "period_end": "2026-11-30", "remark": "widened",
+        "_loaded_version": review.version, "_change_reason": "period was short", "_save": "Save",
+    })
+    assert response.status_code == 403
+    review.refresh_from_db()
+    assert (str(review.period_end), review.remark, review.history.count()) == ("2026-11-07", "weekly", 1)
+    assert not AuditLogEntry.objects.filter(action="~").exists()
 
 
 def test_revert_is_refused_even_when_forged(manager_client):
@@ -68,13 +69,9 @@ def test_audit_log_filters_by_user_model_and_dates(manager_client, manager_user,
     assert "from=2026-11-01&amp;to=2026-11-07" in page
 
 
-def test_audit_log_exports_csv_with_the_diff(manager_client):
+def test_audit_log_exports_csv_with_the_entries(manager_client):
     add_review(manager_client)
-    review = AuditReview.objects.get()
-    manager_client.post(reverse("admin:privacy_office_auditreview_change", args=[review.pk]), {
-        "period_start": "2026-11-01", "period_end": "2026-11-09", "scope": "", "remark": "weekly",
-        "_loaded_version": review.version, "_save": "Save",
-    })
+    add_review(manager_client, period_start="2026-11-08", period_end="2026-11-14")
     url = reverse("admin:privacy_office_auditlogentry_export")
     form = manager_client.get(url).context["form"]
     fields = {name: "on" for name in form.fields if name.startswith("auditlogentryresource_")}
@@ -82,7 +79,7 @@ def test_audit_log_exports_csv_with_the_diff(manager_client):
     assert response.status_code == 200, response.content[:500]
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 2
-    assert any("period_end: 2026-11-07 → 2026-11-09" in row["changes"] for row in rows)
+    assert {row["action"].lstrip("'") for row in rows} == {"+"}  # a leading sign is quoted (inert cells)
 
 
 def test_attestation_of_a_review_has_its_own_history(manager_client, manager_user):
@@ -102,10 +99,10 @@ def test_review_period_must_be_ordered(manager_client):
 
 
 def test_reasons_written_by_the_system_read_in_the_readers_language(manager_client, manager_user):
-    add_review(manager_client)  # no reason typed: the admin records its own
+    add_review(manager_client)  # no reason typed: the service records its own
     entry = AuditLogEntry.objects.get()
-    assert entry.reason == "added in the admin"  # stored once, in English
+    assert entry.reason == "audit review recorded"  # stored once, in English
     url = reverse("admin:privacy_office_auditlogentry_changelist")
-    assert "added in the admin" in manager_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "audit review recorded" in manager_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     manager_client.post(reverse("set_language"), {"language": "zh-hans", "next": url})
-    assert "在后台新增" in manager_client.get(url).content.decode()
+    assert "已记录审计复核" in manager_client.get(url).content.decode()
