@@ -561,7 +561,7 @@ def manager_reviews_the_audit_log(page, staff_user, case: RightsRequest, inciden
     assert [row["field-record"] for row in rows] == list(case_entries.values_list("object_repr", flat=True)[:50])
     mine = [row for row in rows if row["field-record"] == case.reference]
     assert {row["field-action"] for row in mine} >= {"created", "changed"}
-    assert any("“response_drafted” → “responded”" in row["field-change_list"] for row in mine)
+    assert any("“response drafted” → “responded”" in row["field-change_list"] for row in mine)
     assert any("“responded” → “closed”" in row["field-change_list"] for row in mine)
 
     # Record the review of what was read.
@@ -569,13 +569,15 @@ def manager_reviews_the_audit_log(page, staff_user, case: RightsRequest, inciden
     expect(page.locator("#content h1")).to_have_text("Add audit review")
     expect(page.locator("#id_period_start")).to_have_value(re.compile(today.isoformat()))
     expect(page.locator("#id_period_end")).to_have_value(re.compile(today.isoformat()))
-    expect(page.locator("#id_scope")).to_have_value(re.compile(f"user={staff_user.pk}"))
+    expect(page.locator("#id_filter_user")).to_have_value(str(staff_user.pk))
     page.fill("#id_remark", f"Reviewed staff's work of {today}: {case.reference}, {incident.reference}. Nothing irregular.")
     page.click("input[name=_save]")
     expect(message(page)).to_contain_text("was added successfully")
     review = AuditReview.objects.get()
     assert (review.period_start, review.period_end, review.reviewed_by.username) == (today, today, "manager")
     assert case.reference in review.remark
+    assert (review.filter_user, review.filter_record_type.model) == (staff_user, "rightsrequest")
+    assert review.entry_count == case_entries.count() and len(review.digest) == 64
     expect(page.locator("#result_list tbody tr")).to_have_count(1)
     expect(page.locator("#result_list tbody .field-reviewed_by")).to_have_text("manager")
 
