@@ -181,6 +181,10 @@ class AuditReviewForm(AuditedModelForm):
                 if ct.model_class() else ct.model
         if "supersedes" in fields:
             fields["supersedes"].queryset = AuditReview.objects.filter(superseded_by__isnull=True).select_related(None)
+        for name in ("filter_user", "filter_record_type", "supersedes"):
+            widget = fields[name].widget if name in fields else None
+            if hasattr(widget, "can_add_related"):  # a filter picks an existing row; nothing is added from here
+                widget.can_add_related = widget.can_change_related = widget.can_view_related = False
 
     def clean(self):
         cleaned = super().clean()
