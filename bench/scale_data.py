@@ -197,6 +197,9 @@ def main():
 
     def next_deadlines():
         with connection.cursor() as cursor:
+            # Fresh tables have no statistics: without them PostgreSQL walks the whole deadline index
+            # once per incident for min(deadline), which ran for over 12 minutes at 100k incidents.
+            cursor.execute(f'ANALYZE "{Obligation._meta.db_table}"')
             cursor.execute(
                 f'UPDATE "{Incident._meta.db_table}" i SET next_deadline = (SELECT min(o.deadline) FROM '
                 f'"{Obligation._meta.db_table}" o WHERE o.incident_id = i.id AND o.status NOT IN (\'sent\', \'not_notified\'))'
