@@ -14,7 +14,7 @@ from breach_app import services as breach
 from breach_app.models import Obligation
 from breach_app.tests.factories import codes, make_incident
 from privacy_office.models import AuditLogEntry
-from requests_app import identity_checks, services as dsar
+from requests_app import identity_checks, letters, services as dsar
 from requests_app.models import RightsRequest, Status
 from requests_app.tests.factories import at, make_case
 
@@ -47,6 +47,12 @@ def started_case(by, **overrides):
     return case
 
 
+def reply_sent(case, by, when):
+    """The access response sent at ``when``: the case's response time is taken from it."""
+    draft = letters.draft_generate(case=case, kind="access_response", language="en", by=by, now=when)
+    letters.draft_mark_sent(draft=draft, by=by, now=when)
+
+
 def test_a_recomputed_due_date_shows_old_and_new(staff_user, manager_client):
     # The hand-worked CN example of requests_app's clock tests: received Mon 2026-03-02, due
     # Mon 2026-03-23; verified Wed 2026-03-04, due 15 days later, Thu 2026-03-19.
@@ -62,7 +68,9 @@ def test_a_recomputed_due_date_shows_old_and_new(staff_user, manager_client):
 def test_status_and_responded_and_closed_times_show_old_and_new(staff_user, manager_client):
     case = started_case(staff_user)
     for step, when in ((dsar.dsar_mark_response_drafted, at(2026, 11, 4)),
-                       (dsar.dsar_mark_responded, at(2026, 11, 5, 3, 30)), (dsar.dsar_close, at(2026, 11, 6))):
+                       (dsar.dsar_mark_responded, at(2026, 11, 5, 3, 45)), (dsar.dsar_close, at(2026, 11, 6))):
+        if step is dsar.dsar_mark_responded:
+            reply_sent(case, staff_user, at(2026, 11, 5, 3, 30))
         case = step(case=RightsRequest.objects.get(pk=case.pk), by=staff_user, now=when)
     assert {"field": "status", "old": "response_drafted", "new": "responded"} in changes_of(RightsRequest, case, "status")
     responded = changes_of(RightsRequest, case, "responded_at")
@@ -114,6 +122,7 @@ def test_a_changed_incident_deadline_and_a_sent_time_show_old_and_new(staff_user
 def test_the_history_page_shows_the_clock_readably(staff_user, manager_client):
     case = started_case(staff_user)
     dsar.dsar_mark_response_drafted(case=RightsRequest.objects.get(pk=case.pk), by=staff_user, now=at(2026, 11, 4))
+    reply_sent(case, staff_user, at(2026, 11, 5, 3, 30))
     dsar.dsar_mark_responded(case=RightsRequest.objects.get(pk=case.pk), by=staff_user, now=at(2026, 11, 5, 3, 30))
     url = reverse("admin:requests_app_rightsrequest_history", args=[case.pk])
     page = manager_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
