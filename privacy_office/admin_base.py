@@ -260,16 +260,14 @@ class ConcurrencyFormMixin:
                 code=error.code,
             )
         self.merge_fresh(fresh, int(self.data[VERSION_FIELD]))
-        raise ValidationError(
-            format_html(
-                "{}{}",
-                error.message,
-                _("The fields you did not change now show the record as it is now; your own changes "
-                  "are still on this form. Where you and a colleague changed the same field, choose "
-                  "which value to keep. Then save again to apply your changes on top of theirs."),
-            ),
-            code="stale",
-        )
+        if self.edit_conflicts:
+            advice = _("The fields you did not change now show the record as it is now; your own changes "
+                       "are still on this form. Where you and a colleague changed the same field, choose "
+                       "which value to keep. Then save again to apply your changes on top of theirs.")
+        else:
+            advice = _("The fields you did not change now show the record as it is now; your own changes "
+                       "are still on this form. Save again to apply them on top of the changes above.")
+        raise ValidationError(format_html("{}{}", error.message, advice), code="stale")
 
     def model_field_names(self) -> list[str]:
         """The form's fields that are editable fields of the model (file fields left out)."""
