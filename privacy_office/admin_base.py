@@ -198,7 +198,7 @@ def shown_value(form_field, value) -> str:
     """A field's value as a person reads it in a conflict message: choice labels, the names of
     related records, dates in the reader's format and zone; long texts shortened."""
     if isinstance(value, (list, tuple, set, QuerySet)):
-        text = ", ".join(str(item) for item in value)
+        text = ", ".join(str(item) if isinstance(item, Model) else choice_label(form_field, item) for item in value)
     elif isinstance(value, Model):
         text = str(value)
     elif isinstance(form_field, forms.ModelChoiceField) and value not in (None, ""):
@@ -212,13 +212,20 @@ def shown_value(form_field, value) -> str:
     elif value is None:
         text = ""
     else:
-        text = str(value)
-        for key, label in getattr(form_field, "choices", None) or ():
-            options = label if isinstance(label, (list, tuple)) else [(key, label)]
-            for option_key, option_label in options:
-                if str(option_key) == text and text != "":
-                    text = str(option_label)
+        text = choice_label(form_field, value)
     return Truncator(text).chars(200) if text else _("(empty)")
+
+
+def choice_label(form_field, value) -> str:
+    """The label of ``value`` among the field's (possibly grouped) choices, else the value itself."""
+    text = str(value)
+    if text == "" or isinstance(form_field, forms.ModelChoiceField):
+        return text
+    for key, label in getattr(form_field, "choices", None) or ():
+        for option_key, option_label in label if isinstance(label, (list, tuple)) else [(key, label)]:
+            if str(option_key) == text:
+                return str(option_label)
+    return text
 
 
 class ConcurrencyFormMixin:

@@ -253,3 +253,18 @@ def test_conflict_times_are_in_the_readers_time_zone(colleague):
     with timezone.override("America/Los_Angeles"):
         assert formats.localize(saved_at.astimezone(ZoneInfo("UTC"))) not in str(describe_conflict(case, loaded))
     assert isinstance(saved_at, datetime)
+
+
+def test_conflicting_values_are_shown_as_people_read_them():
+    from django import forms
+
+    from privacy_office.admin_base import shown_value
+
+    kind = forms.ChoiceField(choices=[("self", "the data subject themself"), ("Other", [("agent", "an agent")])])
+    assert shown_value(kind, "agent") == "an agent"
+    assert shown_value(forms.MultipleChoiceField(choices=kind.choices), ["self", "agent"]) == (
+        "the data subject themself, an agent")
+    assert shown_value(forms.CharField(), "") == "(empty)"
+    with timezone.override("Asia/Shanghai"):
+        assert shown_value(forms.DateTimeField(), datetime(2026, 11, 18, 2, tzinfo=ZoneInfo("UTC"))) == (
+            formats.localize(datetime(2026, 11, 18, 10)))
