@@ -241,8 +241,9 @@ class RightsRequestAdmin(AuditedAdmin):
     readonly_fields = (
         "reference", "status", "received_on", "due_on", "due_rule", "due_provisional", "original_due_on",
         "acknowledgement_due_on", "acknowledged_at", "extension_deadline", "extended", "extension_reasons",
-        "extension_notice_sent_at", "identity_requested_at", "verified_on", "clock_paused", "rejection_reasons",
-        "remedy_text", "duplicate_of", "responded_at", "closed_at", "created_at",
+        "extension_notice_sent_at", "extension_notice", "identity_requested_at", "verified_on", "clock_paused",
+        "rejection_reasons", "remedy_text", "rejection_proposed_by", "rejection_proposed_at", "duplicate_of",
+        "responded_at", "reply", "closed_at", "created_at",
         "erased_at", "erased_by", "erasure_reason",
     )
     fieldsets = (
@@ -255,9 +256,11 @@ class RightsRequestAdmin(AuditedAdmin):
         (gettext_lazy("Handling"), {"fields": ("assignee", "status", "identity_requested_at", "verified_on")}),
         (gettext_lazy("Deadline"), {"fields": (
             "due_on", "due_rule", "due_provisional", "original_due_on", "clock_paused", "acknowledgement_due_on",
-            "acknowledged_at", "extension_deadline", "extended", "extension_reasons", "extension_notice_sent_at")}),
+            "acknowledged_at", "extension_deadline", "extended", "extension_reasons", "extension_notice_sent_at",
+            "extension_notice")}),
         (gettext_lazy("Outcome"), {"fields": (
-            "rejection_reasons", "remedy_text", "duplicate_of", "responded_at", "closed_at", "created_at")}),
+            "rejection_reasons", "remedy_text", "rejection_proposed_by", "rejection_proposed_at", "duplicate_of",
+            "responded_at", "reply", "closed_at", "created_at")}),
     )
 
     def get_fieldsets(self, request, obj=None):
@@ -268,10 +271,24 @@ class RightsRequestAdmin(AuditedAdmin):
         return fieldsets
 
     def has_change_permission(self, request, obj=None):
-        # An erased case is a tombstone: nothing on it can be changed (or typed back in).
-        if obj is not None and obj.erased_at is not None:
+        # An erased case is a tombstone: nothing on it can be changed (or typed back in). An ended
+        # case is frozen: its page is read-only and a POST is refused; a correction re-opens it.
+        if obj is not None and (obj.erased_at is not None or obj.has_ended):
             return False
         return super().has_change_permission(request, obj)
+
+    def may_act(self, request, case) -> bool:
+        """Whether the case page's action buttons are for ``request.user``: someone who may work
+        cases, on a case not erased. On an ended case only the actions offered for ended cases
+        exist (re-open; the refusal letter of a refused case), and the services refuse the rest."""
+        return case.erased_at is None and super().has_change_permission(request, case)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and not services.may_reassign(user=request.user, case=obj):
+            # Held by a colleague: moving it would give access to its identity documents.
+            fields = (*fields, "assignee")
+        return fields
 
     def has_erase_permission(self, request):
         return request.user.has_perm("requests_app.approve_erase_personal_data")
@@ -312,8 +329,7 @@ class RightsRequestAdmin(AuditedAdmin):
 
     @admin.action(description=gettext_lazy("Assign selected cases to me"), permissions=["change"])
     def assign_to_me(self, request, queryset):
-        count = services.dsar_assign(cases=list(queryset), assignee=request.user, by=request.user)
-        self.message_user(request, ngettext("%(n)d case assigned.", "%(n)d cases assigned.", count) % {"n": count})
+        return views.assign_cases(self, request, queryset, to_self=True)
 
     @admin.action(description=gettext_lazy("Assign selected cases to…"), permissions=["change"])
     def assign_to_user(self, request, queryset):
@@ -327,7 +343,8 @@ class RightsRequestAdmin(AuditedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":
-            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+            # Only people who may work cases (services.can_be_assignee): never a read-only role.
+            kwargs["queryset"] = services.assignable_users()
             return cached_choices(super().formfield_for_foreignkey(db_field, request, **kwargs), "dsar_assignee")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -403,10 +420,10 @@ class RightsRequestAdmin(AuditedAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         case = self.get_object(request, object_id)
         extra_context = extra_context or {}
-        if case is not None and self.has_change_permission(request, case):
+        if case is not None and self.may_act(request, case):
             extra_context["case_actions"] = [
                 (reverse("admin:requests_app_rightsrequest_action", args=[case.pk, name]), label)
-                for name, label in views.available_actions(case)
+                for name, label in views.available_actions(case, user=request.user)
             ]
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -431,6 +448,9 @@ class ResponseDraftAdmin(AuditedAdmin):
         return False  # drafts are generated from the case page
 
     def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.sent_at is None and not letters.draft_editable(obj):
+            # Erased or ended case (save for the refusal letter of a refused case): frozen.
+            return False
         if obj is not None and obj.request.erased_at is not None:
             return False  # the case's personal data was erased: its drafts are tombstones too
         return super().has_change_permission(request, obj)

@@ -15,12 +15,14 @@ from django.utils.translation import gettext_noop
 from privacy_office.history import save_with_reason
 
 from .models import RightsRequest, Task, TimelineEntry
-from .case_writes import request_type_label, timeline_add
+from .case_writes import refuse_if_ended, refuse_if_erased, request_type_label, timeline_add
 
 
 def task_create(*, case: RightsRequest, title: str, by, owner=None, service=None, processor=None,
                 due_on: date | None = None, now: datetime | None = None) -> Task:
-    """A task on the case, for an owner, a service or a processor."""
+    """A task on the case, for an owner, a service or a processor (refused on an ended case)."""
+    refuse_if_erased(case)
+    refuse_if_ended(case)
     if not (title or "").strip():
         raise ValidationError(_("Give the task a title."), code="title")
     if due_on and due_on < case.received_on:
@@ -37,6 +39,7 @@ def task_create(*, case: RightsRequest, title: str, by, owner=None, service=None
 def task_set_done(*, task: Task, by, done: bool = True, now: datetime | None = None) -> Task:
     """Mark the task done (or reopen it, while the case is open)."""
     now = now or timezone.now()
+    refuse_if_ended(task.request)
     if not done and not task.request.is_open:
         raise ValidationError(_("The case has ended; its tasks cannot be reopened."), code="closed")
     task.done = done
@@ -80,6 +83,7 @@ def tasks_create_for_services(*, case: RightsRequest, by, now: datetime | None =
 def task_update(*, task: Task, by, changes: Mapping[str, Any], now: datetime | None = None) -> Task:
     """Edit a task's details (title, owner, service, processor, due date); a change of ``done``
     marks it done or reopens it through ``task_set_done``, which saves the other changes with it."""
+    refuse_if_ended(task.request)
     changes = dict(changes)
     done = changes.pop("done", None)
     for name, value in changes.items():

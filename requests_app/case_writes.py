@@ -1,5 +1,5 @@
-"""What every module that writes to a rights request shares: the row lock, the refusal once the
-requester's data is erased, the case's local date, the label of a request type, and the timeline
+"""What every module that writes to a rights request shares: the row lock, the refusals once the
+requester's data is erased or the case has ended, the case's local date, the label of a request type, and the timeline
 entry each write leaves.
 
 The sub-domain modules (``services``, ``clocks``, ``identity_checks``, ``identity_documents``,
@@ -32,6 +32,19 @@ def refuse_if_erased(case: RightsRequest) -> None:
     if case.erased_at is not None:
         raise ValidationError(_("The requester's personal data was erased from this case; it can no longer be "
                                 "changed."), code="erased")
+
+
+def refuse_if_ended(case: RightsRequest) -> None:
+    """Refuse any change to an ended case (closed, refused, withdrawn, duplicate): what was decided
+    and sent stays as it was. A correction after closure re-opens the case first (services.dsar_reopen,
+    an approving permission and a reason, recorded in the timeline)."""
+    if case.has_ended:
+        raise ValidationError(
+            _("Case %(reference)s has ended (%(status)s); it can no longer be changed. A correction needs the case "
+              "re-opened first, with a reason, by someone who may re-open cases.")
+            % {"reference": case.reference, "status": case.get_status_display()},
+            code="ended",
+        )
 
 
 def case_today(case: RightsRequest, now: datetime | None = None) -> date:

@@ -8,6 +8,7 @@ before anything is saved.
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_noop
 from privacy_office.history import save_with_reason
 
 from . import deadlines as dl
-from .models import ClockPause, RightsRequest, TimelineEntry
+from .models import ClockPause, ResponseDraft, RightsRequest, TimelineEntry
 from .case_writes import case_today, timeline_add
 
 
@@ -99,3 +100,42 @@ def validate_extension_in_time(case: RightsRequest, *, now: datetime | None = No
             % {"deadline": case.extension_deadline},
             code="extension_late",
         )
+
+
+def extended_preview(case: RightsRequest, *, now: datetime | None = None) -> RightsRequest:
+    """An unsaved copy of ``case`` as it will be once its extension takes effect (the new due date),
+    for the notice that announces it: the extension itself waits for that notice to be sent."""
+    probe = copy.copy(case)
+    probe.extended = True
+    for name, value in compute_due(probe, today=case_today(case, now)).items():
+        setattr(probe, name, value)
+    return probe
+
+
+def dsar_extension_take_effect(*, case: RightsRequest, notice: ResponseDraft, by) -> RightsRequest:
+    """The extension notice ``notice`` was sent: the decided extension takes effect. The case
+    records the notice's own sent time as "notice sent" and links the notice; the due date moves.
+    Called by ``letters.draft_mark_sent`` with the case locked. Refused when no extension was
+    decided (its reasons) or the notice went out after the original deadline."""
+    if case.extended:
+        return case  # a further copy of the notice (another language): the first one counted
+    if not case.is_open:
+        raise ValidationError(_("The case has been answered or ended; it cannot be extended."), code="closed")
+    if not case.extension_reasons.strip():
+        raise ValidationError(
+            _("No extension was decided on this case: use “Extend the deadline” (with the reasons) first."),
+            code="extension_undecided",
+        )
+    if case.extension_deadline is None:
+        raise ValidationError(_("No extension exists for this request."), code="no_extension")
+    validate_extension_in_time(case, now=notice.sent_at)
+    case.extended = True
+    case.extension_notice, case.extension_notice_sent_at = notice, notice.sent_at
+    dsar_recompute_due(case=case, by=by, now=notice.sent_at, save=False)
+    save_with_reason(case, by=by, reason=gettext_noop("extended"))
+    timeline_add(
+        case=case, kind=TimelineEntry.Kind.EXTENSION,
+        message=gettext_noop("Extended; now due %(due)s (%(rule)s)."),
+        params={"due": str(case.due_on), "rule": case.due_rule}, by=by, at=notice.sent_at, note=case.extension_reasons,
+    )
+    return case

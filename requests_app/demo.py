@@ -79,8 +79,10 @@ def load_demo(*, stdout) -> None:
             services.dsar_withdraw(case=case, by=assignee, note="Requester withdrew by e-mail.")
             continue
         if target == Status.REJECTED:
-            services.dsar_reject(case=case, by=assignee,
-                                 reasons="The objection concerns processing required to perform the contract.")
+            # Proposed by staff, confirmed by a second person (the manager).
+            services.dsar_propose_rejection(
+                case=case, by=staff, reasons="The objection concerns processing required to perform the contract.")
+            services.dsar_confirm_rejection(case=case, by=manager)
             letters.draft_generate(case=case, kind=DraftKind.REFUSAL, language=language, by=assignee)
             continue
         _verify(case, assignee)

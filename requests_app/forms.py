@@ -19,7 +19,7 @@ from privacy_office.admin_base import CHANGE_REASON_MAX_LENGTH, AuditedModelForm
 
 from .identity_documents import allowed_type_names, identity_document_check
 from .models import DraftKind, IdentityMethod, RequestType, RightsRequest
-from .services import dsar_check_details, normalise_email, normalise_phone
+from .services import assignable_users, dsar_check_details, normalise_email, normalise_phone
 
 
 class RightsRequestForm(AuditedModelForm):
@@ -54,8 +54,21 @@ class NoteForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class ReasonsForm(forms.Form):
+class ExtendForm(forms.Form):
     reasons = forms.CharField(label=gettext_lazy("reasons"), widget=forms.Textarea(attrs={"rows": 4}))
+    language = forms.ChoiceField(
+        label=gettext_lazy("language of the notice"), choices=settings.LANGUAGES,
+        help_text=gettext_lazy("The extension takes effect when this notice is marked sent, before the original "
+                               "deadline."),
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("reason for re-opening"), max_length=CHANGE_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Kept in the timeline and the history with your name."),
+    )
 
 
 class RejectForm(forms.Form):
@@ -131,7 +144,12 @@ class ErasureForm(forms.Form):
 
 
 class AssignForm(forms.Form):
+    # Only people who may work cases: an assignee sees the case's identity documents.
     assignee = forms.ModelChoiceField(
         label=gettext_lazy("assignee"), required=False, empty_label=gettext_lazy("(unassigned)"),
-        queryset=get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username"),
+        queryset=get_user_model().objects.none(),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignable_users()

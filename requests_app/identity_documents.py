@@ -30,7 +30,7 @@ from django.utils.translation import gettext_noop
 from privacy_office.history import save_with_reason
 
 from .models import DocumentAccessLog, IdentityDocument, RightsRequest, TimelineEntry
-from .case_writes import lock_case, timeline_add
+from .case_writes import lock_case, refuse_if_ended, refuse_if_erased, timeline_add
 
 # The extension a download gets, from the type recognised at upload.
 EXTENSIONS = {
@@ -112,6 +112,8 @@ def dsar_upload_identity_document(*, case: RightsRequest, file, by, now: datetim
     content_type = identity_document_check(file)
     with transaction.atomic():
         lock_case(case)
+        refuse_if_erased(case)
+        refuse_if_ended(case)
         name = getattr(file, "name", "document") or "document"
         document = IdentityDocument(
             request=case, original_name=name.rsplit("/", 1)[-1][:255],
@@ -129,12 +131,15 @@ def dsar_upload_identity_document(*, case: RightsRequest, file, by, now: datetim
 
 
 def can_view_identity_document(*, user, case: RightsRequest) -> bool:
-    """Only the staff member working the case (its assignee) and managers."""
+    """Only the staff member working the case (its assignee, who must be able to work cases: a
+    read-only role never sees a document, even if it was once made the assignee) and holders of
+    requests_app.approve_view_any_identity_document (managers)."""
     if not (user and user.is_authenticated and user.is_active and user.is_staff):
         return False
     if user.has_perm("requests_app.approve_view_any_identity_document"):
         return True
-    return case.assignee_id == user.pk and user.has_perm("requests_app.view_identitydocument")
+    return (case.assignee_id == user.pk and user.has_perm("requests_app.view_identitydocument")
+            and user.has_perm("requests_app.change_rightsrequest"))
 
 
 def identity_document_open(*, document: IdentityDocument, by, ip_address: str | None = None,

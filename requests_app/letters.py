@@ -19,12 +19,46 @@ from privacy_office import outgoing
 from privacy_office.history import save_with_reason
 
 from . import deadlines as dl
-from .clocks import validate_extension_in_time
-from .models import DraftKind, ResponseDraft, RightsRequest, TimelineEntry
-from .case_writes import lock_case, refuse_if_erased, request_type_label, timeline_add
+from .clocks import dsar_extension_take_effect, extended_preview, validate_extension_in_time
+from .models import DraftKind, ResponseDraft, RightsRequest, Status, TimelineEntry
+from .case_writes import lock_case, refuse_if_ended, refuse_if_erased, request_type_label, timeline_add
 
 # A letter goes out by e-mail or post under a subject line.
 LETTERS = outgoing.Family("requests_app/responses", has_subject=True)
+
+# The letters that answer the request: the latest one sent gives the case its response time.
+REPLY_KINDS = (DraftKind.ACCESS_RESPONSE, DraftKind.DELETION_CONFIRMATION)
+
+
+def sent_reply(case: RightsRequest) -> ResponseDraft | None:
+    """The latest reply (``REPLY_KINDS``) sent to the requester, or None."""
+    return (case.drafts.filter(kind__in=REPLY_KINDS, sent_at__isnull=False)
+            .order_by("-sent_at", "-id").first())
+
+
+def refuse_if_frozen(case: RightsRequest, kind: str) -> None:
+    """A letter on an ended case is refused, except the refusal letter of a refused case (it can
+    only be sent once the refusal is confirmed); a refusal letter is refused before that."""
+    refuse_if_erased(case)
+    if kind == DraftKind.REFUSAL and case.status == Status.REJECTED:
+        return
+    refuse_if_ended(case)
+    if kind == DraftKind.REFUSAL:
+        raise ValidationError(
+            _("The refusal has not been confirmed by a second person; the refusal letter can be sent only after."),
+            code="rejection_unconfirmed",
+        )
+
+
+def draft_editable(draft: ResponseDraft) -> bool:
+    """Whether the draft's text may still be edited: not sent, and its case not ended (save for
+    the refusal letter of a refused case)."""
+    if draft.sent_at is not None:
+        return False
+    case = draft.request
+    if case.erased_at is not None:
+        return False
+    return not case.has_ended or (draft.kind == DraftKind.REFUSAL and case.status == Status.REJECTED)
 
 
 def letter_language(language: str) -> str:
@@ -106,6 +140,9 @@ def draft_render(*, case: RightsRequest, kind: str, language: str, reasons: str 
     if kind not in DraftKind.values:
         raise ValidationError(_("Unknown draft kind %(kind)s.") % {"kind": kind}, code="kind")
     lang = letter_language(language)
+    if kind == DraftKind.EXTENSION_NOTICE and not case.extended and case.extension_deadline is not None:
+        # The notice announces the new date; the extension takes effect when the notice is sent.
+        case = extended_preview(case)
     with translation.override(lang):
         context = {
             "case": case,
@@ -127,6 +164,8 @@ def draft_generate(*, case: RightsRequest, kind: str, language: str, by, reasons
     """A new editable draft from the template."""
     now = now or timezone.now()
     refuse_if_erased(case)
+    if not (kind == DraftKind.REFUSAL and case.status == Status.REJECTED):
+        refuse_if_ended(case)
     if kind == DraftKind.EXTENSION_NOTICE and not case.extended:
         if case.extension_deadline is None:
             raise ValidationError(_("No extension exists for this request."), code="no_extension")
@@ -145,10 +184,13 @@ def draft_generate(*, case: RightsRequest, kind: str, language: str, by, reasons
 
 
 def draft_edit(*, draft: ResponseDraft, by, subject: str | None = None, body: str | None = None) -> ResponseDraft:
-    """Save the edited text of a draft not yet sent (a sent draft is frozen)."""
+    """Save the edited text of a draft not yet sent (a sent draft is frozen, and so are the drafts
+    of an ended case, save for the refusal letter of a refused case)."""
     if draft.sent_at is not None:
         raise ValidationError(_("This draft was sent on %(when)s; the sent version is frozen. Generate a new draft.")
                               % {"when": timezone.localtime(draft.sent_at).strftime("%Y-%m-%d %H:%M")}, code="sent")
+    if not draft_editable(draft):
+        refuse_if_ended(draft.request)
     if subject is not None:
         draft.subject = subject
     if body is not None:
@@ -158,7 +200,10 @@ def draft_edit(*, draft: ResponseDraft, by, subject: str | None = None, body: st
 
 
 def draft_mark_sent(*, draft: ResponseDraft, by, now: datetime | None = None) -> ResponseDraft:
-    """Freeze the text as sent. An acknowledgement marks the case acknowledged."""
+    """Freeze the text as sent. An acknowledgement marks the case acknowledged; an extension notice
+    makes the decided extension take effect (``clocks.dsar_extension_take_effect``), with this
+    notice's sent time. Refused on an ended case (save for the refusal letter of a refused case),
+    and for a refusal letter before the refusal is confirmed."""
     now = now or timezone.now()
     with transaction.atomic():
         draft = ResponseDraft.objects.select_for_update().get(pk=draft.pk)
@@ -166,9 +211,12 @@ def draft_mark_sent(*, draft: ResponseDraft, by, now: datetime | None = None) ->
             raise ValidationError(_("This draft has already been sent."), code="sent")
         if not draft.body.strip():
             raise ValidationError(_("The draft is empty."), code="empty")
+        case = lock_case(draft.request)
+        refuse_if_frozen(case, draft.kind)
         draft.sent_subject, draft.sent_body, draft.sent_at, draft.sent_by = draft.subject, draft.body, now, by
         save_with_reason(draft, by=by, reason=gettext_noop("sent"))
-        case = lock_case(draft.request)
+        if draft.kind == DraftKind.EXTENSION_NOTICE:
+            dsar_extension_take_effect(case=case, notice=draft, by=by)
         if draft.kind == DraftKind.ACKNOWLEDGEMENT and case.acknowledged_at is None:
             case.acknowledged_at = now
             save_with_reason(case, by=by, reason=gettext_noop("acknowledged"), update_fields=["acknowledged_at"])

@@ -221,14 +221,33 @@ class RightsRequest(VersionedModel):
     extended = models.BooleanField(_("extended"), default=False, editable=False)
     extension_reasons = models.TextField(_("extension reasons"), blank=True, editable=False)
     extension_notice_sent_at = models.DateTimeField(_("extension notice sent at"), null=True, blank=True, editable=False)
+    # The notice that told the requester: the extension takes effect when it is marked sent, and
+    # its sent time (not the click on "extend") is the notice time (letters.draft_mark_sent).
+    extension_notice = models.ForeignKey(
+        "ResponseDraft", verbose_name=_("extension notice"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", editable=False,
+    )
 
     rejection_reasons = models.TextField(_("reasons for refusal"), blank=True, editable=False)
     remedy_text = models.TextField(_("remedies given to the requester"), blank=True, editable=False)
+    # A refusal removes the duty to answer: staff propose it (the reasons and remedies above), and it
+    # takes effect only when a second person holding requests_app.approve_reject_request confirms it.
+    rejection_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("refusal proposed by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+", editable=False,
+    )
+    rejection_proposed_at = models.DateTimeField(_("refusal proposed at"), null=True, blank=True, editable=False)
     duplicate_of = models.ForeignKey(
         "self", verbose_name=_("duplicate of"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", editable=False,
     )
+    # The time the reply was sent, taken from the sent reply (``reply``), not from the click on
+    # "mark responded".
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True, editable=False)
+    reply = models.ForeignKey(
+        "ResponseDraft", verbose_name=_("reply sent"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", editable=False,
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # The tombstone: after the retention period the requester's personal data is erased
@@ -250,6 +269,8 @@ class RightsRequest(VersionedModel):
         permissions = [
             # Who holds it: privacy_office/roles.py APPROVALS.
             ("approve_erase_personal_data", "Can erase a requester's personal data after the retention period"),
+            ("approve_reject_request", "Can confirm the refusal of a rights request proposed by someone else"),
+            ("approve_reopen_case", "Can re-open an ended rights request"),
         ]
         indexes = [
             # The changelist's default ordering and the "overdue" / "due within" filters.
@@ -330,6 +351,16 @@ class RightsRequest(VersionedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def has_ended(self) -> bool:
+        """Closed, refused, withdrawn or a duplicate: frozen until re-opened (services.dsar_reopen)."""
+        return self.status in ENDED_STATUSES
+
+    @property
+    def rejection_pending(self) -> bool:
+        """A refusal was proposed and waits for a second person's confirmation."""
+        return self.rejection_proposed_at is not None and self.status != Status.REJECTED
 
     def days_left(self, today: date | None = None) -> int:
         return (self.due_on - (today or timezone.localdate())).days
@@ -579,6 +610,8 @@ class TimelineEntry(TimelineEntryBase):
         DRAFT = "draft", _("draft")
         EDIT = "edit", _("edited")
         ERASURE = "erasure", _("personal data erased")
+        REFUSAL = "refusal", _("refusal")
+        REOPENED = "reopened", _("re-opened")
 
     # Parameters stored as a choice's value and shown with its label in the reader's language.
     PARAM_CHOICES = {

@@ -6,12 +6,14 @@ function of this module or of its sub-domain siblings:
     identity_checks.py     asking for and recording proof of identity
     identity_documents.py  identity-document files: accepted types, upload, viewing, expiry
     case_tasks.py          the work handed to service owners and processors
-    letters.py             response drafts and the texts they are made of
+    letters.py             response drafts and the texts they are made of (sending the extension
+                           notice makes the extension take effect; the sent reply gives the
+                           response time)
     erasure.py             erasing the requester's personal data after retention
     case_writes.py         the row lock, the timeline entry and the other pieces they share
 
 Each service locks the case row, checks its rules (a broken rule raises ``ValidationError`` with a
-translated sentence the admin shows as is), writes, records who and why in the history
+translated sentence the admin shows as is; an ended case is refused until it is re-opened), writes, records who and why in the history
 (``privacy_office.history.save_with_reason``) and adds a timeline entry. Any change to an input of
 the legal clock ends in ``clocks.dsar_recompute_due``.
 """
@@ -24,8 +26,12 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -33,14 +39,19 @@ from django.utils.translation import gettext_noop
 from privacy_office.history import save_with_reason
 from privacy_office.jurisdictions import local_date
 from privacy_office.references import save_with_next_reference
+from privacy_office.roles import approval_permission, missing_permission_message
 from privacy_office.states import check_move
 
 from . import deadlines as dl
 from .clocks import compute_due, dsar_recompute_due, validate_extension_in_time
 from .identity import identity_requirement
+from . import letters
 from .letters import default_remedy_text
-from .models import ENDED_STATUSES, OPEN_STATUSES, ClockPause, RightsRequest, Status, TimelineEntry
-from .case_writes import case_today, lock_case, refuse_if_erased, request_type_label, timeline_add
+from .models import ENDED_STATUSES, OPEN_STATUSES, ClockPause, DraftKind, RightsRequest, Status, TimelineEntry
+from .case_writes import case_today, lock_case, refuse_if_ended, refuse_if_erased, request_type_label, timeline_add
+
+# Working a case (and so being its assignee) needs this permission: a read-only role never holds it.
+WORK_CASES_PERMISSION = "requests_app.change_rightsrequest"
 
 # UK GDPR Art. 12A (stop-the-clock for clarification) is in force from this date
 # (deadlines.py, UK rules: "the service only records them after 5 Feb 2026").
@@ -183,6 +194,7 @@ def dsar_register(
         received_at = timezone.make_aware(received_at)
     validate_received_at(received_at, now=now)
     extra = validate_request_types(jurisdiction=jurisdiction, request_type=request_type, extra_types=extra_types)
+    validate_assignee(assignee)
     case = RightsRequest(
         requester_name=requester_name.strip(),
         requester_email=normalise_email(requester_email),
@@ -212,6 +224,8 @@ def dsar_register(
                     "rule": case.due_rule},
             by=by, at=now,
         )
+        if assignee is not None:
+            record_assignment(case=case, previous=None, by=by, now=now)
     return case
 
 
@@ -222,13 +236,17 @@ def dsar_update(*, case: RightsRequest, by, reason: str = "", now: datetime | No
     The changes are checked by ``dsar_check_details``; the clock is recomputed when one of its
     inputs changed; the history row carries ``reason`` (the reason typed in the admin, else "details
     edited") and the timeline lists the fields that changed. An edit without changes still saves
-    (a history row with the reason) but adds nothing to the timeline.
+    (a history row with the reason) but adds nothing to the timeline. A new assignee goes through
+    the assignment rules (``dsar_assign``). An ended case is refused (re-open it first).
     """
     now = now or timezone.now()
     with transaction.atomic():
         lock_case(case)
         refuse_if_erased(case)
+        refuse_if_ended(case)
         services = changes.pop("services", None)
+        assign = "assignee" in changes
+        assignee = changes.pop("assignee", None)
         changed = sorted([*changes, *(["services"] if services is not None else [])])
         checked = dsar_check_details(case=case, changes=changes, now=now)
         for name, value in checked.items():
@@ -244,21 +262,91 @@ def dsar_update(*, case: RightsRequest, by, reason: str = "", now: datetime | No
                 case=case, kind=TimelineEntry.Kind.EDIT, message=gettext_noop("Details edited: %(fields)s; due %(due)s."),
                 params={"fields": ", ".join(changed), "due": str(case.due_on)}, by=by, at=now,
             )
+        if assign:
+            dsar_assign(cases=[case], assignee=assignee, by=by, now=now)
     return case
 
 
+# ------------------------------------------------------------------------------------------------
+# assignment: the assignee sees the case's identity documents (identity_documents.can_view_identity_document),
+# so giving a case to someone is a grant of access, and is ruled and recorded as one
+# ------------------------------------------------------------------------------------------------
+
+
+def can_be_assignee(user) -> bool:
+    """Whether ``user`` may be given cases: an active staff member who may work them. A read-only
+    role (the Auditor) never is, so an assignment never gives it the identity documents."""
+    return bool(user and user.is_active and user.is_staff and user.has_perm(WORK_CASES_PERMISSION))
+
+
+def assignable_users():
+    """The people who may be given cases (``can_be_assignee``), for the assignee choices."""
+    app_label, codename = WORK_CASES_PERMISSION.split(".")
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return (
+        get_user_model().objects.filter(is_active=True, is_staff=True)
+        .filter(Q(is_superuser=True) | Q(user_permissions__in=permission) | Q(groups__permissions__in=permission))
+        .distinct().order_by("username")
+    )
+
+
+def validate_assignee(assignee) -> None:
+    """Refuse an assignee who may not work cases (``can_be_assignee``); None (unassigned) passes."""
+    if assignee is not None and not can_be_assignee(assignee):
+        raise ValidationError(
+            _("%(user)s cannot be given cases: only someone who may work rights requests can be an assignee (an "
+              "assignee sees the case's identity documents).") % {"user": assignee.get_username()},
+            code="assignee",
+        )
+
+
+def may_reassign(*, user, case: RightsRequest) -> bool:
+    """Whether ``user`` may change who holds ``case``: anyone who may work cases, for an unassigned
+    case or one they hold; a case held by a colleague only with the permission to see every case's
+    identity documents (taking it over would otherwise be a way round that permission)."""
+    if not (user and user.has_perm(WORK_CASES_PERMISSION)):
+        return False
+    if case.assignee_id is None or case.assignee_id == user.pk:
+        return True
+    return user.has_perm(approval_permission("view_any_identity_document"))
+
+
+def record_assignment(*, case: RightsRequest, previous, by, now: datetime | None = None) -> None:
+    """The timeline entry of an assignment (the history row is the save's own)."""
+    timeline_add(
+        case=case, kind=TimelineEntry.Kind.ASSIGNED,
+        message=gettext_noop("Assigned to %(user)s (was: %(previous)s)."),
+        params={"user": case.assignee.get_username() if case.assignee_id else "—",
+                "previous": previous.get_username() if previous else "—"},
+        by=by, at=now,
+    )
+
+
 def dsar_assign(*, cases: Iterable[RightsRequest], assignee, by, now: datetime | None = None) -> int:
-    """Give cases to ``assignee`` (None to unassign). Returns how many changed."""
+    """Give cases to ``assignee`` (None to unassign). Returns how many changed.
+
+    Refused, for all the cases, when the assignee may not work cases (``can_be_assignee``), when a
+    case is held by a colleague and ``by`` may not move it (``may_reassign``), or when a case has
+    ended. Each change is in the history ("assigned") and the timeline (who, from whom)."""
+    validate_assignee(assignee)
     count = 0
     with transaction.atomic():
         for case in cases:
             lock_case(case)
             if case.assignee_id == (assignee.pk if assignee else None):
                 continue
+            refuse_if_erased(case)
+            refuse_if_ended(case)
+            if not may_reassign(user=by, case=case):
+                raise PermissionDenied(
+                    _("%(reference)s is assigned to %(user)s. Moving it gives access to its identity documents: %(need)s")
+                    % {"reference": case.reference, "user": case.assignee.get_username(),
+                       "need": missing_permission_message(approval_permission("view_any_identity_document"))}
+                )
+            previous = case.assignee
             case.assignee = assignee
             save_with_reason(case, by=by, reason=gettext_noop("assigned"), update_fields=["assignee"])
-            timeline_add(case=case, kind=TimelineEntry.Kind.ASSIGNED, message=gettext_noop("Assigned to %(user)s."),
-                         params={"user": assignee.get_username() if assignee else "—"}, by=by, at=now)
+            record_assignment(case=case, previous=previous, by=by, now=now)
             count += 1
     return count
 
@@ -303,16 +391,31 @@ def dsar_transition(*, case: RightsRequest, to_status: str, by, now: datetime | 
             _refuse_with_open_tasks(case, "responded")
         if to_status == Status.CLOSED:
             _refuse_with_open_tasks(case, "closed")
+        if to_status == Status.REJECTED and not case.rejection_pending:
+            raise ValidationError(
+                _("A refusal is first proposed (with reasons and remedies) and then confirmed by a second person."),
+                code="rejection_unconfirmed",
+            )
         if to_status == Status.REJECTED and not (case.rejection_reasons.strip() and case.remedy_text.strip()):
             raise ValidationError(
                 _("A refusal needs the reasons and the requester's remedies (GDPR Art. 12(4), PIPL Art. 50)."),
                 code="rejection_reasons",
             )
+        reply = None
+        if to_status == Status.RESPONDED:
+            reply = letters.sent_reply(case)
+            if reply is None:
+                raise ValidationError(
+                    _("No reply has been sent on this case. Mark the reply sent first (open its draft: “Save and mark "
+                      "as sent”): the case's response time is the time the reply was sent."),
+                    code="no_reply",
+                )
         fields = ["status"]
         case.status = to_status
-        if to_status == Status.RESPONDED:
-            case.responded_at = now
-            fields.append("responded_at")
+        if reply is not None:
+            # The time the reply went out, not this later click (it cannot be back- or forward-dated).
+            case.responded_at, case.reply = reply.sent_at, reply
+            fields += ["responded_at", "reply"]
         if to_status in ENDED_STATUSES:
             case.closed_at = now
             fields.append("closed_at")
@@ -327,6 +430,13 @@ def dsar_transition(*, case: RightsRequest, to_status: str, by, now: datetime | 
             message=gettext_noop("Status: %(from_status)s → %(to_status)s."),
             params={"from_status": current, "to_status": to_status}, by=by, at=now, note=note,
         )
+        if reply is not None:
+            timeline_add(
+                case=case, kind=TimelineEntry.Kind.DRAFT,
+                message=gettext_noop("Response time: the reply (%(kind)s) was sent %(sent)s."),
+                params={"kind": reply.kind, "sent": timezone.localtime(reply.sent_at).strftime("%Y-%m-%d %H:%M")},
+                by=by, at=now,
+            )
         if current == Status.AWAITING_CLARIFICATION:
             dsar_recompute_due(case=case, by=by, now=now)
     return case
@@ -354,19 +464,142 @@ def dsar_withdraw(*, case: RightsRequest, by, note: str = "", now: datetime | No
     return dsar_transition(case=case, to_status=Status.WITHDRAWN, by=by, now=now, note=note)
 
 
-def dsar_reject(*, case: RightsRequest, by, reasons: str, remedies: str = "", now: datetime | None = None) -> RightsRequest:
-    """Refuse the request, with the reasons and the requester's remedies."""
+# ------------------------------------------------------------------------------------------------
+# refusal: it removes the duty to answer, so one person proposes it and a second one confirms it
+# ------------------------------------------------------------------------------------------------
+
+
+def require_approval(*, user, kind: str) -> None:
+    """Refuse (PermissionDenied, naming the permission) unless ``user`` holds the approval of ``kind``
+    (privacy_office.roles.APPROVALS)."""
+    permission = approval_permission(kind)
+    if not (user and user.has_perm(permission)):
+        raise PermissionDenied(missing_permission_message(permission))
+
+
+def dsar_propose_rejection(*, case: RightsRequest, by, reasons: str, remedies: str = "",
+                           now: datetime | None = None) -> RightsRequest:
+    """Propose refusing the request, with the reasons and the requester's remedies (GDPR Art. 12(4),
+    PIPL Art. 50). Nothing is refused yet: the case stays as it is until a second person confirms
+    (``dsar_confirm_rejection``) or declines (``dsar_decline_rejection``) the proposal."""
+    now = now or timezone.now()
     if not (reasons or "").strip():
         raise ValidationError(_("Give the reasons for refusing the request."), code="rejection_reasons")
     with transaction.atomic():
         lock_case(case)
+        refuse_if_erased(case)
+        refuse_if_ended(case)
+        if case.rejection_pending:
+            raise ValidationError(
+                _("A refusal of this case is already waiting for confirmation; it must be confirmed or declined first."),
+                code="rejection_pending",
+            )
+        if Status.REJECTED not in RightsRequest.TRANSITIONS[case.status]:
+            check_move(case, to_status=Status.REJECTED, label=case.reference)
         case.rejection_reasons = reasons.strip()
         case.remedy_text = (remedies or "").strip() or default_remedy_text(case)
+        case.rejection_proposed_by, case.rejection_proposed_at = by, now
         save_with_reason(
-            case, by=by, reason=gettext_noop("refusal reasons recorded"),
-            update_fields=["rejection_reasons", "remedy_text"],
+            case, by=by, reason=gettext_noop("refusal proposed"),
+            update_fields=["rejection_reasons", "remedy_text", "rejection_proposed_by", "rejection_proposed_at"],
         )
-        return dsar_transition(case=case, to_status=Status.REJECTED, by=by, now=now, note=reasons)
+        timeline_add(
+            case=case, kind=TimelineEntry.Kind.REFUSAL,
+            message=gettext_noop("Refusal proposed; it takes effect when a second person confirms it."),
+            by=by, at=now, note=case.rejection_reasons,
+        )
+    return case
+
+
+def dsar_confirm_rejection(*, case: RightsRequest, by, now: datetime | None = None) -> RightsRequest:
+    """Confirm the proposed refusal: the case is refused with the proposed reasons and remedies.
+    Needs the approval "reject_request" and a person other than the one who proposed it."""
+    require_approval(user=by, kind="reject_request")
+    with transaction.atomic():
+        lock_case(case)
+        if not case.rejection_pending:
+            raise ValidationError(_("No refusal of this case is waiting for confirmation."), code="no_rejection")
+        if case.rejection_proposed_by_id == getattr(by, "pk", None):
+            raise ValidationError(
+                _("You proposed this refusal; a second person must confirm it."), code="same_person",
+            )
+        timeline_add(
+            case=case, kind=TimelineEntry.Kind.REFUSAL,
+            message=gettext_noop("Refusal proposed by %(user)s confirmed."),
+            params={"user": case.rejection_proposed_by.get_username()}, by=by, at=now,
+        )
+        return dsar_transition(case=case, to_status=Status.REJECTED, by=by, now=now, note=case.rejection_reasons)
+
+
+def dsar_decline_rejection(*, case: RightsRequest, by, note: str = "", now: datetime | None = None) -> RightsRequest:
+    """Decline the proposed refusal: the case goes on being worked; the proposal stays in the history."""
+    require_approval(user=by, kind="reject_request")
+    with transaction.atomic():
+        lock_case(case)
+        if not case.rejection_pending:
+            raise ValidationError(_("No refusal of this case is waiting for confirmation."), code="no_rejection")
+        proposer = case.rejection_proposed_by
+        case.rejection_reasons, case.remedy_text = "", ""
+        case.rejection_proposed_by, case.rejection_proposed_at = None, None
+        save_with_reason(
+            case, by=by, reason=gettext_noop("refusal declined"),
+            update_fields=["rejection_reasons", "remedy_text", "rejection_proposed_by", "rejection_proposed_at"],
+        )
+        timeline_add(
+            case=case, kind=TimelineEntry.Kind.REFUSAL,
+            message=gettext_noop("Refusal proposed by %(user)s declined; the case goes on."),
+            params={"user": proposer.get_username() if proposer else "—"}, by=by, at=now, note=note,
+        )
+    return case
+
+
+# ------------------------------------------------------------------------------------------------
+# re-opening an ended case: the one way to correct it after closure
+# ------------------------------------------------------------------------------------------------
+
+
+def status_before_end(case: RightsRequest) -> str:
+    """The status a re-opened case returns to: a closed case to "responded" (its reply was sent),
+    any other ended case to the status it ended from (its timeline), else "in progress"."""
+    if case.status == Status.CLOSED:
+        return Status.RESPONDED
+    entry = (case.timeline.filter(kind=TimelineEntry.Kind.STATUS, params__to_status=case.status)
+             .order_by("-at", "-id").first())
+    previous = entry.params.get("from_status") if entry else None
+    return previous if previous in OPEN_STATUSES else Status.IN_PROGRESS
+
+
+def dsar_reopen(*, case: RightsRequest, by, reason: str, now: datetime | None = None) -> RightsRequest:
+    """Re-open an ended case so that it can be corrected, with a reason; recorded in the history
+    (with the reason) and the timeline. Needs the approval "reopen_case". A refused case loses its
+    refusal (a new one is proposed and confirmed again); a duplicate its link."""
+    now = now or timezone.now()
+    require_approval(user=by, kind="reopen_case")
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for re-opening the case."), code="reason")
+    with transaction.atomic():
+        lock_case(case)
+        refuse_if_erased(case)
+        if not case.has_ended:
+            raise ValidationError(_("Only an ended case can be re-opened; this one is %(status)s.")
+                                  % {"status": case.get_status_display()}, code="not_ended")
+        current, target = case.status, status_before_end(case)
+        case.status, case.closed_at = target, None
+        fields = ["status", "closed_at"]
+        if current == Status.REJECTED:
+            case.rejection_reasons, case.remedy_text = "", ""
+            case.rejection_proposed_by, case.rejection_proposed_at = None, None
+            fields += ["rejection_reasons", "remedy_text", "rejection_proposed_by", "rejection_proposed_at"]
+        if current == Status.DUPLICATE:
+            case.duplicate_of = None
+            fields.append("duplicate_of")
+        save_with_reason(case, by=by, reason=reason.strip(), update_fields=fields)
+        timeline_add(
+            case=case, kind=TimelineEntry.Kind.REOPENED,
+            message=gettext_noop("Re-opened: %(from_status)s → %(to_status)s."),
+            params={"from_status": current, "to_status": target}, by=by, at=now, note=reason.strip(),
+        )
+    return case
 
 
 def dsar_mark_duplicate(*, case: RightsRequest, duplicate_of: RightsRequest, by, now: datetime | None = None) -> RightsRequest:
@@ -459,8 +692,12 @@ def dsar_receive_clarification(*, case: RightsRequest, by, now: datetime | None 
 # ------------------------------------------------------------------------------------------------
 
 
-def dsar_extend(*, case: RightsRequest, by, reasons: str, now: datetime | None = None) -> RightsRequest:
-    """Apply the lawful extension (EU/UK +2 months, US-CA +45 days, RU +5 working days).
+def dsar_extend(*, case: RightsRequest, by, reasons: str, language: str | None = None,
+                now: datetime | None = None):
+    """Decide the lawful extension (EU/UK +2 months, US-CA +45 days, RU +5 working days) and prepare
+    its notice to the requester: returns the extension-notice draft (``language``, the office's by
+    default). The extension takes effect - the due date moves, the case records "notice sent" and
+    links the notice - only when that notice is marked sent (``letters.draft_mark_sent``), in time.
 
     Refused: a second time, where the law gives none, without reasons, or after the original
     deadline (the notice must reach the requester within the first period: GDPR Art. 12(3),
@@ -468,6 +705,7 @@ def dsar_extend(*, case: RightsRequest, by, reasons: str, now: datetime | None =
     now = now or timezone.now()
     with transaction.atomic():
         lock_case(case)
+        refuse_if_erased(case)
         if case.extended:
             raise ValidationError(_("This case has already been extended; the law allows one extension only."),
                                   code="extended_twice")
@@ -483,16 +721,16 @@ def dsar_extend(*, case: RightsRequest, by, reasons: str, now: datetime | None =
                 code="no_extension",
             )
         validate_extension_in_time(case, now=now)
-        case.extended = True
         case.extension_reasons = reasons.strip()
-        case.extension_notice_sent_at = now
-        dsar_recompute_due(case=case, by=by, now=now, save=False)
-        save_with_reason(case, by=by, reason=gettext_noop("extended"))
+        save_with_reason(case, by=by, reason=gettext_noop("extension decided"), update_fields=["extension_reasons"])
         timeline_add(
             case=case, kind=TimelineEntry.Kind.EXTENSION,
-            message=gettext_noop("Extended; now due %(due)s (%(rule)s)."),
-            params={"due": str(case.due_on), "rule": case.due_rule}, by=by, at=now, note=reasons,
+            message=gettext_noop("Extension decided; it takes effect when its notice is sent, by %(deadline)s."),
+            params={"deadline": str(case.extension_deadline)}, by=by, at=now, note=case.extension_reasons,
         )
-    return case
+        return letters.draft_generate(
+            case=case, kind=DraftKind.EXTENSION_NOTICE, language=language or settings.LANGUAGE_CODE,
+            reasons=case.extension_reasons, by=by, now=now,
+        )
 
 

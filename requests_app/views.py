@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -18,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from privacy_office.admin_base import VERSION_FIELD
+from privacy_office.admin_base import VERSION_FIELD, check_loaded_version
 from privacy_office.middleware import client_ip
+from privacy_office.roles import approval_permission
 
 from . import case_tasks, erasure, identity_checks, identity_documents, letters, services
 from .forms import (
@@ -27,13 +29,14 @@ from .forms import (
     DraftForm,
     DuplicateForm,
     ErasureForm,
+    ExtendForm,
     IdentityCheckForm,
     NoteForm,
-    ReasonsForm,
+    ReopenForm,
     RejectForm,
     UploadForm,
 )
-from .models import OPEN_STATUSES, IdentityDocument, RightsRequest, Status
+from .models import ENDED_STATUSES, OPEN_STATUSES, IdentityDocument, RightsRequest, Status
 
 
 def _split(text: str) -> list[str]:
@@ -63,31 +66,51 @@ CASE_ACTIONS = {
     "receive_clarification": (gettext_lazy("Clarification received"), None,
                               lambda c, u, d: services.dsar_receive_clarification(case=c, by=u),
                               (Status.AWAITING_CLARIFICATION,)),
-    "extend": (gettext_lazy("Extend the deadline"), ReasonsForm,
-               lambda c, u, d: services.dsar_extend(case=c, by=u, reasons=d["reasons"]), OPEN_STATUSES),
+    # Prepares the extension notice; the extension takes effect when that notice is marked sent.
+    "extend": (gettext_lazy("Extend the deadline"), ExtendForm,
+               lambda c, u, d: services.dsar_extend(case=c, by=u, reasons=d["reasons"], language=d["language"]),
+               OPEN_STATUSES),
     "create_tasks": (gettext_lazy("Create tasks for services and processors"), None,
                      lambda c, u, d: case_tasks.tasks_create_for_services(case=c, by=u), OPEN_STATUSES),
     "generate_draft": (gettext_lazy("Generate a response draft"), DraftForm,
                        lambda c, u, d: letters.draft_generate(case=c, kind=d["kind"], language=d["language"],
                                                               reasons=d["reasons"], by=u),
-                       tuple(Status.values)),
+                       (*OPEN_STATUSES, Status.RESPONDED, Status.REJECTED)),
     "mark_drafted": (gettext_lazy("Response drafted"), None,
                      lambda c, u, d: services.dsar_mark_response_drafted(case=c, by=u), (Status.IN_PROGRESS,)),
     "mark_responded": (gettext_lazy("Mark responded"), None,
                        lambda c, u, d: services.dsar_mark_responded(case=c, by=u), (Status.RESPONSE_DRAFTED,)),
     "close": (gettext_lazy("Close"), None, lambda c, u, d: services.dsar_close(case=c, by=u), (Status.RESPONDED,)),
-    "reject": (gettext_lazy("Refuse"), RejectForm,
-               lambda c, u, d: services.dsar_reject(case=c, by=u, reasons=d["reasons"], remedies=d["remedies"]),
+    # A refusal is proposed by one person and confirmed (or declined) by a second one.
+    "reject": (gettext_lazy("Propose refusal"), RejectForm,
+               lambda c, u, d: services.dsar_propose_rejection(case=c, by=u, reasons=d["reasons"],
+                                                               remedies=d["remedies"]),
                OPEN_STATUSES),
+    "confirm_rejection": (gettext_lazy("Confirm the refusal"), None,
+                          lambda c, u, d: services.dsar_confirm_rejection(case=c, by=u), OPEN_STATUSES),
+    "decline_rejection": (gettext_lazy("Decline the refusal"), NoteForm,
+                          lambda c, u, d: services.dsar_decline_rejection(case=c, by=u, note=d["note"]),
+                          OPEN_STATUSES),
     "withdraw": (gettext_lazy("Withdrawn by the requester"), NoteForm,
                  lambda c, u, d: services.dsar_withdraw(case=c, by=u, note=d["note"]), OPEN_STATUSES),
     "duplicate": (gettext_lazy("Mark as duplicate"), DuplicateForm,
                   lambda c, u, d: services.dsar_mark_duplicate(case=c, duplicate_of=d["reference"], by=u),
                   (Status.RECEIVED, Status.AWAITING_IDENTITY, Status.IN_PROGRESS)),
+    "reopen": (gettext_lazy("Re-open the case"), ReopenForm,
+               lambda c, u, d: services.dsar_reopen(case=c, by=u, reason=d["reason"]), ENDED_STATUSES),
 }
+# Actions offered only to holders of an approval (privacy_office.roles.APPROVALS); the services check it.
+ACTION_APPROVALS = {"confirm_rejection": "reject_request", "decline_rejection": "reject_request",
+                    "reopen": "reopen_case"}
 
 
-def _action_applies(case: RightsRequest, name: str) -> bool:
+def _action_applies(case: RightsRequest, name: str, user) -> bool:
+    if name in ACTION_APPROVALS and not user.has_perm(approval_permission(ACTION_APPROVALS[name])):
+        return False
+    if name == "reject":
+        return not case.rejection_pending
+    if name in ("confirm_rejection", "decline_rejection"):
+        return case.rejection_pending
     if name in ("request_identity", "record_identity"):
         return case.verified_on is None
     if name == "extend":
@@ -97,11 +120,25 @@ def _action_applies(case: RightsRequest, name: str) -> bool:
     return True
 
 
-def available_actions(case: RightsRequest) -> list[tuple[str, str]]:
-    """(name, label) of the action buttons the case page offers for the case as it is now."""
+def available_actions(case: RightsRequest, *, user) -> list[tuple[str, str]]:
+    """(name, label) of the action buttons the case page offers ``user`` for the case as it is now."""
     return [
         (name, label) for name, (label, _form, _handler, statuses) in CASE_ACTIONS.items()
-        if case.status in statuses and _action_applies(case, name)
+        if case.status in statuses and _action_applies(case, name, user)
+    ]
+
+
+def action_details(case: RightsRequest, action: str) -> list[tuple[str, str]]:
+    """What the person confirming an action must read first: the proposed refusal, as proposed."""
+    if action not in ("confirm_rejection", "decline_rejection") or not case.rejection_pending:
+        return []
+    field = RightsRequest._meta.get_field
+    proposed = _("%(user)s, %(when)s") % {
+        "user": case.rejection_proposed_by, "when": timezone.localtime(case.rejection_proposed_at).strftime("%Y-%m-%d %H:%M")}
+    return [
+        (field("rejection_proposed_by").verbose_name, proposed),
+        (field("rejection_reasons").verbose_name, case.rejection_reasons),
+        (field("remedy_text").verbose_name, case.remedy_text),
     ]
 
 
@@ -112,20 +149,26 @@ def case_action(request, object_id, action, *, model_admin):
         raise Http404
     if action not in CASE_ACTIONS:
         raise Http404
-    if not model_admin.has_change_permission(request, case):
+    if not model_admin.may_act(request, case):
         raise PermissionDenied
     label, form_class, handler, _statuses = CASE_ACTIONS[action]
     change_url = reverse("admin:requests_app_rightsrequest_change", args=[case.pk])
     form = None
     if request.method == "POST":
         form = form_class(request.POST, request.FILES) if form_class else None
-        loaded = request.POST.get(VERSION_FIELD)
-        if loaded and loaded.isdigit() and int(loaded) != case.version:
-            messages.error(request, _("Someone else changed this case after you opened it; check the timeline and try again."))
-            return HttpResponseRedirect(change_url)
         if form is None or form.is_valid():
             try:
-                handler(case, request.user, form.cleaned_data if form else {})
+                with transaction.atomic():
+                    try:
+                        # The version the page showed, checked with the row locked until the write ends.
+                        check_loaded_version(request, case)
+                    except ValidationError as exc:
+                        messages.error(request, " ".join(exc.messages))
+                        return HttpResponseRedirect(change_url)
+                    handler(case, request.user, form.cleaned_data if form else {})
+            except PermissionDenied as exc:
+                messages.error(request, str(exc) or _("You may not do this."))
+                return HttpResponseRedirect(change_url)
             except ValidationError as exc:
                 for message in exc.messages:
                     messages.error(request, message)
@@ -146,6 +189,7 @@ def case_action(request, object_id, action, *, model_admin):
         "case": case,
         "form": form,
         "action_label": label,
+        "details": action_details(case, action),
         "change_url": change_url,
         "loaded_version_field": VERSION_FIELD,
         "multipart": bool(form and form.is_multipart()),
@@ -186,20 +230,35 @@ def _bulk_page_context(model_admin, request, *, title: str, form, action: str) -
     }
 
 
-def assign_cases(model_admin, request, queryset):
-    """The "assign to…" action: choose the assignee, then the service."""
-    if "apply" in request.POST:
-        form = AssignForm(request.POST)
-        if form.is_valid():
-            count = services.dsar_assign(cases=list(queryset), assignee=form.cleaned_data["assignee"], by=request.user)
-            model_admin.message_user(
-                request, ngettext("%(n)d case assigned.", "%(n)d cases assigned.", count) % {"n": count})
+def version_field_name(case: RightsRequest) -> str:
+    """The hidden input carrying the version of ``case`` a bulk page showed (one per case)."""
+    return f"{VERSION_FIELD}_{case.pk}"
+
+
+def assign_cases(model_admin, request, queryset, *, to_self: bool = False):
+    """The "assign to me" and "assign to…" actions: the cases (with the versions shown), the
+    assignee (chosen, or the person acting), then the service; a case changed since is refused."""
+    cases = list(queryset.select_related(None).order_by("reference")[:100])
+    form = None if to_self else AssignForm(request.POST if "apply" in request.POST else None)
+    if "apply" in request.POST and (form is None or form.is_valid()):
+        assignee = request.user if to_self else form.cleaned_data["assignee"]
+        try:
+            with transaction.atomic():
+                for case in cases:
+                    check_loaded_version(request, case, name=version_field_name(case))
+                count = services.dsar_assign(cases=cases, assignee=assignee, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            model_admin.message_user(request, text, level=messages.ERROR)
             return None
-    else:
-        form = AssignForm()
+        model_admin.message_user(
+            request, ngettext("%(n)d case assigned.", "%(n)d cases assigned.", count) % {"n": count})
+        return None
+    action = "assign_to_me" if to_self else "assign_to_user"
+    title = _("Assign these cases to me") if to_self else _("Assign cases")
     context = {
-        **_bulk_page_context(model_admin, request, title=_("Assign cases"), form=form, action="assign_to_user"),
-        "cases": queryset.select_related(None)[:100],
+        **_bulk_page_context(model_admin, request, title=title, form=form, action=action),
+        "cases": [(case, version_field_name(case)) for case in cases],
     }
     return TemplateResponse(request, "requests_app/admin/assign.html", context)
 
@@ -212,7 +271,9 @@ def erase_personal_data(model_admin, request, queryset):
         erased, refused = [], []
         for case in cases:
             try:
-                erasure.dsar_erase_personal_data(case=case, by=request.user, reason=form.cleaned_data["reason"])
+                with transaction.atomic():
+                    check_loaded_version(request, case, name=version_field_name(case))
+                    erasure.dsar_erase_personal_data(case=case, by=request.user, reason=form.cleaned_data["reason"])
                 erased.append(case.reference)
             except ValidationError as exc:
                 refused.append(" ".join(exc.messages))
@@ -227,7 +288,7 @@ def erase_personal_data(model_admin, request, queryset):
     context = {
         **_bulk_page_context(model_admin, request, title=_("Erase personal data after the retention period"),
                              form=form, action="erase_personal_data"),
-        "rows": [(case, erasure.dsar_erasure_blocker(case=case, now=now)) for case in cases],
+        "rows": [(case, erasure.dsar_erasure_blocker(case=case, now=now), version_field_name(case)) for case in cases],
         "retention_days": settings.CASE_RETENTION_DAYS,
     }
     return TemplateResponse(request, "requests_app/admin/erase_confirm.html", context)

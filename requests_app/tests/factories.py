@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone as dt_timezone
 
-from requests_app import services
+from requests_app import letters, services
+from requests_app.models import DraftKind
 
 UTC = dt_timezone.utc
 
@@ -28,6 +29,26 @@ def make_case(*, now=None, by=None, **overrides):
     values.update(overrides)
     now = now or max(values["received_at"], at(2026, 3, 2, 12))
     return services.dsar_register(by=by, now=now, **values)
+
+
+def extend(case, *, by, reasons, now=None, language="en"):
+    """Decide the extension and send its notice at ``now``: the extension takes effect then."""
+    notice = services.dsar_extend(case=case, by=by, reasons=reasons, language=language, now=now)
+    letters.draft_mark_sent(draft=notice, by=by, now=now)
+    case.refresh_from_db()
+    return notice
+
+
+def send_reply(case, *, by, now=None, kind=DraftKind.ACCESS_RESPONSE, language="en"):
+    """Generate the reply and mark it sent at ``now`` (the case's response time)."""
+    draft = letters.draft_generate(case=case, kind=kind, language=language, by=by, now=now)
+    return letters.draft_mark_sent(draft=draft, by=by, now=now)
+
+
+def refuse(case, *, by, confirmed_by, reasons, remedies="", now=None):
+    """A refusal proposed by ``by`` and confirmed by a second person, ``confirmed_by``."""
+    services.dsar_propose_rejection(case=case, by=by, reasons=reasons, remedies=remedies, now=now)
+    return services.dsar_confirm_rejection(case=case, by=confirmed_by, now=now)
 
 
 def make_inventory(*, service_code="aqara-home"):

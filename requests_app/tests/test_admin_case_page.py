@@ -105,7 +105,7 @@ def test_stale_action_is_refused(staff_client, staff_user):
     case = make_case(jurisdiction="US-CA", request_type="ccpa_opt_out")
     url = reverse("admin:requests_app_rightsrequest_action", args=[case.pk, "start_work"])
     response = staff_client.post(url, {"_loaded_version": case.version - 1 if case.version > 1 else 999}, follow=True)
-    assert "Someone else changed this case" in response.content.decode()
+    assert "Someone else saved this record after you opened it" in response.content.decode()
     case.refresh_from_db()
     assert case.status == Status.RECEIVED
 

@@ -114,15 +114,19 @@ def test_work_queue_filters(staff_client, staff_user, manager_user):
 
 def test_bulk_assign_calls_the_service(staff_client, staff_user, manager_user):
     a, b = cases(2)
+    versions = {f"_loaded_version_{c.pk}": c.version for c in (a, b)}
     response = staff_client.post(URL, {"action": "assign_to_user", "_selected_action": [a.pk, b.pk],
-                                       "apply": "1", "assignee": manager_user.pk})
+                                       "apply": "1", "assignee": manager_user.pk, **versions})
     assert response.status_code == 302
     assert set(RightsRequest.objects.values_list("assignee", flat=True)) == {manager_user.pk}
     assert a.timeline.filter(kind="assigned").exists()
     assert a.history.first().history_user == staff_user
-    staff_client.post(URL, {"action": "assign_to_me", "_selected_action": [a.pk]})
+    # Taking back a case a colleague now holds would give its identity documents: refused.
     a.refresh_from_db()
-    assert a.assignee == staff_user
+    staff_client.post(URL, {"action": "assign_to_me", "_selected_action": [a.pk], "apply": "1",
+                            f"_loaded_version_{a.pk}": a.version})
+    a.refresh_from_db()
+    assert a.assignee == manager_user
 
 
 def test_export_is_for_managers_only(staff_client, manager_client):

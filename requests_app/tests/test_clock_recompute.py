@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from requests_app import identity_checks, services
 from requests_app.models import ClockPause, Status
 
-from .factories import at, make_case
+from .factories import at, extend, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -106,8 +106,7 @@ def test_pause_refused_where_the_law_has_no_stop_the_clock(staff_user):
 def test_extension_moves_the_due_date(staff_user):
     # EU received Mon 2026-03-02: 1 month -> Thu 04-02; extended +2 months -> Tue 2026-06-02.
     case = make_case(jurisdiction="EU")
-    services.dsar_extend(case=case, by=staff_user, reasons="Many requests at once", now=at(2026, 3, 20))
-    case.refresh_from_db()
+    extend(case, by=staff_user, reasons="Many requests at once", now=at(2026, 3, 20))
     assert case.extended is True
     assert case.due_on == date(2026, 6, 2)
     assert case.original_due_on == date(2026, 4, 2)

@@ -85,8 +85,10 @@ def _records_of(case) -> str:
 
 
 def _erase(client, cases, reason):
+    # The confirmation page posts the version of each case it showed.
+    versions = {f"_loaded_version_{c.pk}": RightsRequest.objects.get(pk=c.pk).version for c in cases}
     return client.post(CHANGELIST, {"action": "erase_personal_data", ACTION_CHECKBOX_NAME: [c.pk for c in cases],
-                                    "apply": "1", "reason": reason}, follow=True)
+                                    "apply": "1", "reason": reason, **versions}, follow=True)
 
 
 def test_a_manager_erases_an_ended_case_past_retention_and_a_tombstone_stays(

@@ -7,15 +7,14 @@ from django.core.exceptions import ValidationError
 
 from requests_app import services
 
-from .factories import at, make_case
+from .factories import at, extend, make_case
 
 pytestmark = pytest.mark.django_db
 
 
 def test_extension_refused_twice(staff_user):
     case = make_case(jurisdiction="US-CA", received_at=at(2026, 3, 2, 18), now=at(2026, 3, 2, 19))
-    services.dsar_extend(case=case, by=staff_user, reasons="Complex request", now=at(2026, 3, 10))
-    case.refresh_from_db()
+    extend(case, by=staff_user, reasons="Complex request", now=at(2026, 3, 10))
     # 11 CCR §7021(b): 90 days counting the receipt day -> 2 March + 89 days
     # (29 to 31 March, 30 to 30 April, 30 more) = Sat 2026-05-30 (no roll in the CCPA rule).
     assert case.due_on == date(2026, 5, 30)
@@ -52,8 +51,7 @@ def test_russian_extension_is_five_working_days(staff_user):
     from requests_app.deadlines import response_due
 
     case = make_case(jurisdiction="RU", received_at=at(2026, 3, 2, 7), now=at(2026, 3, 2, 8))
-    services.dsar_extend(case=case, by=staff_user, reasons="Data in archives", now=at(2026, 3, 4))
-    case.refresh_from_db()
+    extend(case, by=staff_user, reasons="Data in archives", now=at(2026, 3, 4))
     expected = response_due(jurisdiction="RU", request_type="access", received_on=date(2026, 3, 2), extended=True)
     assert case.due_on == expected.due_on
     assert "extended +5 working days" in case.due_rule

@@ -6,7 +6,7 @@ from privacy_office.models import AuditLogEntry
 from requests_app import identity_checks, services
 from requests_app.models import RightsRequest
 
-from .factories import at, make_case
+from .factories import at, extend, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_history_rows_carry_the_acting_user(staff_user, manager_user):
     case = make_case(by=manager_user)
     identity_checks.dsar_request_identity(case=case, by=staff_user, now=at(2026, 3, 3))
-    services.dsar_extend(case=case, by=manager_user, reasons="Complex", now=at(2026, 3, 4))
+    extend(case, by=manager_user, reasons="Complex", now=at(2026, 3, 4))
     records = list(case.history.order_by("history_date", "history_id"))
     assert records[0].history_type == "+" and records[0].history_user == manager_user
     assert any(r.history_user == staff_user and r.status == "awaiting_identity" for r in records)

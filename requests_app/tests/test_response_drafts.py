@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from requests_app import letters, services
 from requests_app.models import DraftKind
 
-from .factories import at, make_case, make_inventory
+from .factories import at, make_case, make_inventory, refuse
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +45,9 @@ def test_every_template_renders(staff_user, kind, language):
     assert draft.subject and case.reference in draft.subject + draft.body
 
 
-def test_refusal_gives_reasons_and_remedies(staff_user):
+def test_refusal_gives_reasons_and_remedies(staff_user, manager_user):
     case = make_case(jurisdiction="CN", received_at=at(2026, 3, 2, 2))
-    services.dsar_reject(case=case, by=staff_user, reasons="Repeated request")
+    refuse(case, by=staff_user, confirmed_by=manager_user, reasons="Repeated request")
     draft = letters.draft_generate(case=case, kind=DraftKind.REFUSAL, language="zh-hans", by=staff_user)
     assert "Repeated request" in draft.body
     assert "第五十条" in draft.body and "提起诉讼" in draft.body
@@ -58,8 +58,8 @@ def test_refusal_gives_reasons_and_remedies(staff_user):
 
 def test_extension_notice_has_reasons_and_is_refused_after_the_original_deadline(staff_user):
     case = make_case(jurisdiction="EU")
-    services.dsar_extend(case=case, by=staff_user, reasons="Large volume of records", now=at(2026, 3, 20))
-    draft = letters.draft_generate(case=case, kind=DraftKind.EXTENSION_NOTICE, language="en", by=staff_user)
+    draft = services.dsar_extend(case=case, by=staff_user, reasons="Large volume of records", language="en",
+                                 now=at(2026, 3, 20))
     assert "Large volume of records" in draft.body and "2 June 2026" in draft.body
     late = make_case(jurisdiction="EU", requester_email="late@example.com")
     with pytest.raises(ValidationError, match="Too late to extend"):

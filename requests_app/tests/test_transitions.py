@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from requests_app import case_tasks, identity_checks, services
 from requests_app.models import Status, TimelineEntry
 
-from .factories import at, make_case
+from .factories import at, make_case, refuse, send_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,7 @@ def test_full_path_to_closed_records_the_timeline(staff_user):
     case = verified_case(staff_user)
     task = case_tasks.task_create(case=case, title="Export data", by=staff_user)
     services.dsar_mark_response_drafted(case=case, by=staff_user)
+    send_reply(case, by=staff_user)
     with pytest.raises(ValidationError, match="cannot be marked responded while 1 task"):
         services.dsar_mark_responded(case=case, by=staff_user)
     case_tasks.task_set_done(task=task, by=staff_user)
@@ -63,6 +64,7 @@ def test_full_path_to_closed_records_the_timeline(staff_user):
 def test_close_is_refused_while_a_task_is_open(staff_user):
     case = verified_case(staff_user)
     services.dsar_mark_response_drafted(case=case, by=staff_user)
+    send_reply(case, by=staff_user)
     services.dsar_mark_responded(case=case, by=staff_user)
     case_tasks.task_create(case=case, title="Confirm deletion at the processor", by=staff_user)
     with pytest.raises(ValidationError, match="cannot be closed while 1 task"):
@@ -71,11 +73,11 @@ def test_close_is_refused_while_a_task_is_open(staff_user):
     assert case.status == Status.RESPONDED
 
 
-def test_refusal_needs_reasons_and_records_remedies(staff_user):
+def test_refusal_needs_reasons_and_records_remedies(staff_user, manager_user):
     case = make_case(jurisdiction="CN")
     with pytest.raises(ValidationError, match="reasons"):
-        services.dsar_reject(case=case, by=staff_user, reasons=" ")
-    services.dsar_reject(case=case, by=staff_user, reasons="Manifestly unfounded, repeated request.")
+        services.dsar_propose_rejection(case=case, by=staff_user, reasons=" ")
+    refuse(case, by=staff_user, confirmed_by=manager_user, reasons="Manifestly unfounded, repeated request.")
     case.refresh_from_db()
     assert case.status == Status.REJECTED
     assert "PIPL Art. 50" in case.remedy_text

@@ -343,6 +343,9 @@ def staff_works_an_access_request(page, staff_user) -> RightsRequest:
     for recipient in disclosure["recipients"]:
         assert f"- {recipient['name']}" in body, recipient
     assert body.index("一、处理目的") < body.index("三、接收方")
+    # The reply goes out; its sent time becomes the case's response time.
+    page.click("input[name=_mark_sent]")
+    expect(message(page)).to_contain_text(zh("Marked as sent; the sent version is frozen."))
     page.goto(f"/admin/requests_app/rightsrequest/{case.pk}/change/")
 
     # Drafted; "responded" is refused while the task is open; close the task; respond; close.
@@ -365,6 +368,7 @@ def staff_works_an_access_request(page, staff_user) -> RightsRequest:
     expect(page.locator(".case-actions")).not_to_contain_text(zh("Close"))
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.responded_at and case.closed_at
+    assert case.responded_at == case.reply.sent_at and case.reply.kind == DraftKind.ACCESS_RESPONSE
     assert not case.tasks.filter(done=False).exists()
     return case
 
