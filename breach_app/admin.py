@@ -6,13 +6,15 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.contrib.contenttypes.models import ContentType
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -20,11 +22,13 @@ from import_export.admin import ExportMixin
 
 from privacy_office.admin_base import (
     CHANGE_REASON_MAX_LENGTH,
+    VERSION_FIELD,
     AuditedAdmin,
     AuditedModelForm,
     LargeTablePaginator,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
+    check_loaded_version,
     typed_reason,
 )
 from privacy_office.models import Reminder
@@ -43,9 +47,63 @@ from .models import (
 
 
 def _errors(exc) -> str:
+    """A refusal as the person reads it: HTML the check built (who changed what) stays HTML, a
+    refused approval shows the difference between the text read and the text now."""
     if isinstance(exc, ValidationError):
-        return " ".join(str(m) for m in exc.messages)
+        text = mark_safe(" ".join(conditional_escape(m) for m in exc.messages))
+        diff = (getattr(exc, "params", None) or {}).get("diff") if hasattr(exc, "code") else None
+        if diff:
+            text = format_html('{}<pre class="breach-diff" style="white-space:pre-wrap">{}</pre>', text, diff)
+        return text
     return str(exc) or str(_("You are not allowed to do that."))
+
+
+def version_field(obj) -> str:
+    """The name under which a confirmation page posts the version of ``obj`` it showed."""
+    return f"{VERSION_FIELD}_{obj.pk}"
+
+
+def confirm_each(model_admin, request, queryset, *, title, apply, done_message, form_class=None,
+                 show_texts=False, objects=None):
+    """An action's confirmation page, then the action on each record as the page showed it: each
+    record's version (and, for drafts to approve, the text itself) is on the page and posted back,
+    so a record someone changed since is refused instead of acted on unseen."""
+    form = None
+    if "apply" in request.POST:
+        form = form_class(request.POST) if form_class else None
+        if form is None or form.is_valid():
+            data = form.cleaned_data if form is not None else {}
+            done = 0
+            for obj in queryset:
+                try:
+                    with transaction.atomic():
+                        check_loaded_version(request, obj, name=version_field(obj))
+                        apply(obj, data)
+                    done += 1
+                except (ValidationError, PermissionDenied) as exc:
+                    model_admin.message_user(request, format_html("{}: {}", obj, _errors(exc)), level=messages.ERROR)
+            if done:
+                model_admin.message_user(request, done_message % {"n": done})
+            return None
+    elif form_class is not None:
+        form = form_class()
+    objects = list(queryset) if objects is None else objects
+    if show_texts:
+        for obj in objects:
+            obj.text_sha256 = notices.text_sha256(obj.body)
+    return TemplateResponse(request, "breach_app/admin/action_form.html", {
+        **model_admin.admin_site.each_context(request), "title": title, "form": form, "objects": objects,
+        "action": request.POST.get("action"), "opts": model_admin.model._meta, "show_texts": show_texts,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    })
+
+
+def form_page(model_admin, request, obj, *, title, form):
+    """A page with a form acting on one record (its version posted back, see ``confirm_each``)."""
+    return TemplateResponse(request, "breach_app/admin/action_form.html", {
+        **model_admin.admin_site.each_context(request), "title": title, "form": form, "objects": [obj],
+        "opts": model_admin.model._meta,
+    })
 
 
 # --------------------------------------------------------------------------- filters
@@ -153,13 +211,29 @@ def timeline_text(entry):
     return entry.text or "—"
 
 
+class TimelineEntryForm(forms.ModelForm):
+    """A person's timeline row: its time is checked by the service's rule (not in the future;
+    before now only with a reason)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and self.has_changed() and cleaned.get("at"):
+            try:
+                services.timeline_check_time(incident=None, at=cleaned["at"],
+                                             late_reason=cleaned.get("late_reason") or "")
+            except ValidationError as exc:
+                self.add_error("late_reason" if exc.code == "late_reason_required" else "at", exc)
+        return cleaned
+
+
 class TimelineEntryInline(admin.TabularInline):
     """The register of facts and decisions: append-only. Existing entries show read-only (no change
     permission); a new row is a person's note, added through ``services.timeline_add``."""
 
     model = TimelineEntry
-    fields = ("at", "kind", timeline_text, "note", "by")
-    readonly_fields = (timeline_text, "by")
+    form = TimelineEntryForm
+    fields = ("at", "kind", timeline_text, "note", "late_reason", "by", "recorded_at")
+    readonly_fields = (timeline_text, "by", "recorded_at")
     extra = 0
     can_delete = False
     verbose_name_plural = _("timeline (facts and decisions)")
@@ -168,7 +242,10 @@ class TimelineEntryInline(admin.TabularInline):
         return super().get_queryset(request).select_related("by")
 
     def has_add_permission(self, request, obj=None):
-        # An entry is part of the incident's record: whoever may record or change the incident adds one.
+        # An entry is part of the incident's record: whoever may record or change the incident adds one
+        # (a closed incident is frozen).
+        if obj is not None and obj.status == Incident.Status.CLOSED:
+            return False
         action = "add" if obj is None else "change"
         return request.user.has_perm(f"breach_app.{action}_incident")
 
@@ -183,6 +260,8 @@ class TimelineEntryInline(admin.TabularInline):
         if db_field.name == "note":
             field.widget = forms.Textarea(attrs={"rows": 2, "cols": 60})
             field.required = True  # a row someone adds is their words: it needs some
+        elif db_field.name == "late_reason":
+            field.widget = forms.Textarea(attrs={"rows": 2, "cols": 30})
         elif db_field.name == "at":
             # As a model default would: now, and an added row left as it was counts as unchanged.
             field.initial, field.show_hidden_initial = timezone.now, True
@@ -246,6 +325,13 @@ class IncidentAdmin(AuditedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("populations")
+
+    def has_change_permission(self, request, obj=None):
+        # A closed incident is frozen: its page opens read-only and a posted change is refused;
+        # corrections go through re-opening it (reopen_view).
+        if obj is not None and obj.status == Incident.Status.CLOSED:
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -348,7 +434,7 @@ class IncidentAdmin(AuditedAdmin):
         )
         for row in self._timeline_rows(formsets):
             services.timeline_add(incident=incident, by=request.user, kind=row["kind"], note=row["note"],
-                                  at=row.get("at"))
+                                  at=row.get("at"), late_reason=row.get("late_reason") or "")
         self._adopt(form.instance, incident)
 
     def _change_incident(self, request, form, formsets):
@@ -364,7 +450,7 @@ class IncidentAdmin(AuditedAdmin):
         )
         for row in self._timeline_rows(formsets):
             services.timeline_add(incident=incident, by=request.user, kind=row["kind"], note=row["note"],
-                                  at=row.get("at"))
+                                  at=row.get("at"), late_reason=row.get("late_reason") or "")
         self._adopt(form.instance, incident)
 
     def save_related(self, request, form, formsets, change):
@@ -380,16 +466,17 @@ class IncidentAdmin(AuditedAdmin):
 
     @admin.action(description=_("Recompute notification obligations"), permissions=["change"])
     def recompute_obligations(self, request, queryset):
-        for incident in queryset:
-            services.incident_recompute_obligations(incident=incident, by=request.user)
-        self.message_user(request, _("Obligations recomputed for %(n)s incident(s).") % {"n": len(queryset)})
+        return confirm_each(
+            self, request, queryset, title=_("Recompute notification obligations"),
+            done_message=_("Obligations recomputed for %(n)s incident(s)."),
+            apply=lambda incident, data: services.incident_recompute_obligations(incident=incident, by=request.user))
 
     @admin.action(description=_("Generate notice drafts (zh-hans and en)"), permissions=["change"])
     def generate_drafts(self, request, queryset):
-        count = 0
-        for incident in queryset:
-            count += len(services.incident_generate_drafts(incident=incident, by=request.user))
-        self.message_user(request, _("%(n)s draft(s) generated or brought up to date.") % {"n": count})
+        return confirm_each(
+            self, request, queryset, title=_("Generate notice drafts"),
+            done_message=_("Drafts generated or brought up to date for %(n)s incident(s)."),
+            apply=lambda incident, data: services.incident_generate_drafts(incident=incident, by=request.user))
 
     def get_urls(self):
         own = [
@@ -400,6 +487,8 @@ class IncidentAdmin(AuditedAdmin):
                  name="breach_app_incident_status"),
             path("<int:pk>/withdraw/", self.admin_site.admin_view(self.withdraw_view),
                  name="breach_app_incident_withdraw"),
+            path("<int:pk>/reopen/", self.admin_site.admin_view(self.reopen_view),
+                 name="breach_app_incident_reopen"),
         ]
         return own + super().get_urls()
 
@@ -414,28 +503,41 @@ class IncidentAdmin(AuditedAdmin):
     def _back(self, incident):
         return HttpResponseRedirect(reverse("admin:breach_app_incident_change", args=[incident.pk]))
 
+    def _on_page_version(self, request, incident, write):
+        """Run ``write`` only if the incident is still the version the page showed; else say why."""
+        try:
+            with transaction.atomic():
+                check_loaded_version(request, incident)
+                result = write()
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, _errors(exc), level=messages.ERROR)
+            return None
+        return result if result is not None else True
+
     def recompute_view(self, request, pk):
         incident = self._incident_for_post(request, pk)
-        services.incident_recompute_obligations(incident=incident, by=request.user)
-        self.message_user(request, _("Obligations recomputed."))
+        if self._on_page_version(request, incident, lambda: services.incident_recompute_obligations(
+                incident=incident, by=request.user)):
+            self.message_user(request, _("Obligations recomputed."))
         return self._back(incident)
 
     def generate_view(self, request, pk):
         incident = self._incident_for_post(request, pk)
-        drafts = services.incident_generate_drafts(incident=incident, by=request.user)
-        self.message_user(request, _("%(n)s draft(s) generated or brought up to date.") % {"n": len(drafts)})
+        drafts = self._on_page_version(request, incident, lambda: services.incident_generate_drafts(
+            incident=incident, by=request.user))
+        if drafts:
+            count = len(drafts) if isinstance(drafts, list) else 0
+            self.message_user(request, _("%(n)s draft(s) generated or brought up to date.") % {"n": count})
         return self._back(incident)
 
     def status_view(self, request, pk, to_status):
         incident = self._incident_for_post(request, pk)
         if to_status not in Incident.Status.values:
             raise Http404
-        try:
-            services.incident_change_status(incident=incident, by=request.user, to_status=to_status,
-                                            note=(request.POST.get("note") or "").strip())
-        except ValidationError as exc:
-            self.message_user(request, _errors(exc), level=messages.ERROR)
-        else:
+        if self._on_page_version(request, incident, lambda: services.incident_change_status(
+                incident=incident, by=request.user, to_status=to_status,
+                note=(request.POST.get("note") or "").strip())):
+            incident.refresh_from_db()
             self.message_user(request, _("Status changed to “%(status)s”.") % {"status": incident.get_status_display()})
         return self._back(incident)
 
@@ -447,20 +549,41 @@ class IncidentAdmin(AuditedAdmin):
         form = WithdrawForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.incident_withdraw(incident=incident, by=request.user, reason=form.cleaned_data["reason"])
+                with transaction.atomic():
+                    check_loaded_version(request, incident, name=version_field(incident))
+                    services.incident_withdraw(incident=incident, by=request.user,
+                                               reason=form.cleaned_data["reason"])
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 self.message_user(request, _("Incident withdrawn; it stays in the register with your reason."))
                 return self._back(incident)
-        return TemplateResponse(request, "breach_app/admin/action_form.html", {
-            **self.admin_site.each_context(request), "title": _("Withdraw (recorded in error)"), "form": form,
-            "objects": [incident], "opts": self.model._meta,
-        })
+        return form_page(self, request, incident, title=_("Withdraw (recorded in error)"), form=form)
+
+    def reopen_view(self, request, pk):
+        """Re-opening a closed incident: someone with the permission, with a reason (on the timeline)."""
+        incident = get_object_or_404(Incident, pk=pk)
+        if not (self.has_view_permission(request, incident) and services.can_reopen(request.user)):
+            raise PermissionDenied
+        form = ReopenForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                with transaction.atomic():
+                    check_loaded_version(request, incident, name=version_field(incident))
+                    services.incident_reopen(incident=incident, by=request.user, reason=form.cleaned_data["reason"])
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(request, _("Incident re-opened; the reason is on its timeline."))
+                return self._back(incident)
+        return form_page(self, request, incident, title=_("Re-open the incident"), form=form)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
-            following = Incident.TRANSITIONS[Incident.Status(obj.status)]
+            closed = obj.status == Incident.Status.CLOSED
+            # Leaving "closed" is re-opening (its own page, a permission and a reason), not a status button.
+            following = () if closed else Incident.TRANSITIONS[Incident.Status(obj.status)]
+            context["can_reopen"] = closed and services.can_reopen(request.user)
             # Withdrawing needs a reason: its own page, not a one-click status button.
             context["next_statuses"] = [Incident.Status(s) for s in following if s != Incident.Status.WITHDRAWN]
             context["can_withdraw"] = Incident.Status.WITHDRAWN in following
@@ -492,10 +615,28 @@ class SendForm(forms.Form):
     reference = forms.CharField(label=_("regulator's reference number"), max_length=100, required=False)
     sent_at = forms.DateTimeField(label=_("sent at"), required=False,
                                   help_text=_("Empty: now. Format: YYYY-MM-DD HH:MM."))
+    late_reason = forms.CharField(
+        label=_("why it is recorded only now"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("Needed when the sending time is in the past: the record shows both that time and when it "
+                    "was entered."))
 
 
 class DecisionForm(forms.Form):
     reason = forms.CharField(label=_("why not notify"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
+    legal_basis = forms.CharField(
+        label=_("legal basis"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("Needed for a required notification: the provision that allows not notifying. The decision "
+                    "then takes effect only when someone else with the permission confirms it."),
+    )
+
+
+class TurnDownForm(forms.Form):
+    reason = forms.CharField(label=_("why"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("why it is re-opened"), max_length=CHANGE_REASON_MAX_LENGTH,
+                             widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
 
 
 class WithdrawForm(forms.Form):
@@ -517,11 +658,12 @@ class ObligationAdmin(AuditedAdmin):
     list_select_related = ("incident",)
     ordering = ("deadline",)
     inlines = (NoticeDraftInline,)
-    actions = ("decide_not_to_notify", "mark_sent")
+    actions = ("decide_not_to_notify", "confirm_not_to_notify", "turn_down_not_to_notify", "mark_sent")
     readonly_fields = (
         "incident", "code", "jurisdiction", "recipient", "applicability", obligation_reason, "deadline", time_left,
         "deadline_kind", "clock_start", "citation", "required_content_display", "computed_at", "status",
-        "sent_at", "channel", "regulator_reference", "decided_by", "decided_at", "decision_reason",
+        "sent_at", "channel", "regulator_reference", "waiver_proposed_by", "waiver_proposed_at", "waiver_reason",
+        "waiver_legal_basis", "decided_by", "decided_at", "decision_reason",
     )
     fields = readonly_fields
 
@@ -535,37 +677,32 @@ class ObligationAdmin(AuditedAdmin):
     # Actions that need details go through a small form page.
 
     def _details(self, request, queryset, form_class, title, apply):
-        if "apply" in request.POST:
-            form = form_class(request.POST)
-            if form.is_valid():
-                done = 0
-                for obligation in queryset:
-                    try:
-                        apply(obligation, form.cleaned_data)
-                        done += 1
-                    except (ValidationError, PermissionDenied) as exc:
-                        self.message_user(request, f"{obligation.code}: {_errors(exc)}", level=messages.ERROR)
-                if done:
-                    self.message_user(request, _("%(n)s obligation(s) updated.") % {"n": done})
-                return None
-        else:
-            form = form_class()
-        return TemplateResponse(request, "breach_app/admin/action_form.html", {
-            **self.admin_site.each_context(request), "title": title, "form": form, "objects": queryset,
-            "action": request.POST.get("action"), "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        })
+        return confirm_each(self, request, queryset, title=title, apply=apply, form_class=form_class,
+                            done_message=_("%(n)s obligation(s) updated."))
 
     @admin.action(description=_("Decide not to notify (record who and why)"), permissions=["change"])
     def decide_not_to_notify(self, request, queryset):
         return self._details(request, queryset, DecisionForm, _("Decide not to notify"), lambda o, data: (
-            services.obligation_decide_not_to_notify(obligation=o, by=request.user, reason=data["reason"])))
+            services.obligation_decide_not_to_notify(obligation=o, by=request.user, reason=data["reason"],
+                                                     legal_basis=data["legal_basis"])))
+
+    @admin.action(description=_("Confirm the proposed decision not to notify"), permissions=["change"])
+    def confirm_not_to_notify(self, request, queryset):
+        return self._details(request, queryset, None, _("Confirm the decision not to notify"), lambda o, data: (
+            services.obligation_confirm_not_to_notify(obligation=o, by=request.user)))
+
+    @admin.action(description=_("Turn down the proposed decision not to notify"), permissions=["change"])
+    def turn_down_not_to_notify(self, request, queryset):
+        return self._details(request, queryset, TurnDownForm, _("Turn down the decision not to notify"),
+                             lambda o, data: services.obligation_reject_not_to_notify(
+                                 obligation=o, by=request.user, reason=data["reason"]))
 
     @admin.action(description=_("Mark sent (approved drafts only)"), permissions=["change"])
     def mark_sent(self, request, queryset):
         return self._details(request, queryset, SendForm, _("Mark sent"), lambda o, data: (
             services.obligation_mark_sent(obligation=o, by=request.user, channel=data["channel"],
-                                          reference=data["reference"], sent_at=data["sent_at"])))
+                                          reference=data["reference"], sent_at=data["sent_at"],
+                                          late_reason=data["late_reason"])))
 
     def get_urls(self):
         own = [
@@ -580,14 +717,21 @@ class ObligationAdmin(AuditedAdmin):
         obligation = get_object_or_404(Obligation.objects.select_related("incident"), pk=pk)
         if not self.has_change_permission(request, obligation):
             raise PermissionDenied
-        for language, _name in settings.LANGUAGES:
-            services.notice_draft_generate(obligation=obligation, by=request.user, language=language)
-        self.message_user(request, _("Drafts generated or brought up to date."))
+        try:
+            with transaction.atomic():
+                check_loaded_version(request, obligation)
+                for language, _name in settings.LANGUAGES:
+                    services.notice_draft_generate(obligation=obligation, by=request.user, language=language)
+        except ValidationError as exc:
+            self.message_user(request, _errors(exc), level=messages.ERROR)
+        else:
+            self.message_user(request, _("Drafts generated or brought up to date."))
         return HttpResponseRedirect(reverse("admin:breach_app_obligation_change", args=[pk]))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["can_change_obligation"] = self.has_change_permission(request, obj)
+            context["waiver_proposed"] = obj.waiver_proposed
             context["action_checkbox_name"] = admin.helpers.ACTION_CHECKBOX_NAME
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
@@ -621,9 +765,11 @@ class NoticeDraftAdmin(AuditedAdmin):
     list_select_related = ("obligation__incident", "approved_by")
     actions = ("approve",)
     fields = ("obligation", "language", "kind", "phase", "missing_facts", "body", "generated_at", "approved_by",
-              "approved_at", "sent_at", "sent_text")
+              "approved_at", "approved_version", "approved_sha256", "sent_at", "sent_recorded_at", "sent_late_reason",
+              "sent_text")
     readonly_fields = ("obligation", "language", "kind", "phase", "missing_facts", "generated_at", "approved_by",
-                       "approved_at", "sent_at", "sent_text")
+                       "approved_at", "approved_version", "approved_sha256", "sent_at", "sent_recorded_at",
+                       "sent_late_reason", "sent_text")
 
     def has_add_permission(self, request):
         return False
@@ -678,17 +824,23 @@ class NoticeDraftAdmin(AuditedAdmin):
         pass
 
     # Who may approve depends on each draft's kind (roles.APPROVALS): a refusal names the permission.
-    @admin.action(description=_("Approve selected drafts"), permissions=["change"])
+    # Every text is shown in full first; each approval names the version and SHA-256 of the text shown.
+    @admin.action(description=_("Approve selected drafts (each text shown first)"), permissions=["change"])
     def approve(self, request, queryset):
-        done = 0
-        for draft in queryset:
-            try:
-                services.notice_draft_approve(draft=draft, by=request.user)
-                done += 1
-            except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, f"{draft}: {_errors(exc)}", level=messages.ERROR)
-        if done:
-            self.message_user(request, _("%(n)s draft(s) approved.") % {"n": done})
+        return confirm_each(
+            self, request, queryset, title=_("Read and approve these texts"), show_texts=True,
+            done_message=_("%(n)s draft(s) approved."),
+            apply=lambda draft, data: self._approve_as_shown(request, draft, version_name=version_field(draft),
+                                                              sha_name=f"_text_sha256_{draft.pk}"))
+
+    @staticmethod
+    def _approve_as_shown(request, draft, *, version_name, sha_name):
+        try:
+            version = int(request.POST.get(version_name, ""))
+        except ValueError:
+            raise ValidationError(_("The form was damaged; reload the page and try again."), code="damaged")
+        services.notice_draft_approve(draft=draft, by=request.user, version=version,
+                                      text_sha256=request.POST.get(sha_name, ""))
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -696,6 +848,9 @@ class NoticeDraftAdmin(AuditedAdmin):
             path("<int:pk>/approve/", view(self.approve_view), name="breach_app_noticedraft_approve"),
             path("<int:pk>/mark-sent/", view(self.mark_sent_view), name="breach_app_noticedraft_mark_sent"),
             path("<int:pk>/regenerate/", view(self.regenerate_view), name="breach_app_noticedraft_regenerate"),
+            path("<int:pk>/adopt-generated/", view(self.adopt_generated_view),
+                 name="breach_app_noticedraft_adopt_generated"),
+            path("<int:pk>/keep-edit/", view(self.keep_edit_view), name="breach_app_noticedraft_keep_edit"),
             path("<int:pk>/download.docx", view(self.docx_view), name="breach_app_noticedraft_docx"),
             path("<int:pk>/download.txt", view(self.text_view), name="breach_app_noticedraft_text"),
         ]
@@ -711,12 +866,30 @@ class NoticeDraftAdmin(AuditedAdmin):
     def _back(self, draft):
         return HttpResponseRedirect(reverse("admin:breach_app_noticedraft_change", args=[draft.pk]))
 
+    def _write(self, request, draft, write, done) -> None:
+        """Run ``write`` if the draft is still the version the page showed; report the outcome."""
+        try:
+            with transaction.atomic():
+                check_loaded_version(request, draft)
+                write()
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, _errors(exc), level=messages.ERROR)
+        else:
+            self.message_user(request, done)
+
     def approve_view(self, request, pk):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         draft = self._draft(request, pk, change=True)
         try:
-            services.notice_draft_approve(draft=draft, by=request.user)
+            with transaction.atomic():
+                try:
+                    check_loaded_version(request, draft)
+                except ValidationError as exc:
+                    # A newer version: the service refuses it too, showing what changed in the text.
+                    if exc.code != "stale":
+                        raise
+                self._approve_as_shown(request, draft, version_name=VERSION_FIELD, sha_name="_text_sha256")
         except (ValidationError, PermissionDenied) as exc:
             self.message_user(request, _errors(exc), level=messages.ERROR)
         else:
@@ -729,10 +902,27 @@ class NoticeDraftAdmin(AuditedAdmin):
         draft = self._draft(request, pk, change=True)
         if draft.is_approved or draft.is_sent:
             self.message_user(request, _("An approved or sent draft is not regenerated."), level=messages.WARNING)
-        else:
-            services.notice_draft_generate(obligation=draft.obligation, by=request.user, language=draft.language,
-                                           phase=draft.phase)
-            self.message_user(request, _("Draft regenerated from the incident's current facts."))
+            return self._back(draft)
+        self._write(request, draft, lambda: services.notice_draft_generate(
+            obligation=draft.obligation, by=request.user, language=draft.language, phase=draft.phase),
+            _("Draft regenerated from the incident's current facts.") if not draft.is_edited else
+            _("Your edited text is kept; any newly generated text is shown beside it for you to choose."))
+        return self._back(draft)
+
+    def adopt_generated_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        draft = self._draft(request, pk, change=True)
+        self._write(request, draft, lambda: services.notice_draft_adopt_generated(draft=draft, by=request.user),
+                    _("The newly generated text replaced the edited one (the edit stays in the history)."))
+        return self._back(draft)
+
+    def keep_edit_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        draft = self._draft(request, pk, change=True)
+        self._write(request, draft, lambda: services.notice_draft_keep_edit(draft=draft, by=request.user),
+                    _("Your edited text is kept; the newly generated text was set aside."))
         return self._back(draft)
 
     def mark_sent_view(self, request, pk):
@@ -741,18 +931,18 @@ class NoticeDraftAdmin(AuditedAdmin):
             form = SendForm(request.POST)
             if form.is_valid():
                 try:
-                    services.notice_draft_mark_sent(draft=draft, by=request.user, **form.cleaned_data)
+                    with transaction.atomic():
+                        check_loaded_version(request, draft, name=version_field(draft))
+                        services.notice_draft_mark_sent(draft=draft, by=request.user, **form.cleaned_data)
                 except (ValidationError, PermissionDenied) as exc:
-                    self.message_user(request, _errors(exc), level=messages.ERROR)
+                    # The form stays with the person's input and the reason it was refused.
+                    form.add_error(None, _errors(exc))
                 else:
                     self.message_user(request, _("Marked sent; the text as sent is frozen."))
-                return self._back(draft)
+                    return self._back(draft)
         else:
             form = SendForm()
-        return TemplateResponse(request, "breach_app/admin/action_form.html", {
-            **self.admin_site.each_context(request), "title": _("Mark sent"), "form": form, "objects": [draft],
-            "opts": self.model._meta,
-        })
+        return form_page(self, request, draft, title=_("Mark sent"), form=form)
 
     def _filename(self, draft, ext):
         return f"{draft.obligation.incident.reference}-{slugify(draft.obligation.code)}-{draft.phase}-{draft.language}.{ext}"
@@ -778,6 +968,10 @@ class NoticeDraftAdmin(AuditedAdmin):
             context["can_approve"] = services.can_approve(request.user, kind=obj.kind)
             context["approve_refusal"] = "" if context["can_approve"] else services.approve_refusal(kind=obj.kind)
             context["approve_permission_name"] = services.approval_label(obj.kind)
+            context["text_sha256"] = notices.text_sha256(obj.body)
+            context["proposed_diff"] = notices.text_diff(
+                obj.body, obj.proposed_body, before_label=str(_("your edited text")),
+                after_label=str(_("newly generated text"))) if obj.proposed_body and not obj.is_sent else ""
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 

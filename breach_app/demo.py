@@ -97,7 +97,9 @@ def load_demo(*, stdout) -> None:
         created += 1
 
     if not Incident.objects.filter(title=EMAIL_TITLE).exists():
-        discovered = now - timedelta(days=20)
+        # Handled within the day: the notice goes out when it is approved (now), never before its
+        # approval, so the demo shows no back-dated send.
+        discovered = now - timedelta(hours=6)
         incident = services.incident_create(
             by=staff, title=EMAIL_TITLE, discovered_at=discovered, aware_at=discovered,
             occurred_from=discovered - timedelta(hours=3),
@@ -119,8 +121,7 @@ def load_demo(*, stdout) -> None:
             notice = incident.obligations.get(code="KR-IND")
             for draft in notice.drafts.filter(phase=NoticeDraft.Phase.INITIAL):
                 services.notice_draft_approve(draft=draft, by=manager)
-            services.obligation_mark_sent(obligation=notice, by=staff, channel="e-mail",
-                                          sent_at=discovered + timedelta(hours=30))
+            services.obligation_mark_sent(obligation=notice, by=staff, channel="e-mail")
             services.incident_change_status(incident=incident, by=staff, to_status=Incident.Status.MONITORING)
             services.incident_change_status(incident=incident, by=staff, to_status=Incident.Status.CLOSED)
         created += 1

@@ -190,6 +190,8 @@ class Incident(VersionedModel):
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
         ordering = ["-discovered_at", "-id"]
+        # A closed incident is frozen; re-opening it (with a reason) is a decision of its own.
+        permissions = [("reopen_incident", _("Can re-open a closed incident"))]
         indexes = [
             models.Index(fields=["status", "-discovered_at"], name="incident_status_idx"),
             models.Index(fields=["-discovered_at", "-id"], name="incident_discovered_idx"),
@@ -361,6 +363,14 @@ class Obligation(VersionedModel):
                                    blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("why not notified"), blank=True)
+    # A decision not to notify a REQUIRED obligation removes a legal duty: it is proposed (who, why,
+    # on what legal basis) and takes effect only when a second person with the permission confirms it.
+    waiver_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decision not to notify proposed by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+")
+    waiver_proposed_at = models.DateTimeField(_("decision not to notify proposed at"), null=True, blank=True)
+    waiver_reason = models.TextField(_("proposed reasons not to notify"), blank=True)
+    waiver_legal_basis = models.TextField(_("legal basis for not notifying"), blank=True)
 
     history = audited_history()
     objects = ObligationQuerySet.as_manager()
@@ -369,6 +379,8 @@ class Obligation(VersionedModel):
         verbose_name = _("notification obligation")
         verbose_name_plural = _("notification obligations")
         ordering = ["incident", "deadline", "code"]
+        permissions = [("approve_waive_notification",
+                        _("Can confirm a decision not to notify a required notification"))]
         indexes = [
             models.Index(fields=["status", "deadline"], name="obligation_status_deadline_idx"),
             # The live obligations with a clock (dashboard, overdue filter, reminder sweep): a few
@@ -405,6 +417,11 @@ class Obligation(VersionedModel):
     def is_live(self) -> bool:
         return self.applicability in ("required", "needs_decision") and self.status not in self.DONE
 
+    @property
+    def waiver_proposed(self) -> bool:
+        """A decision not to notify awaits a second person's confirmation."""
+        return self.waiver_proposed_at is not None and self.status != self.Status.NOT_NOTIFIED
+
 
 # --------------------------------------------------------------------------- notice drafts
 
@@ -430,12 +447,23 @@ class NoticeDraft(VersionedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     phase = models.CharField(_("phase"), max_length=10, choices=Phase.choices, default=Phase.INITIAL)
     body = models.TextField(_("text"))
+    # The machine's text as last generated: a body that differs from it was edited by a person and is
+    # never overwritten by a regeneration; the new machine text waits in ``proposed_body`` instead.
+    generated_body = models.TextField(_("text as generated"), blank=True)
+    proposed_body = models.TextField(_("newly generated text (not adopted)"), blank=True)
+    proposed_at = models.DateTimeField(_("newly generated at"), null=True, blank=True)
     missing_content = models.JSONField(_("missing facts"), default=list, blank=True)
     generated_at = models.DateTimeField(_("generated at"), default=timezone.now)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True,
                                     blank=True, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # The approval names the exact text the approver was shown: its version and SHA-256.
+    approved_version = models.PositiveIntegerField(_("approved version"), null=True, blank=True)
+    approved_sha256 = models.CharField(_("SHA-256 of the approved text"), max_length=64, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # When the send was entered here; a claimed send time well before it needs a reason.
+    sent_recorded_at = models.DateTimeField(_("sending recorded at"), null=True, blank=True)
+    sent_late_reason = models.TextField(_("why the sending was recorded late"), blank=True)
     sent_text = models.TextField(_("text as sent"), blank=True)
 
     history = audited_history()
@@ -467,6 +495,11 @@ class NoticeDraft(VersionedModel):
     @property
     def is_approved(self) -> bool:
         return self.approved_at is not None
+
+    @property
+    def is_edited(self) -> bool:
+        """A person changed the text the machine generated."""
+        return bool(self.generated_body) and self.body != self.generated_body
 
     @property
     def text(self) -> str:
@@ -509,6 +542,10 @@ class TimelineEntry(TimelineEntryBase):
     incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.PROTECT,
                                  related_name="timeline")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.FACT)
+    # ``at`` is when it happened, as claimed; ``recorded_at`` when it was entered. An ``at`` before
+    # the entry was made needs ``late_reason`` (services.timeline_check_time).
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    late_reason = models.TextField(_("why recorded late"), blank=True)
 
     class Meta(TimelineEntryBase.Meta):
         verbose_name = _("timeline entry")

@@ -9,6 +9,8 @@ starting with ``#`` is a heading.
 
 from __future__ import annotations
 
+import difflib
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -313,6 +315,20 @@ def render_draft(obligation: Obligation, language: str, phase: str = NoticeDraft
 
 def markers_in(text: str) -> list[str]:
     return MISSING_PATTERN.findall(text or "")
+
+
+def text_sha256(text: str) -> str:
+    """The SHA-256 of a notice text (UTF-8, hex): an approval names the exact text that was read."""
+    return hashlib.sha256((text or "").encode("utf-8")).hexdigest()
+
+
+def text_diff(before: str, after: str, *, before_label: str = "", after_label: str = "") -> str:
+    """A unified line diff of two notice texts ("-" lines only in ``before``, "+" only in ``after``)."""
+    lines = difflib.unified_diff(
+        (before or "").splitlines(), (after or "").splitlines(), fromfile=before_label, tofile=after_label,
+        lineterm="", n=2,
+    )
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- downloads

@@ -7,7 +7,7 @@ own workflow status (pending -> drafted -> approved -> sent, or decided not to n
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +25,14 @@ from privacy_office.states import check_move
 
 from . import deadlines, notices
 from .models import AffectedPopulation, Incident, NoticeDraft, Obligation, TimelineEntry
+
+# A time typed as "now" is a few minutes old by the time the form is saved, and clocks drift: within
+# this margin a claimed time counts as now and needs no reason for being entered late.
+LATE_ENTRY_MARGIN = timedelta(minutes=10)
+
+# Removing a required notification, and re-opening a closed incident, need these (roles.APPROVALS).
+WAIVE_PERMISSION = approval_permission("waive_notification")
+REOPEN_PERMISSION = approval_permission("reopen_incident")
 
 # Incident fields a staff member may set through ``incident_create``/``incident_update``.
 FACT_FIELDS = tuple(
@@ -85,19 +93,57 @@ def _set_populations(incident: Incident, populations: Mapping[str, Mapping | Non
     return changed
 
 
+def check_claimed_time(*, at: datetime, late_reason: str = "", now: datetime | None = None) -> None:
+    """Refuse a claimed time ("it happened at") in the future, or one before now without a reason
+    for entering it late: what happened, when, cannot be back-dated unseen. The record keeps both
+    the claimed time and when it was entered."""
+    now = now or timezone.now()
+    if at > now + LATE_ENTRY_MARGIN:
+        raise ValidationError(
+            _("%(when)s is in the future: record what happened once it has happened.")
+            % {"when": localize(timezone.localtime(at))}, code="future")
+    if at < now - LATE_ENTRY_MARGIN and not (late_reason or "").strip():
+        raise ValidationError(
+            _("%(when)s is in the past: say why it is recorded only now (the record shows both the time you give "
+              "and when it was entered).") % {"when": localize(timezone.localtime(at))}, code="late_reason_required")
+
+
+def timeline_check_time(*, incident: Incident | None, at: datetime | None, late_reason: str = "",
+                        now: datetime | None = None) -> None:
+    """The rule for a timeline entry's time: not in the future, before now only with a reason."""
+    if at is not None:
+        check_claimed_time(at=at, late_reason=late_reason, now=now)
+
+
 def timeline_add(*, incident: Incident, by, kind: str = TimelineEntry.Kind.FACT, message: str = "",
-                 params: Mapping | None = None, note: str = "", at: datetime | None = None) -> TimelineEntry:
+                 params: Mapping | None = None, note: str = "", at: datetime | None = None,
+                 late_reason: str = "") -> TimelineEntry:
     """Append an entry to the incident's timeline (append-only: never edited, never versioned).
 
     ``message`` is what the system records, a ``gettext_noop`` message id with its ``params``
-    (shown in each reader's language); ``note`` is a person's own words, kept as typed.
+    (shown in each reader's language); ``note`` is a person's own words, kept as typed. ``at`` is
+    when it happened (default now): not in the future, and before now only with ``late_reason``;
+    when it was entered is kept as ``recorded_at``.
     """
     if not message and not (note or "").strip():
         raise ValidationError(_("A timeline entry needs a text."), code="empty")
+    now = timezone.now()
+    timeline_check_time(incident=incident, at=at, late_reason=late_reason, now=now)
     return TimelineEntry.objects.create(
         incident=incident, kind=kind, message=message, params=dict(params or {}), note=note,
-        by=by if getattr(by, "pk", None) else None, at=at or timezone.now(),
+        by=by if getattr(by, "pk", None) else None, at=at or now, recorded_at=now,
+        late_reason=(late_reason or "").strip(),
     )
+
+
+def incident_check_not_frozen(incident: Incident) -> None:
+    """A closed incident is frozen: corrections go through ``incident_reopen`` (with a reason)."""
+    if incident.status == Incident.Status.CLOSED:
+        raise ValidationError(
+            _("%(reference)s is closed: it cannot be changed. Someone with the permission “%(permission)s” can "
+              "re-open it, with a reason.") % {"reference": incident.reference,
+                                              "permission": permission_label(REOPEN_PERMISSION)},
+            code="closed")
 
 
 def timeline_incident_recorded(*, incident: Incident, by) -> TimelineEntry:
@@ -140,6 +186,7 @@ def incident_update(*, incident: Incident, by, populations: Mapping[str, Mapping
     unknown = set(changes) - set(FACT_FIELDS)
     if unknown:
         raise TypeError(f"unknown incident fields: {sorted(unknown)}")
+    incident_check_not_frozen(Incident.objects.select_for_update().get(pk=incident.pk))
     changed = [name for name, value in changes.items() if getattr(incident, name) != value]
     for name in changed:
         setattr(incident, name, changes[name])
@@ -207,6 +254,9 @@ def incident_refresh_next_deadline(*, incident: Incident) -> None:
 
 
 def incident_check_status_change(*, incident: Incident, to_status: str) -> None:
+    if incident.status == Incident.Status.CLOSED:
+        # Leaving "closed" is re-opening: an act of its own, with a permission and a reason.
+        incident_check_not_frozen(incident)
     check_move(incident, to_status=to_status, label=incident.reference)
     if to_status == Incident.Status.CLOSED:
         open_codes = list(incident.obligations.filter(applicability=Obligation.Applicability.REQUIRED)
@@ -214,7 +264,9 @@ def incident_check_status_change(*, incident: Incident, to_status: str) -> None:
         if open_codes:
             raise ValidationError(
                 _("The incident cannot be closed while required notifications are still open: %(codes)s. "
-                  "Send them or record a decision not to notify.") % {"codes": ", ".join(open_codes)},
+                  "Send them, or propose a decision not to notify that someone with the permission "
+                  "“%(permission)s” confirms.") % {"codes": ", ".join(open_codes),
+                                                  "permission": permission_label(WAIVE_PERMISSION)},
                 code="open_obligations",
             )
 
@@ -225,6 +277,35 @@ def incident_change_status(*, incident: Incident, by, to_status: str, note: str 
         return incident_withdraw(incident=incident, by=by, reason=note)
     incident_check_status_change(incident=incident, to_status=to_status)
     _set_status(incident, by=by, to_status=to_status, note=note, reason=note or gettext_noop("status changed"))
+    return incident
+
+
+def can_reopen(user) -> bool:
+    """May ``user`` re-open a closed incident?"""
+    return bool(user and user.is_active and user.has_perm(REOPEN_PERMISSION))
+
+
+@transaction.atomic
+def incident_reopen(*, incident: Incident, by, reason: str) -> Incident:
+    """Re-open a closed incident, with a reason, by someone holding the permission; on the timeline.
+
+    The one way a closed (frozen) incident changes again: corrections after closure go through it."""
+    if not can_reopen(by):
+        raise PermissionDenied(missing_permission_message(REOPEN_PERMISSION))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the incident is re-opened."), code="reason_required")
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status != Incident.Status.CLOSED:
+        raise ValidationError(_("%(reference)s is not closed.") % {"reference": incident.reference},
+                              code="not_closed")
+    check_move(incident, to_status=Incident.Status.ASSESSING, label=incident.reference)
+    before = incident.status
+    incident.status = Incident.Status.ASSESSING
+    save_with_reason(incident, by=by, reason=reason, update_fields=["status"])
+    timeline_add(incident=incident, by=by, kind=TimelineEntry.Kind.DECISION,
+                 message=gettext_noop("Re-opened: %(from)s → %(to)s"),
+                 params={"from": before, "to": incident.status}, note=reason)
     return incident
 
 
@@ -279,6 +360,7 @@ def obligation_transition(*, obligation: Obligation, by, to_status: str, reason:
     if to_status in Obligation.DONE:
         raise ValidationError(_("Use “mark sent” or “decide not to notify”: they record when, how and why."),
                               code="needs_details")
+    incident_check_not_frozen(obligation.incident)
     obligation_check_transition(obligation=obligation, to_status=to_status)
     if obligation.status == Obligation.Status.NOT_NOTIFIED:
         obligation.decided_by, obligation.decided_at, obligation.decision_reason = None, None, ""
@@ -288,18 +370,89 @@ def obligation_transition(*, obligation: Obligation, by, to_status: str, reason:
     return obligation
 
 
+def can_confirm_not_to_notify(user) -> bool:
+    """May ``user`` confirm a proposed decision not to notify a required notification?"""
+    return bool(user and user.is_active and user.has_perm(WAIVE_PERMISSION))
+
+
 @transaction.atomic
-def obligation_decide_not_to_notify(*, obligation: Obligation, by, reason: str,
+def obligation_decide_not_to_notify(*, obligation: Obligation, by, reason: str, legal_basis: str = "",
                                     incident_withdrawn: bool = False) -> Obligation:
     """Record who decided not to notify, and why (kept in the Art. 33(5) register).
+
+    For a REQUIRED notification this removes a legal duty, so it is only proposed here (reasons and
+    the legal basis both needed); it takes effect when someone else holding the permission confirms
+    it (``obligation_confirm_not_to_notify``), and the clock runs until then.
 
     ``incident_withdrawn``: the decision follows from withdrawing the incident as recorded in error
     (``incident_withdraw``); the reason is the withdrawal's, and the records say so."""
     reason = (reason or "").strip()
+    legal_basis = (legal_basis or "").strip()
     obligation = Obligation.objects.select_for_update().select_related("incident").get(pk=obligation.pk)
     if not reason:
         raise ValidationError(_("Say why it was decided not to notify."), code="reason_required")
+    incident_check_not_frozen(obligation.incident)
     obligation_check_transition(obligation=obligation, to_status=Obligation.Status.NOT_NOTIFIED)
+    if obligation.applicability == Obligation.Applicability.REQUIRED and not incident_withdrawn:
+        return _propose_not_to_notify(obligation, by=by, reason=reason, legal_basis=legal_basis)
+    _decide_not_to_notify(obligation, by=by, reason=reason, incident_withdrawn=incident_withdrawn)
+    return obligation
+
+
+def _propose_not_to_notify(obligation: Obligation, *, by, reason: str, legal_basis: str) -> Obligation:
+    if not legal_basis:
+        raise ValidationError(_("Name the legal basis for not notifying a required notification."),
+                              code="legal_basis_required")
+    obligation.waiver_proposed_by = by
+    obligation.waiver_proposed_at = timezone.now()
+    obligation.waiver_reason = reason
+    obligation.waiver_legal_basis = legal_basis
+    save_with_reason(obligation, by=by, reason=gettext_noop("decision not to notify proposed"))
+    timeline_add(incident=obligation.incident, by=by, kind=TimelineEntry.Kind.DECISION,
+                 message=gettext_noop("Proposed not to notify %(code)s (legal basis: %(basis)s); awaiting confirmation"),
+                 params={"code": obligation.code, "basis": legal_basis}, note=reason)
+    return obligation
+
+
+@transaction.atomic
+def obligation_confirm_not_to_notify(*, obligation: Obligation, by) -> Obligation:
+    """A second person, holding the permission, confirms a proposed decision not to notify."""
+    if not can_confirm_not_to_notify(by):
+        raise PermissionDenied(missing_permission_message(WAIVE_PERMISSION))
+    obligation = Obligation.objects.select_for_update().select_related("incident").get(pk=obligation.pk)
+    if not obligation.waiver_proposed:
+        raise ValidationError(_("%(code)s has no proposed decision not to notify.") % {"code": obligation.code},
+                              code="no_proposal")
+    if obligation.waiver_proposed_by_id == getattr(by, "pk", None):
+        raise ValidationError(
+            _("You proposed not to notify %(code)s: someone else must confirm it.") % {"code": obligation.code},
+            code="same_person")
+    incident_check_not_frozen(obligation.incident)
+    obligation_check_transition(obligation=obligation, to_status=Obligation.Status.NOT_NOTIFIED)
+    reason = f"{obligation.waiver_reason}\n{_('Legal basis')}: {obligation.waiver_legal_basis}"
+    _decide_not_to_notify(obligation, by=by, reason=reason, incident_withdrawn=False)
+    return obligation
+
+
+@transaction.atomic
+def obligation_reject_not_to_notify(*, obligation: Obligation, by, reason: str = "") -> Obligation:
+    """Turn down (or, as its proposer, take back) a proposed decision not to notify: the duty stands."""
+    obligation = Obligation.objects.select_for_update().select_related("incident").get(pk=obligation.pk)
+    if not obligation.waiver_proposed:
+        raise ValidationError(_("%(code)s has no proposed decision not to notify.") % {"code": obligation.code},
+                              code="no_proposal")
+    if obligation.waiver_proposed_by_id != getattr(by, "pk", None) and not can_confirm_not_to_notify(by):
+        raise PermissionDenied(missing_permission_message(WAIVE_PERMISSION))
+    obligation.waiver_proposed_by, obligation.waiver_proposed_at = None, None
+    obligation.waiver_reason, obligation.waiver_legal_basis = "", ""
+    save_with_reason(obligation, by=by, reason=gettext_noop("proposed decision not to notify turned down"))
+    timeline_add(incident=obligation.incident, by=by, kind=TimelineEntry.Kind.DECISION,
+                 message=gettext_noop("Proposal not to notify %(code)s turned down: the notification stays required"),
+                 params={"code": obligation.code}, note=(reason or "").strip())
+    return obligation
+
+
+def _decide_not_to_notify(obligation: Obligation, *, by, reason: str, incident_withdrawn: bool) -> None:
     obligation.status = Obligation.Status.NOT_NOTIFIED
     obligation.decided_by = by
     obligation.decided_at = timezone.now()
@@ -314,14 +467,14 @@ def obligation_decide_not_to_notify(*, obligation: Obligation, by, reason: str,
     incident_refresh_next_deadline(incident=obligation.incident)
     timeline_add(incident=obligation.incident, by=by, kind=TimelineEntry.Kind.DECISION, message=message,
                  params={"code": obligation.code}, note=reason)
-    return obligation
 
 
 @transaction.atomic
 def obligation_mark_sent(*, obligation: Obligation, by, channel: str, reference: str = "",
-                         sent_at: datetime | None = None) -> Obligation:
+                         sent_at: datetime | None = None, late_reason: str = "") -> Obligation:
     """Mark an approved obligation sent: its approved drafts are sent too, their text frozen."""
-    obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
+    obligation = Obligation.objects.select_for_update().select_related("incident").get(pk=obligation.pk)
+    incident_check_not_frozen(obligation.incident)
     if obligation.status != Obligation.Status.APPROVED:
         kind = notices.KIND_FOR_RECIPIENT.get(obligation.recipient, NoticeDraft.Kind.REGULATOR_REPORT)
         raise ValidationError(
@@ -333,12 +486,14 @@ def obligation_mark_sent(*, obligation: Obligation, by, channel: str, reference:
         raise ValidationError(_("%(code)s has no approved draft left to send.") % {"code": obligation.code},
                               code="not_approved")
     for draft in drafts:
-        notice_draft_mark_sent(draft=draft, by=by, channel=channel, reference=reference, sent_at=sent_at)
+        notice_draft_mark_sent(draft=draft, by=by, channel=channel, reference=reference, sent_at=sent_at,
+                               late_reason=late_reason)
     obligation.refresh_from_db()
     return obligation
 
 
-def _obligation_sent(obligation: Obligation, *, by, channel: str, reference: str, sent_at: datetime) -> None:
+def _obligation_sent(obligation: Obligation, *, by, channel: str, reference: str, sent_at: datetime,
+                     late_reason: str) -> None:
     if obligation.status == Obligation.Status.SENT:
         return
     obligation_check_transition(obligation=obligation, to_status=Obligation.Status.SENT)
@@ -356,7 +511,7 @@ def _obligation_sent(obligation: Obligation, *, by, channel: str, reference: str
     else:
         message = gettext_noop("Sent %(code)s via %(channel)s")
     timeline_add(incident=incident, by=by, kind=TimelineEntry.Kind.NOTIFICATION, at=sent_at, message=message,
-                 params=params)
+                 params=params, late_reason=late_reason)
     # Civ. Code §1798.82(f): the Attorney General's 15 days run from the resident notice.
     if obligation.code == "US-CA-IND" and incident.resident_notice_sent_at is None:
         incident.resident_notice_sent_at = sent_at
@@ -379,8 +534,11 @@ def notice_draft_generate(*, obligation: Obligation, by, language: str, phase: s
     """(Re)write the draft from the incident's current facts.
 
     An approved or sent draft is left as it is: regenerating must never silently change what a
-    manager approved or what went out.
+    manager approved or what went out. A draft a person edited is kept too: the new machine text is
+    offered beside it (``proposed_body``), and the person adopts it or keeps their edit
+    (``notice_draft_adopt_generated`` / ``notice_draft_keep_edit``).
     """
+    incident_check_not_frozen(obligation.incident)
     phase = _draft_phase(obligation, phase)
     rendered = notices.render_draft(obligation, language, phase)
     draft = NoticeDraft.objects.select_for_update().filter(
@@ -390,9 +548,20 @@ def notice_draft_generate(*, obligation: Obligation, by, language: str, phase: s
     if draft is None:
         draft = NoticeDraft(obligation=obligation, language=language, phase=phase)
     elif draft.body == rendered.body:
+        if draft.generated_body != rendered.body or draft.proposed_body:
+            draft.generated_body, draft.proposed_body, draft.proposed_at = rendered.body, "", None
+            save_with_reason(draft, by=by, reason=gettext_noop("generated from the incident's facts"))
+        return draft
+    elif draft.is_edited:
+        if rendered.body not in (draft.proposed_body, draft.generated_body):
+            draft.proposed_body = rendered.body
+            draft.proposed_at = timezone.now()
+            save_with_reason(draft, by=by, reason=gettext_noop("new generated text offered beside the edited text"))
         return draft
     draft.kind = rendered.kind
     draft.body = rendered.body
+    draft.generated_body = rendered.body
+    draft.proposed_body, draft.proposed_at = "", None
     draft.missing_content = rendered.missing
     draft.generated_at = timezone.now()
     save_with_reason(draft, by=by, reason=gettext_noop("generated from the incident's facts"))
@@ -422,26 +591,71 @@ def incident_generate_drafts(*, incident: Incident, by, phase: str | None = None
 @transaction.atomic
 def notice_draft_update(*, draft: NoticeDraft, by, body: str, reason: str = "") -> NoticeDraft:
     """Edit a draft's text. A sent draft is frozen; editing an approved one withdraws the approval."""
-    draft = NoticeDraft.objects.select_for_update().get(pk=draft.pk)
+    draft = NoticeDraft.objects.select_for_update().select_related("obligation__incident").get(pk=draft.pk)
     if draft.is_sent:
         raise ValidationError(
             _("This notice was sent on %(date)s: its text is frozen and cannot be edited.")
             % {"date": localize(timezone.localtime(draft.sent_at))}, code="frozen")
+    incident_check_not_frozen(draft.obligation.incident)
     if body == draft.body:
         return draft
+    return _set_body(draft, by=by, body=body, reason=reason or gettext_noop("text edited"))
+
+
+def _set_body(draft: NoticeDraft, *, by, body: str, reason: str) -> NoticeDraft:
     draft.body = body
     # A flagged fact stays "missing" while its marker is still in the text.
     draft.missing_content = [k for k in draft.missing_content if notices.missing_marker(k, draft.language) in body]
     withdrawn = draft.is_approved
     if withdrawn:
         draft.approved_by, draft.approved_at = None, None
-    save_with_reason(draft, by=by, reason=reason or gettext_noop("text edited"))
+        draft.approved_version, draft.approved_sha256 = None, ""
+    save_with_reason(draft, by=by, reason=reason)
     obligation = draft.obligation
     if withdrawn and obligation.status == Obligation.Status.APPROVED and not obligation.drafts.filter(
             approved_at__isnull=False, sent_at__isnull=True).exists():
         obligation_transition(obligation=obligation, by=by, to_status=Obligation.Status.DRAFTED,
                               reason=gettext_noop("approved draft edited: approval withdrawn"))
     return draft
+
+
+def _locked_unsent_draft(draft: NoticeDraft) -> NoticeDraft:
+    draft = NoticeDraft.objects.select_for_update().select_related("obligation__incident").get(pk=draft.pk)
+    if draft.is_sent:
+        raise ValidationError(_("This notice was already sent."), code="frozen")
+    incident_check_not_frozen(draft.obligation.incident)
+    return draft
+
+
+@transaction.atomic
+def notice_draft_adopt_generated(*, draft: NoticeDraft, by) -> NoticeDraft:
+    """Replace the edited text with the newly generated one offered beside it (the person's choice)."""
+    draft = _locked_unsent_draft(draft)
+    if not draft.proposed_body:
+        raise ValidationError(_("No newly generated text is waiting for this draft."), code="no_proposal")
+    proposed = draft.proposed_body
+    draft.generated_body, draft.proposed_body, draft.proposed_at = proposed, "", None
+    if proposed == draft.body:
+        save_with_reason(draft, by=by, reason=gettext_noop("newly generated text adopted"))
+        return draft
+    return _set_body(draft, by=by, body=proposed, reason=gettext_noop("newly generated text adopted"))
+
+
+@transaction.atomic
+def notice_draft_keep_edit(*, draft: NoticeDraft, by) -> NoticeDraft:
+    """Keep the edited text and set the newly generated one aside (it is not offered again)."""
+    draft = _locked_unsent_draft(draft)
+    if not draft.proposed_body:
+        raise ValidationError(_("No newly generated text is waiting for this draft."), code="no_proposal")
+    draft.generated_body, draft.proposed_body, draft.proposed_at = draft.proposed_body, "", None
+    save_with_reason(draft, by=by, reason=gettext_noop("edited text kept; newly generated text set aside"))
+    return draft
+
+
+def notice_draft_shown_text(draft: NoticeDraft, version: int) -> str | None:
+    """The draft's text as it stood at ``version`` (from its history), or None if not known."""
+    record = draft.history.filter(version=version).order_by("-history_date", "-history_id").first()
+    return record.body if record is not None else None
 
 
 def can_approve(user, *, kind: str) -> bool:
@@ -460,15 +674,37 @@ def approval_label(kind: str) -> str:
 
 
 @transaction.atomic
-def notice_draft_approve(*, draft: NoticeDraft, by) -> NoticeDraft:
-    """Someone with the approval permission for the draft's kind approves the text for sending."""
+def notice_draft_approve(*, draft: NoticeDraft, by, version: int | None = None,
+                         text_sha256: str | None = None) -> NoticeDraft:
+    """Someone with the approval permission for the draft's kind approves the text for sending.
+
+    The approval binds to the text the approver was shown: its ``version`` and ``text_sha256``
+    (by default those of the ``draft`` instance passed in, i.e. as the caller loaded it). Any other
+    version or text is refused, with the difference between what was shown and what is there now.
+    """
     if not can_approve(by, kind=draft.kind):
         raise PermissionDenied(approve_refusal(kind=draft.kind))
-    draft = NoticeDraft.objects.select_for_update().select_related("obligation").get(pk=draft.pk)
+    version = draft.version if version is None else version
+    text_sha256 = notices.text_sha256(draft.body) if text_sha256 is None else text_sha256
+    draft = NoticeDraft.objects.select_for_update().select_related("obligation__incident").get(pk=draft.pk)
     if draft.is_sent:
         raise ValidationError(_("This notice was already sent."), code="frozen")
+    incident_check_not_frozen(draft.obligation.incident)
     if draft.is_approved:
         return draft
+    if draft.version != version or notices.text_sha256(draft.body) != text_sha256:
+        shown = notice_draft_shown_text(draft, version)
+        if shown is not None and notices.text_sha256(shown) != text_sha256:
+            shown = None
+        raise ValidationError(
+            _("The text changed after you opened it (you read version %(shown)s, it is now version %(now)s), so "
+              "nothing was approved. Read the text as it is now and approve again.")
+            % {"shown": version, "now": draft.version},
+            code="text_changed",
+            params={"diff": notices.text_diff(shown, draft.body, before_label=_("the text you read"),
+                                              after_label=_("the text now"))
+                    if shown is not None else ""},
+        )
     markers = notices.markers_in(draft.body)
     if markers:
         raise ValidationError(
@@ -477,6 +713,8 @@ def notice_draft_approve(*, draft: NoticeDraft, by) -> NoticeDraft:
             code="missing_facts")
     draft.approved_by = by
     draft.approved_at = timezone.now()
+    draft.approved_version = version
+    draft.approved_sha256 = text_sha256
     save_with_reason(draft, by=by, reason=gettext_noop("approved for sending"))
     obligation = draft.obligation
     if obligation.status == Obligation.Status.PENDING:
@@ -485,25 +723,60 @@ def notice_draft_approve(*, draft: NoticeDraft, by) -> NoticeDraft:
         obligation_transition(obligation=obligation, by=by, to_status=Obligation.Status.APPROVED,
                               reason=gettext_noop("draft approved"))
     timeline_add(incident=obligation.incident, by=by, kind=TimelineEntry.Kind.DECISION,
-                 message=gettext_noop("Draft approved: %(code)s · %(kind)s · %(phase)s · %(language)s"),
-                 params={"code": obligation.code, "kind": draft.kind, "phase": draft.phase, "language": draft.language})
+                 message=gettext_noop("Draft approved: %(code)s · %(kind)s · %(phase)s · %(language)s "
+                                      "(version %(version)s, SHA-256 %(sha256)s)"),
+                 params={"code": obligation.code, "kind": draft.kind, "phase": draft.phase, "language": draft.language,
+                         "version": version, "sha256": text_sha256})
     return draft
+
+
+def notice_check_sent_time(*, draft: NoticeDraft, sent_at: datetime, late_reason: str = "",
+                           now: datetime | None = None) -> None:
+    """A notice cannot have been sent before it was approved, before the incident was discovered,
+    or in the future; a send entered well after it happened needs a reason."""
+    now = now or timezone.now()
+    incident = draft.obligation.incident
+    if sent_at < incident.discovered_at:
+        raise ValidationError(
+            _("The sending time %(sent)s is before the incident was discovered (%(discovered)s).")
+            % {"sent": localize(timezone.localtime(sent_at)),
+               "discovered": localize(timezone.localtime(incident.discovered_at))},
+            code="before_discovery")
+    if draft.approved_at is not None and sent_at < draft.approved_at:
+        raise ValidationError(
+            _("The sending time %(sent)s is before the approval (%(approved)s): a notice cannot go out before it "
+              "is approved.") % {"sent": localize(timezone.localtime(sent_at)),
+                                 "approved": localize(timezone.localtime(draft.approved_at))},
+            code="before_approval")
+    check_claimed_time(at=sent_at, late_reason=late_reason, now=now)
 
 
 @transaction.atomic
 def notice_draft_mark_sent(*, draft: NoticeDraft, by, channel: str, reference: str = "",
-                           sent_at: datetime | None = None) -> NoticeDraft:
-    """Record that the approved text went out: the text as sent is frozen."""
+                           sent_at: datetime | None = None, late_reason: str = "") -> NoticeDraft:
+    """Record that the approved text went out: the text as sent is frozen.
+
+    ``sent_at`` (default now) is checked by ``notice_check_sent_time``; when it was entered is
+    kept as ``sent_recorded_at`` and a late entry's reason as ``sent_late_reason``."""
     draft = NoticeDraft.objects.select_for_update().select_related("obligation__incident").get(pk=draft.pk)
     if draft.is_sent:
         raise ValidationError(_("This notice was already marked sent."), code="frozen")
+    incident_check_not_frozen(draft.obligation.incident)
     if not draft.is_approved:
         raise ValidationError(
             _("Only an approved draft can be marked sent: someone with the permission “%(permission)s” must approve "
               "it first.") % {"permission": approval_label(draft.kind)}, code="not_approved")
-    sent_at = sent_at or timezone.now()
+    if draft.approved_sha256 and notices.text_sha256(draft.body) != draft.approved_sha256:
+        raise ValidationError(_("The text is not the one approved: it must be approved again."), code="not_approved")
+    now = timezone.now()
+    sent_at = sent_at or now
+    late_reason = (late_reason or "").strip()
+    notice_check_sent_time(draft=draft, sent_at=sent_at, late_reason=late_reason, now=now)
     draft.sent_at = sent_at
+    draft.sent_recorded_at = now
+    draft.sent_late_reason = late_reason
     draft.sent_text = draft.body
     save_with_reason(draft, by=by, reason=gettext_noop("marked sent"))
-    _obligation_sent(draft.obligation, by=by, channel=channel, reference=reference, sent_at=sent_at)
+    _obligation_sent(draft.obligation, by=by, channel=channel, reference=reference, sent_at=sent_at,
+                     late_reason=late_reason)
     return draft

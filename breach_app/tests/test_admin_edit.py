@@ -75,6 +75,7 @@ def test_a_note_added_on_the_change_page_joins_the_timeline_and_older_entries_st
         "timeline-0-incident": str(incident.pk),
         "timeline-1-at_0": "2026-06-05", "timeline-1-at_1": "11:30:00", "timeline-1-kind": "fact",
         "timeline-1-note": "Attacker IP blocked at the gateway",
+        "timeline-1-late_reason": "Gateway log read after the weekend",
     })
     response = staff_client.post(f"/admin/breach_app/incident/{incident.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -83,6 +84,8 @@ def test_a_note_added_on_the_change_page_joins_the_timeline_and_older_entries_st
     assert entries[0] == first and entries[0].message == first.message and entries[0].note == first.note
     added = entries[-1]
     assert added.note == "Attacker IP blocked at the gateway" and added.by == staff_user
+    # Both times are on the record: when it happened (as claimed) and when it was entered.
+    assert added.late_reason == "Gateway log read after the weekend" and added.recorded_at > added.at
 
 
 def test_a_fact_changed_on_the_page_is_saved_with_the_typed_reason(staff_client, staff_user):

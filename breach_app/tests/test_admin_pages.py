@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from breach_app import services
+from breach_app import notices, services
 from breach_app.models import Incident, NoticeDraft, Obligation, TimelineEntry
 
 from .factories import codes, make_incident
@@ -72,7 +72,7 @@ def test_adding_an_incident_in_the_admin_computes_its_obligations(staff_client, 
         "obligations-TOTAL_FORMS": "0", "obligations-INITIAL_FORMS": "0",
         "timeline-TOTAL_FORMS": "1", "timeline-INITIAL_FORMS": "0",
         "timeline-0-at_0": "2026-06-05", "timeline-0-at_1": "09:10:00", "timeline-0-kind": "fact",
-        "timeline-0-note": "SOC reported unusual downloads",
+        "timeline-0-note": "SOC reported unusual downloads", "timeline-0-late_reason": "entered from the SOC ticket",
         "_change_reason": "first report",
     }
     response = staff_client.post("/admin/breach_app/incident/add/", data)
@@ -90,27 +90,31 @@ def test_adding_an_incident_in_the_admin_computes_its_obligations(staff_client, 
 
 def test_status_button_refuses_an_illegal_move(staff_client, staff_user):
     incident = make_incident(by=staff_user)
-    response = staff_client.post(f"/admin/breach_app/incident/{incident.pk}/status/closed/", follow=True)
+    on_page = {"_loaded_version": str(incident.version)}
+    response = staff_client.post(f"/admin/breach_app/incident/{incident.pk}/status/closed/", on_page, follow=True)
     incident.refresh_from_db()
     assert incident.status == "open"  # open -> closed is allowed, but obligations are open
     assert "cannot be closed while required notifications are still open" in response.content.decode()
-    response = staff_client.post(f"/admin/breach_app/incident/{incident.pk}/status/monitoring/", follow=True)
+    response = staff_client.post(f"/admin/breach_app/incident/{incident.pk}/status/monitoring/", on_page,
+                                 follow=True)
     assert "cannot move from “open” to “monitoring”" in response.content.decode()
 
 
 def test_generate_drafts_button_and_draft_approval_by_role(staff_client, client, staff_user, manager_user):
     incident = make_incident(by=staff_user)
-    staff_client.post(f"/admin/breach_app/incident/{incident.pk}/generate-drafts/")
+    staff_client.post(f"/admin/breach_app/incident/{incident.pk}/generate-drafts/",
+                      {"_loaded_version": str(incident.version)})
     draft = NoticeDraft.objects.get(obligation__code="CN-CAC-INCIDENT", language="zh-hans")
     assert codes(incident)["CN-CAC-INCIDENT"].status == "drafted"
+    shown = {"_loaded_version": str(draft.version), "_text_sha256": notices.text_sha256(draft.body)}
 
-    response = staff_client.post(f"/admin/breach_app/noticedraft/{draft.pk}/approve/", follow=True)
+    response = staff_client.post(f"/admin/breach_app/noticedraft/{draft.pk}/approve/", shown, follow=True)
     assert "You need the permission “Can approve notice drafts for sending” to do this." in response.content.decode()
     draft.refresh_from_db()
     assert draft.approved_at is None
 
     client.force_login(manager_user)
-    response = client.post(f"/admin/breach_app/noticedraft/{draft.pk}/approve/", follow=True)
+    response = client.post(f"/admin/breach_app/noticedraft/{draft.pk}/approve/", shown, follow=True)
     assert "Draft approved for sending." in response.content.decode()
     draft.refresh_from_db()
     assert draft.approved_by == manager_user
@@ -121,11 +125,12 @@ def test_mark_sent_in_the_admin_refused_until_approved_then_frozen(staff_client,
     draft = services.notice_draft_generate(obligation=codes(incident)["CN-CAC-INCIDENT"], by=staff_user,
                                            language="en")
     url = f"/admin/breach_app/noticedraft/{draft.pk}/mark-sent/"
-    response = staff_client.post(url, {"channel": "portal"}, follow=True)
+    response = staff_client.post(url, {"channel": "portal", f"_loaded_version_{draft.pk}": str(draft.version)},
+                                 follow=True)
     assert "Only an approved draft can be marked sent" in response.content.decode()
 
-    services.notice_draft_approve(draft=draft, by=manager_user)
-    staff_client.post(url, {"channel": "portal", "reference": "GD-7"})
+    draft = services.notice_draft_approve(draft=draft, by=manager_user)
+    staff_client.post(url, {"channel": "portal", "reference": "GD-7", f"_loaded_version_{draft.pk}": str(draft.version)})
     draft.refresh_from_db()
     assert draft.sent_at is not None and draft.obligation.regulator_reference == "GD-7"
 
@@ -139,13 +144,15 @@ def test_mark_sent_in_the_admin_refused_until_approved_then_frozen(staff_client,
 
 
 def test_obligation_actions_decide_not_to_notify_with_reason(staff_client, staff_user):
-    incident = make_incident(by=staff_user)
-    obligation = codes(incident)["CN-IND"]
+    # Not a required notification (a required one needs a second person: test_audit_bound_records).
+    incident = make_incident(by=staff_user, risk_level="risk", populations={"EU": {"people_min": 3}})
+    obligation = next(o for o in codes(incident).values() if o.applicability != "required")
     changelist = "/admin/breach_app/obligation/"
     form = staff_client.post(changelist, {"action": "decide_not_to_notify", "_selected_action": [obligation.pk]})
     assert "why not notify" in form.content.decode()
     staff_client.post(changelist, {"action": "decide_not_to_notify", "_selected_action": [obligation.pk],
-                                   "apply": "1", "reason": "Harm avoided by remote wipe"})
+                                   "apply": "1", "reason": "Harm avoided by remote wipe",
+                                   f"_loaded_version_{obligation.pk}": str(obligation.version)})
     obligation.refresh_from_db()
     assert obligation.status == "not_notified" and obligation.decided_by == staff_user
 

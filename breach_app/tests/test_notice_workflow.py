@@ -115,15 +115,22 @@ def test_editing_an_approved_draft_withdraws_the_approval(draft, staff_user, man
     assert draft.obligation.status == "drafted"
 
 
-def test_decide_not_to_notify_records_who_and_why(incident, staff_user):
+def test_decide_not_to_notify_records_who_and_why(incident, staff_user, manager_user):
     obligation = codes(incident)["CN-IND"]
+    assert obligation.applicability == "required"
     with pytest.raises(ValidationError, match="Say why"):
         services.obligation_decide_not_to_notify(obligation=obligation, by=staff_user, reason="  ")
+    with pytest.raises(ValidationError, match="legal basis"):
+        services.obligation_decide_not_to_notify(obligation=obligation, by=staff_user, reason="harm avoided")
     services.obligation_decide_not_to_notify(obligation=obligation, by=staff_user,
-                                             reason="Measures effectively avoid harm (PIPL Art. 57(2))")
+                                             reason="Measures effectively avoid harm",
+                                             legal_basis="PIPL Art. 57(2)")
+    obligation.refresh_from_db()
+    assert obligation.status != "not_notified" and obligation.waiver_proposed_by == staff_user
+    services.obligation_confirm_not_to_notify(obligation=obligation, by=manager_user)
     obligation.refresh_from_db()
     assert obligation.status == "not_notified"
-    assert obligation.decided_by == staff_user and obligation.decided_at is not None
+    assert obligation.decided_by == manager_user and obligation.decided_at is not None
     assert TimelineEntry.objects.filter(incident=incident, kind="decision",
                                         note__contains="PIPL Art. 57(2)").exists()
 

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from breach_app import services
@@ -73,13 +74,16 @@ def test_californians_499_then_501_brings_the_attorney_general_obligation(staff_
 
 
 def test_resident_notice_sent_starts_the_attorney_general_clock(staff_user, manager_user):
-    incident = make_incident(by=staff_user, populations={"US-CA": {"people_min": 501}},
-                             discovered_at=datetime(2026, 3, 2, 17, 0, tzinfo=UTC))
-    residents = codes(incident)["US-CA-IND"]
-    draft = services.notice_draft_generate(obligation=residents, by=staff_user, language="en")
-    services.notice_draft_approve(draft=draft, by=manager_user)
     sent_at = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)  # Tue 11:00 in Los Angeles
-    services.obligation_mark_sent(obligation=residents, by=staff_user, channel="letter", sent_at=sent_at)
+    # Approved and sent on the day (a send cannot be dated before its approval).
+    with time_machine.travel(sent_at - timedelta(hours=1), tick=False):
+        incident = make_incident(by=staff_user, populations={"US-CA": {"people_min": 501}},
+                                 discovered_at=datetime(2026, 3, 2, 17, 0, tzinfo=UTC))
+        residents = codes(incident)["US-CA-IND"]
+        draft = services.notice_draft_generate(obligation=residents, by=staff_user, language="en")
+        services.notice_draft_approve(draft=draft, by=manager_user)
+    with time_machine.travel(sent_at, tick=False):
+        services.obligation_mark_sent(obligation=residents, by=staff_user, channel="letter", sent_at=sent_at)
 
     ag = codes(incident)["US-CA-AG"]
     assert ag.deadline_kind == "instant"
