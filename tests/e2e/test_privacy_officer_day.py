@@ -497,6 +497,9 @@ def manager_approves_drafts(page, incident: Incident):
     page.check("#action-toggle")
     page.select_option("select[name=action]", "approve")
     page.locator("button[name=index]").click()
+    # Each text is shown in full before it is approved.
+    expect(page.locator("#content h1")).to_have_text("Read and approve these texts")
+    page.locator("input[type=submit]", has_text="Read and approve these texts").click()
     expect(message(page, "info")).to_have_text(f"{drafts.count() - 1} draft(s) approved.")
     assert not drafts.filter(approved_at__isnull=True).exists()
     assert set(drafts.values_list("approved_by__username", flat=True)) == {"manager"}
