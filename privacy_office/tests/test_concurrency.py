@@ -12,10 +12,14 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from inventory_app.models import Controller
 from privacy_office.admin_base import VERSION_FIELD, check_loaded_version, describe_conflict
-from privacy_office.models import AuditReview
 from requests_app.models import RightsRequest
 from requests_app.tests.factories import make_case
+
+# The controller admin's form as posted (an inventory record: versioned, editable, with history).
+CONTROLLER_FORM = {"code": "lumi", "name_zh": "绿米联创", "name_en": "", "role": "", "address": "", "contact": "",
+                   "dpo_name": "", "dpo_email": ""}
 
 pytestmark = pytest.mark.django_db
 
@@ -106,31 +110,31 @@ def test_second_save_is_refused_and_shows_the_first_change(manager_user):
     from conftest import make_user
 
     other = make_user("manager2", "Privacy manager", first_name="Wang", last_name="Fang")
-    review = AuditReview.objects.create(period_start="2026-11-01", period_end="2026-11-07", reviewed_by=manager_user, remark="draft")
-    url = reverse("admin:privacy_office_auditreview_change", args=[review.pk])
+    controller = Controller.objects.create(code="lumi", name_zh="绿米联创", contact="draft")
+    url = reverse("admin:inventory_app_controller_change", args=[controller.pk])
     first, second = Client(), Client()
     first.force_login(manager_user)
     second.force_login(other)
     # Both open the page and see the same version.
     loaded = first.get(url).context["loaded_version"]
     assert second.get(url).context["loaded_version"] == loaded
-    common = {"period_start": "2026-11-01", "period_end": "2026-11-07", "scope": "", "_loaded_version": loaded, "_save": "Save"}
-    assert first.post(url, {**common, "remark": "first person's remark"}).status_code == 302
-    response = second.post(url, {**common, "remark": "second person's remark"})
+    common = {**CONTROLLER_FORM, "_loaded_version": loaded, "_save": "Save"}
+    assert first.post(url, {**common, "contact": "first person's contact"}).status_code == 302
+    response = second.post(url, {**common, "contact": "second person's contact"})
     assert response.status_code == 200
     page = response.content.decode()
     assert "Someone else saved this record after you opened it" in page
-    assert "first person&#x27;s remark" in page or "first person's remark" in page
+    assert "first person&#x27;s contact" in page or "first person's contact" in page
     assert "manager" in page  # who changed it
-    review.refresh_from_db()
-    assert review.remark == "first person's remark"
-    # The second person's input is still on the form; both changed the remark, so they choose.
-    assert "second person&#x27;s remark" in page or "second person's remark" in page
+    controller.refresh_from_db()
+    assert controller.contact == "first person's contact"
+    # The second person's input is still on the form; both changed the contact, so they choose.
+    assert "second person&#x27;s contact" in page or "second person's contact" in page
     again = second.post(url, {**common, "_loaded_version": response.context["loaded_version"],
-                              "remark": "second person's remark", "_edit_conflicts": "remark", "_keep__remark": "mine"})
+                              "contact": "second person's contact", "_edit_conflicts": "contact", "_keep__contact": "mine"})
     assert again.status_code == 302
-    review.refresh_from_db()
-    assert review.remark == "second person's remark"
+    controller.refresh_from_db()
+    assert controller.contact == "second person's contact"
 
 
 def test_saving_again_after_a_refusal_keeps_the_colleagues_changes(staff_client, colleague_client):
@@ -206,13 +210,12 @@ def test_a_change_form_without_the_version_is_refused(staff_client, manager_clie
     case.refresh_from_db()
     assert case.account_id == "acc-1"
     # Every versioned record, not only cases.
-    review = AuditReview.objects.create(period_start="2026-11-01", period_end="2026-11-07", reviewed_by=manager_user, remark="draft")
-    url = reverse("admin:privacy_office_auditreview_change", args=[review.pk])
-    response = manager_client.post(url, {"period_start": "2026-11-01", "period_end": "2026-11-07", "scope": "",
-                                         "remark": "changed", "_save": "Save"})
+    controller = Controller.objects.create(code="lumi", name_zh="绿米联创", contact="draft")
+    url = reverse("admin:inventory_app_controller_change", args=[controller.pk])
+    response = manager_client.post(url, {**CONTROLLER_FORM, "contact": "changed", "_save": "Save"})
     assert response.status_code == 200
-    review.refresh_from_db()
-    assert review.remark == "draft"
+    controller.refresh_from_db()
+    assert controller.contact == "draft"
 
 
 def test_check_loaded_version_for_custom_views(staff_user, colleague):
