@@ -151,7 +151,8 @@ def test_an_incident_recorded_in_error_is_withdrawn_with_a_reason_and_kept(staff
     assert response.status_code == 200 and "This field is required." in response.content.decode()
 
     reason = "SOC test alert, no personal data involved"
-    response = staff_client.post(withdraw_url, {"reason": reason}, follow=True)
+    response = staff_client.post(withdraw_url, {"reason": reason, f"_loaded_version_{incident.pk}": str(incident.version)},
+                                 follow=True)
     assert "Incident withdrawn; it stays in the register with your reason." in response.content.decode()
     incident.refresh_from_db()
     assert incident.status == Incident.Status.WITHDRAWN
@@ -169,7 +170,8 @@ def test_an_incident_recorded_in_error_is_withdrawn_with_a_reason_and_kept(staff
 def test_an_incident_with_a_sent_notice_cannot_be_withdrawn(staff_client, records):
     incident = records[Incident]
     response = staff_client.post(reverse("admin:breach_app_incident_withdraw", args=[incident.pk]),
-                                 {"reason": "recorded in error"})
+                                 {"reason": "recorded in error",
+                                  f"_loaded_version_{incident.pk}": str(Incident.objects.get(pk=incident.pk).version)})
     assert response.status_code == 200
     assert "Notices were already sent for this incident" in response.content.decode()
     incident.refresh_from_db()
