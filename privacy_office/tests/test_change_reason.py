@@ -87,7 +87,8 @@ def test_an_over_limit_reason_is_refused_in_chinese(staff_client, settings):
 def test_a_long_reason_on_a_notice_draft_edit_is_kept_whole(staff_client, staff_user):
     # The breach services used to cut the reason at 100 characters.
     incident = make_incident(by=staff_user)
-    staff_client.post(f"/admin/breach_app/incident/{incident.pk}/generate-drafts/")
+    staff_client.post(f"/admin/breach_app/incident/{incident.pk}/generate-drafts/",
+                      {"_loaded_version": incident.version})
     draft = NoticeDraft.objects.filter(obligation__incident=incident).first()
     url = reverse("admin:breach_app_noticedraft_change", args=[draft.pk])
     response = staff_client.post(url, {"body": draft.body + "\nAdded a line.", "_loaded_version": draft.version,
