@@ -131,7 +131,7 @@ class DraftForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("kind"), choices=DraftKind.choices)
     language = forms.ChoiceField(label=gettext_lazy("language"), choices=settings.LANGUAGES)
     reasons = forms.CharField(
-        label=gettext_lazy("reasons (extension / refusal)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=gettext_lazy("reasons (extension / refusal) or what was done (response)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
 

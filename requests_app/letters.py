@@ -27,7 +27,7 @@ from .case_writes import lock_case, refuse_if_ended, refuse_if_erased, request_t
 LETTERS = outgoing.Family("requests_app/responses", has_subject=True)
 
 # The letters that answer the request: the latest one sent gives the case its response time.
-REPLY_KINDS = (DraftKind.ACCESS_RESPONSE, DraftKind.DELETION_CONFIRMATION)
+REPLY_KINDS = (DraftKind.ACCESS_RESPONSE, DraftKind.DELETION_CONFIRMATION, DraftKind.RESPONSE)
 
 
 def sent_reply(case: RightsRequest) -> ResponseDraft | None:
@@ -172,6 +172,9 @@ def draft_generate(*, case: RightsRequest, kind: str, language: str, by, reasons
         validate_extension_in_time(case, now=now)
     if kind == DraftKind.REFUSAL and not (reasons or case.rejection_reasons):
         raise ValidationError(_("Give the reasons for refusing the request."), code="rejection_reasons")
+    if kind == DraftKind.RESPONSE and not (reasons or "").strip():
+        raise ValidationError(_("Say what was done on the request: the response tells the requester."),
+                              code="response_text")
     subject, body = draft_render(case=case, kind=kind, language=language, reasons=reasons)
     draft = ResponseDraft(request=case, kind=kind, language=letter_language(language),
                           subject=subject[:300], body=body)

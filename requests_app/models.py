@@ -559,6 +559,9 @@ class DraftKind(models.TextChoices):
     EXTENSION_NOTICE = "extension_notice", _("extension notice")
     ACCESS_RESPONSE = "access_response", _("access response")
     DELETION_CONFIRMATION = "deletion_confirmation", _("deletion confirmation")
+    # The answer to every other request type (correction, objection, portability, opt-out, …):
+    # what was done, in the staff member's words.
+    RESPONSE = "response", _("response (what was done)")
     REFUSAL = "refusal", _("refusal")
 
 

@@ -31,6 +31,7 @@ def test_clicking_extend_prepares_the_notice_and_sending_it_extends(staff_client
     assert "Many requests at once" in notice.body and "2 June 2026" in notice.body  # the new date announced
 
     time_machine.move_to(at(2026, 3, 24, 9), tick=False)
+    staff_client.force_login(staff_user)  # four days idle ended the session
     draft_url = reverse("admin:requests_app_responsedraft_change", args=[notice.pk])
     form = staff_client.get(draft_url).context["adminform"].form
     response = staff_client.post(draft_url, {"subject": notice.subject, "body": notice.body, "_mark_sent": "1",
@@ -67,3 +68,28 @@ def test_response_time_is_when_the_reply_was_sent_not_the_click(staff_client, st
     case.refresh_from_db()
     assert case.status == Status.RESPONDED
     assert case.responded_at == at(2026, 3, 10, 8) and case.reply == reply
+
+
+def test_a_correction_is_answered_with_a_response_letter_that_says_what_was_done(staff_client, staff_user, time_machine):
+    case = verified_case(staff_user, assignee=staff_user, request_type="correction")
+    draft_action = reverse("admin:requests_app_rightsrequest_action", args=[case.pk, "generate_draft"])
+    # The response must say what was done: an empty one is refused, nothing is drafted.
+    body = staff_client.post(draft_action, {"kind": "response", "language": "en", "reasons": "",
+                                            "_loaded_version": RightsRequest.objects.get(pk=case.pk).version},
+                             follow=True).content.decode()
+    assert "Say what was done on the request" in body and not case.drafts.exists()
+    staff_client.post(draft_action, {"kind": "response", "language": "en",
+                                     "reasons": "Your postal address is now Kastanienallee 12, Berlin.",
+                                     "_loaded_version": RightsRequest.objects.get(pk=case.pk).version})
+    draft = case.drafts.get(kind=DraftKind.RESPONSE)
+    assert "Your postal address is now Kastanienallee 12, Berlin." in draft.body
+    assert draft.subject == f"Our answer to your request {case.reference}"
+
+    time_machine.move_to(at(2026, 3, 12, 10), tick=False)
+    letters.draft_mark_sent(draft=draft, by=staff_user)
+    services.dsar_mark_response_drafted(case=case, by=staff_user)
+    time_machine.move_to(at(2026, 3, 13, 9), tick=False)
+    act = reverse("admin:requests_app_rightsrequest_action", args=[case.pk, "mark_responded"])
+    assert staff_client.post(act, {"_loaded_version": RightsRequest.objects.get(pk=case.pk).version}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.RESPONDED and case.reply == draft and case.responded_at == at(2026, 3, 12, 10)
