@@ -487,6 +487,10 @@ class IncidentAdmin(AuditedAdmin):
                  name="breach_app_incident_status"),
             path("<int:pk>/withdraw/", self.admin_site.admin_view(self.withdraw_view),
                  name="breach_app_incident_withdraw"),
+            path("<int:pk>/withdrawal/confirm/", self.admin_site.admin_view(self.confirm_withdrawal_view),
+                 name="breach_app_incident_confirm_withdrawal"),
+            path("<int:pk>/withdrawal/decline/", self.admin_site.admin_view(self.decline_withdrawal_view),
+                 name="breach_app_incident_decline_withdrawal"),
             path("<int:pk>/reopen/", self.admin_site.admin_view(self.reopen_view),
                  name="breach_app_incident_reopen"),
         ]
@@ -551,14 +555,36 @@ class IncidentAdmin(AuditedAdmin):
             try:
                 with transaction.atomic():
                     check_loaded_version(request, incident, name=version_field(incident))
-                    services.incident_withdraw(incident=incident, by=request.user,
-                                               reason=form.cleaned_data["reason"])
+                    incident = services.incident_withdraw(incident=incident, by=request.user,
+                                                          reason=form.cleaned_data["reason"])
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                self.message_user(request, _("Incident withdrawn; it stays in the register with your reason."))
+                if incident.withdrawal_pending:
+                    self.message_user(request, _(
+                        "Withdrawal proposed: required notifications are still open, so it takes effect only "
+                        "when someone else with the permission confirms it. Until then their clocks run."),
+                        level=messages.WARNING)
+                else:
+                    self.message_user(request, _("Incident withdrawn; it stays in the register with your reason."))
                 return self._back(incident)
         return form_page(self, request, incident, title=_("Withdraw (recorded in error)"), form=form)
+
+    def confirm_withdrawal_view(self, request, pk):
+        """A second person confirms a proposed withdrawal (the page's version posted back)."""
+        incident = self._incident_for_post(request, pk)
+        if self._on_page_version(request, incident, lambda: services.incident_confirm_withdrawal(
+                incident=incident, by=request.user)):
+            self.message_user(request, _("Withdrawal confirmed; the incident stays in the register with its reason."))
+        return self._back(incident)
+
+    def decline_withdrawal_view(self, request, pk):
+        """Decline (or, as its proposer, take back) a proposed withdrawal: the incident and its duties stand."""
+        incident = self._incident_for_post(request, pk)
+        if self._on_page_version(request, incident, lambda: services.incident_decline_withdrawal(
+                incident=incident, by=request.user, reason=(request.POST.get("note") or "").strip())):
+            self.message_user(request, _("Proposed withdrawal declined: the incident and its notifications stand."))
+        return self._back(incident)
 
     def reopen_view(self, request, pk):
         """Re-opening a closed incident: someone with the permission, with a reason (on the timeline)."""
@@ -586,8 +612,16 @@ class IncidentAdmin(AuditedAdmin):
             context["can_reopen"] = closed and services.can_reopen(request.user)
             # Withdrawing needs a reason: its own page, not a one-click status button.
             context["next_statuses"] = [Incident.Status(s) for s in following if s != Incident.Status.WITHDRAWN]
-            context["can_withdraw"] = Incident.Status.WITHDRAWN in following
-            context["can_change_incident"] = self.has_change_permission(request, obj)
+            pending = obj.withdrawal_pending
+            context["can_withdraw"] = Incident.Status.WITHDRAWN in following and not pending
+            context["can_change_incident"] = can_change = self.has_change_permission(request, obj)
+            context["withdrawal_pending"] = pending
+            # Confirming takes the permission and another person; declining, the permission or the proposer.
+            proposer = obj.withdrawal_proposed_by_id == request.user.pk
+            context["can_confirm_withdrawal"] = (pending and can_change and not proposer
+                                                 and services.can_confirm_not_to_notify(request.user))
+            context["can_decline_withdrawal"] = (pending and can_change
+                                                 and (proposer or services.can_confirm_not_to_notify(request.user)))
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 
@@ -644,7 +678,9 @@ class WithdrawForm(forms.Form):
         label=_("why it is withdrawn"), max_length=CHANGE_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text=_("For an incident recorded in error: not a security incident, a duplicate, a test. It stays in "
-                    "the register with this reason; its open notification obligations are decided not to notify."),
+                    "the register with this reason; its open notification obligations are decided not to notify. While a "
+                    "required notification is open, this is a proposal that takes effect only when someone else with "
+                    "the permission confirms it."),
     )
 
 

@@ -177,6 +177,15 @@ class Incident(VersionedModel):
     handling_ended_at = models.DateTimeField(
         _("handling ended at"), null=True, blank=True, help_text=_("Starts the CAC 30-day final report clock."),
     )
+    # Withdrawing an incident whose REQUIRED notifications are still open removes those duties: it
+    # is proposed (who, when, why) and takes effect only when a second person holding
+    # breach_app.approve_waive_notification confirms it (services.incident_confirm_withdrawal).
+    withdrawal_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("withdrawal proposed by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+", editable=False,
+    )
+    withdrawal_proposed_at = models.DateTimeField(_("withdrawal proposed at"), null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(_("why withdrawal is proposed"), blank=True, editable=False)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     # Derived, stored and indexed: the earliest deadline among the live
     # obligations, kept by services.incident_refresh_next_deadline whenever an obligation changes,
@@ -228,6 +237,11 @@ class Incident(VersionedModel):
     def breach_types(self) -> list[str]:
         return [str(self._meta.get_field(name).verbose_name) for name in self.BREACH_TYPE_FIELDS
                 if getattr(self, name)]
+
+    @property
+    def withdrawal_pending(self) -> bool:
+        """A withdrawal was proposed and waits for a second person's confirmation."""
+        return self.withdrawal_proposed_at is not None and self.status != self.Status.WITHDRAWN
 
     @property
     def extra_category_list(self) -> list[str]:

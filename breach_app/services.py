@@ -34,11 +34,14 @@ LATE_ENTRY_MARGIN = timedelta(minutes=10)
 WAIVE_PERMISSION = approval_permission("waive_notification")
 REOPEN_PERMISSION = approval_permission("reopen_incident")
 
+# A proposed withdrawal (who, when, why): set only by ``incident_withdraw`` and settled by a second person.
+PROPOSAL_FIELDS = ("withdrawal_proposed_by", "withdrawal_proposed_at", "withdrawal_reason")
+
 # Incident fields a staff member may set through ``incident_create``/``incident_update``.
 FACT_FIELDS = tuple(
     f.name for f in Incident._meta.get_fields()
     if getattr(f, "concrete", False) and not f.many_to_many and not f.auto_created
-    and f.name not in {"id", "reference", "status", "version", "created_at"}
+    and f.name not in {"id", "reference", "status", "version", "created_at", *PROPOSAL_FIELDS}
 )
 
 
@@ -259,8 +262,7 @@ def incident_check_status_change(*, incident: Incident, to_status: str) -> None:
         incident_check_not_frozen(incident)
     check_move(incident, to_status=to_status, label=incident.reference)
     if to_status == Incident.Status.CLOSED:
-        open_codes = list(incident.obligations.filter(applicability=Obligation.Applicability.REQUIRED)
-                          .exclude(status__in=Obligation.DONE).values_list("code", flat=True))
+        open_codes = open_required_codes(incident)
         if open_codes:
             raise ValidationError(
                 _("The incident cannot be closed while required notifications are still open: %(codes)s. "
@@ -309,14 +311,31 @@ def incident_reopen(*, incident: Incident, by, reason: str) -> Incident:
     return incident
 
 
-def _set_status(incident: Incident, *, by, to_status: str, note: str, reason: str) -> None:
-    """Store the new status and put the move on the timeline, with the person's note as typed."""
+def _set_status(incident: Incident, *, by, to_status: str, note: str, reason: str, also: Iterable[str] = ()) -> None:
+    """Store the new status (and the fields named in ``also``) and put the move on the timeline,
+    with the person's note as typed."""
     before = incident.status
     incident.status = to_status
-    save_with_reason(incident, by=by, reason=reason, update_fields=["status"])
+    save_with_reason(incident, by=by, reason=reason, update_fields=["status", *also])
     timeline_add(incident=incident, by=by, kind=TimelineEntry.Kind.DECISION,
                  message=gettext_noop("Status: %(from)s → %(to)s"), params={"from": before, "to": to_status},
                  note=note)
+
+
+def open_required_codes(incident: Incident) -> list[str]:
+    """The codes of the incident's REQUIRED notifications neither sent nor decided yet (duties that stand)."""
+    return list(incident.obligations.filter(applicability=Obligation.Applicability.REQUIRED)
+                .exclude(status__in=Obligation.DONE).values_list("code", flat=True))
+
+
+def incident_check_withdrawal(*, incident: Incident) -> None:
+    """The rules for withdrawing as recorded in error: a status it may leave, and no notice sent."""
+    incident_check_status_change(incident=incident, to_status=Incident.Status.WITHDRAWN)
+    sent = list(incident.obligations.filter(status=Obligation.Status.SENT).values_list("code", flat=True))
+    if sent:
+        raise ValidationError(
+            _("Notices were already sent for this incident (%(codes)s): it cannot be withdrawn as recorded in "
+              "error. Close it instead.") % {"codes": ", ".join(sent)}, code="notified")
 
 
 @transaction.atomic
@@ -326,21 +345,87 @@ def incident_withdraw(*, incident: Incident, by, reason: str) -> Incident:
     It stays in the register (GDPR Art. 33(5)) with its history and timeline; its open
     notification obligations are decided "not to notify" with the same reason, so no clock or
     reminder runs for it. Refused once a notice went out: a notified incident is closed, not
-    withdrawn."""
+    withdrawn.
+
+    While a REQUIRED notification is still open, withdrawing removes a legal duty, exactly as a
+    decision not to notify it would: it is only proposed here, and takes effect when someone else
+    holding the permission confirms it (``incident_confirm_withdrawal``); the clocks run until then.
+    Returns the incident: ``status`` says whether it was withdrawn or ``withdrawal_pending``."""
     reason = (reason or "").strip()
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if not reason:
         raise ValidationError(_("Say why the incident is withdrawn (it stays in the register with this reason)."),
                               code="reason_required")
-    incident_check_status_change(incident=incident, to_status=Incident.Status.WITHDRAWN)
-    sent = list(incident.obligations.filter(status=Obligation.Status.SENT).values_list("code", flat=True))
-    if sent:
+    incident_check_withdrawal(incident=incident)
+    if incident.withdrawal_pending:
         raise ValidationError(
-            _("Notices were already sent for this incident (%(codes)s): it cannot be withdrawn as recorded in "
-              "error. Close it instead.") % {"codes": ", ".join(sent)}, code="notified")
+            _("A withdrawal of %(reference)s is already proposed: it is confirmed or declined first.")
+            % {"reference": incident.reference}, code="already_proposed")
+    required = open_required_codes(incident)
+    if required:
+        incident.withdrawal_proposed_by = by
+        incident.withdrawal_proposed_at = timezone.now()
+        incident.withdrawal_reason = reason
+        save_with_reason(incident, by=by, reason=gettext_noop("withdrawal proposed"), update_fields=PROPOSAL_FIELDS)
+        timeline_add(incident=incident, by=by, kind=TimelineEntry.Kind.DECISION,
+                     message=gettext_noop("Proposed to withdraw the incident (recorded in error) while required "
+                                          "notifications are open: %(codes)s; awaiting confirmation"),
+                     params={"codes": ", ".join(required)}, note=reason)
+        return incident
+    _withdraw(incident, by=by, reason=reason)
+    return incident
+
+
+def _withdraw(incident: Incident, *, by, reason: str) -> None:
     for obligation in list(incident.obligations.live()):
         obligation_decide_not_to_notify(obligation=obligation, by=by, reason=reason, incident_withdrawn=True)
-    _set_status(incident, by=by, to_status=Incident.Status.WITHDRAWN, note=reason, reason=reason)
+    # A confirmed proposal is settled (the timeline and history keep who proposed it): cleared, so a
+    # later re-opening does not bring it back as pending.
+    incident.withdrawal_proposed_by, incident.withdrawal_proposed_at, incident.withdrawal_reason = None, None, ""
+    _set_status(incident, by=by, to_status=Incident.Status.WITHDRAWN, note=reason, reason=reason,
+                also=PROPOSAL_FIELDS)
+
+
+@transaction.atomic
+def incident_confirm_withdrawal(*, incident: Incident, by) -> Incident:
+    """A second person, holding the permission, confirms a proposed withdrawal: the incident is
+    withdrawn and its open obligations decided not to notify, with the proposer's reason."""
+    if not can_confirm_not_to_notify(by):
+        raise PermissionDenied(missing_permission_message(WAIVE_PERMISSION))
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if not incident.withdrawal_pending:
+        raise ValidationError(_("No withdrawal of %(reference)s is proposed.") % {"reference": incident.reference},
+                              code="no_proposal")
+    if incident.withdrawal_proposed_by_id == getattr(by, "pk", None):
+        raise ValidationError(
+            _("You proposed to withdraw %(reference)s: someone else must confirm it.")
+            % {"reference": incident.reference}, code="same_person")
+    # Checked again: a notice may have been sent, or the status moved, since it was proposed.
+    incident_check_withdrawal(incident=incident)
+    reason = incident.withdrawal_reason
+    proposer = incident.withdrawal_proposed_by
+    timeline_add(incident=incident, by=by, kind=TimelineEntry.Kind.DECISION,
+                 message=gettext_noop("Withdrawal proposed by %(proposer)s confirmed"),
+                 params={"proposer": str(proposer or "")}, note=reason)
+    _withdraw(incident, by=by, reason=reason)
+    return incident
+
+
+@transaction.atomic
+def incident_decline_withdrawal(*, incident: Incident, by, reason: str = "") -> Incident:
+    """Decline (or, as its proposer, take back) a proposed withdrawal: the incident and its duties stand."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if not incident.withdrawal_pending:
+        raise ValidationError(_("No withdrawal of %(reference)s is proposed.") % {"reference": incident.reference},
+                              code="no_proposal")
+    if incident.withdrawal_proposed_by_id != getattr(by, "pk", None) and not can_confirm_not_to_notify(by):
+        raise PermissionDenied(missing_permission_message(WAIVE_PERMISSION))
+    incident.withdrawal_proposed_by, incident.withdrawal_proposed_at, incident.withdrawal_reason = None, None, ""
+    save_with_reason(incident, by=by, reason=gettext_noop("proposed withdrawal declined"),
+                     update_fields=PROPOSAL_FIELDS)
+    timeline_add(incident=incident, by=by, kind=TimelineEntry.Kind.DECISION,
+                 message=gettext_noop("Proposed withdrawal declined: the incident and its notifications stand"),
+                 note=(reason or "").strip())
     return incident
 
 

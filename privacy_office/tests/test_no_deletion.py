@@ -141,7 +141,7 @@ def test_an_activity_link_is_still_removed_on_the_activity_page(superuser_client
 # --------------------------------------------------------------------------- withdrawing an incident
 
 
-def test_an_incident_recorded_in_error_is_withdrawn_with_a_reason_and_kept(staff_client, staff_user):
+def test_an_incident_recorded_in_error_is_withdrawn_with_a_reason_and_kept(staff_client, staff_user, manager_client):
     incident = make_incident(by=staff_user)
     page = staff_client.get(_admin_url(incident, "change")).content.decode()
     withdraw_url = reverse("admin:breach_app_incident_withdraw", args=[incident.pk])
@@ -153,7 +153,13 @@ def test_an_incident_recorded_in_error_is_withdrawn_with_a_reason_and_kept(staff
     reason = "SOC test alert, no personal data involved"
     response = staff_client.post(withdraw_url, {"reason": reason, f"_loaded_version_{incident.pk}": str(incident.version)},
                                  follow=True)
-    assert "Incident withdrawn; it stays in the register with your reason." in response.content.decode()
+    # Its required notifications are still open: withdrawing them is proposed, and a second person confirms.
+    assert "Withdrawal proposed" in response.content.decode()
+    incident.refresh_from_db()
+    assert incident.status == Incident.Status.OPEN and incident.withdrawal_pending
+    response = manager_client.post(reverse("admin:breach_app_incident_confirm_withdrawal", args=[incident.pk]),
+                                   {"_loaded_version": str(incident.version)}, follow=True)
+    assert "Withdrawal confirmed" in response.content.decode()
     incident.refresh_from_db()
     assert incident.status == Incident.Status.WITHDRAWN
     assert incident.history.first().history_change_reason == reason
