@@ -5,7 +5,7 @@ save with a DataError and lose the edit)."""
 import pytest
 from django.urls import reverse
 
-from breach_app.models import NoticeDraft
+from breach_app.models import Incident, NoticeDraft
 from breach_app.tests.factories import make_incident
 from privacy_office.admin_base import CHANGE_REASON_MAX_LENGTH
 from privacy_office.models import AuditLogEntry
@@ -87,9 +87,11 @@ def test_an_over_limit_reason_is_refused_in_chinese(staff_client, settings):
 def test_a_long_reason_on_a_notice_draft_edit_is_kept_whole(staff_client, staff_user):
     # The breach services used to cut the reason at 100 characters.
     incident = make_incident(by=staff_user)
-    staff_client.post(f"/admin/breach_app/incident/{incident.pk}/generate-drafts/",
-                      {"_loaded_version": incident.version})
-    draft = NoticeDraft.objects.filter(obligation__incident=incident).first()
+    response = staff_client.post(f"/admin/breach_app/incident/{incident.pk}/generate-drafts/",
+                                 {"_loaded_version": Incident.objects.get(pk=incident.pk).version}, follow=True)
+    drafts = NoticeDraft.objects.filter(obligation__incident=incident).order_by("pk")
+    assert drafts.exists(), response.content.decode()[:3000]
+    draft = drafts.first()
     url = reverse("admin:breach_app_noticedraft_change", args=[draft.pk])
     response = staff_client.post(url, {"body": draft.body + "\nAdded a line.", "_loaded_version": draft.version,
                                        "_change_reason": LONG_REASON})
