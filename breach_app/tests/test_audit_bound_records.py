@@ -1,4 +1,4 @@
-"""Records that hold up in an audit (issue 12, breach part), each reproduced through the admin with
+"""Records that hold up in an audit (incidents, obligations and notices), each reproduced through the admin with
 the people involved: approval binds to the text read, a duty is removed only by two people, what
 happened when cannot be back-dated, and closed or sent means frozen."""
 
