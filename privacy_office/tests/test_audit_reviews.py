@@ -6,11 +6,12 @@ import csv
 import hashlib
 import io
 import json
-from datetime import date, timezone as dt_timezone
+from datetime import date, timedelta, timezone as dt_timezone
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 
 from privacy_office.audit_reviews import audit_review_record
 from privacy_office.models import AuditLogEntry, AuditReview
@@ -21,6 +22,11 @@ pytestmark = pytest.mark.django_db
 
 ADD = reverse("admin:privacy_office_auditreview_add")
 AUDIT_LOG = reverse("admin:privacy_office_auditlogentry_changelist")
+
+
+def today() -> date:
+    """The office's date on the pinned clock (CI pins it to hard days): reviews cover past days only."""
+    return timezone.localdate()
 
 
 def expected_digest(entries):
@@ -46,15 +52,16 @@ def test_a_review_is_built_from_the_audit_logs_filters_with_count_and_digest(sta
     make_case(by=staff_user, jurisdiction="EU")  # today's entries by staff
     make_case(by=manager_user, jurisdiction="EU", requester_name="Other")
     case_type = ContentType.objects.get_for_model(RightsRequest)
-    filters = {"from": "2026-11-18", "to": "2026-11-18", "user": staff_user.pk, "content_type": case_type.pk}
+    day = today().isoformat()
+    filters = {"from": day, "to": day, "user": staff_user.pk, "content_type": case_type.pk}
     log = manager_client.get(AUDIT_LOG, filters).content.decode()
-    assert f"{ADD}?from=2026-11-18&amp;to=2026-11-18&amp;user={staff_user.pk}&amp;content_type={case_type.pk}" in log
+    assert f"{ADD}?from={day}&amp;to={day}&amp;user={staff_user.pk}&amp;content_type={case_type.pk}" in log
 
     page = manager_client.get(ADD, filters)
     initial = page.context["adminform"].form.initial
     assert (initial["period_start"], initial["filter_user"], initial["filter_record_type"]) == (
-        "2026-11-18", str(staff_user.pk), str(case_type.pk))
-    response = manager_client.post(ADD, {"period_start": "2026-11-18", "period_end": "2026-11-18",
+        day, str(staff_user.pk), str(case_type.pk))
+    response = manager_client.post(ADD, {"period_start": day, "period_end": day,
                                          "filter_user": staff_user.pk, "filter_record_type": case_type.pk,
                                          "filter_action": "", "remark": "nothing irregular", "_save": "Save"})
     assert response.status_code == 302
@@ -100,7 +107,8 @@ def test_a_recorded_review_cannot_be_edited_or_deleted_a_correction_supersedes_i
 
 
 def test_a_period_not_over_yet_is_refused(manager_client):
-    response = manager_client.post(ADD, {"period_start": "2026-11-18", "period_end": "2026-11-19", "_save": "Save"})
+    response = manager_client.post(ADD, {"period_start": today().isoformat(),
+                                         "period_end": (today() + timedelta(days=1)).isoformat(), "_save": "Save"})
     assert response.status_code == 200
     assert "The period cannot end after today" in response.content.decode()
     assert not AuditReview.objects.exists()
@@ -108,7 +116,7 @@ def test_a_period_not_over_yet_is_refused(manager_client):
 
 def test_a_digest_that_no_longer_matches_is_shown(manager_client, manager_user, staff_user):
     make_case(by=staff_user, jurisdiction="EU")
-    review = audit_review_record(by=manager_user, period_start=date(2026, 11, 18), period_end=date(2026, 11, 18))
+    review = audit_review_record(by=manager_user, period_start=today(), period_end=today())
     entry = AuditLogEntry.objects.filter(user=staff_user).first()
     AuditLogEntry.objects.filter(pk=entry.pk).update(changes=[{"field": "status", "old": "x", "new": "y"}])
     page = manager_client.get(reverse("admin:privacy_office_auditreview_change", args=[review.pk]),
@@ -128,7 +136,7 @@ def test_a_review_recorded_before_digests_says_so(manager_client, manager_user):
 def test_the_auditor_exports_the_audit_log_and_the_reviews_and_changes_nothing(
         auditor_client, staff_client, manager_user, staff_user):
     make_case(by=staff_user, jurisdiction="EU")
-    review = audit_review_record(by=manager_user, period_start=date(2026, 11, 18), period_end=date(2026, 11, 18),
+    review = audit_review_record(by=manager_user, period_start=today(), period_end=today(),
                                  user=staff_user, remark="weekly")
     log_rows = export(auditor_client, "admin:privacy_office_auditlogentry_export", "auditlogentryresource_")
     assert len(log_rows) == AuditLogEntry.objects.count()

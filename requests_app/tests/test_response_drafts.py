@@ -41,8 +41,11 @@ def test_access_response_in_chinese(staff_user):
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_every_template_renders(staff_user, kind, language):
     case = make_case()
-    draft = letters.draft_generate(case=case, kind=kind, language=language, by=staff_user)
+    # The general response says what was done, in the staff member's words (required for it).
+    done = "Your postal address was corrected." if kind == DraftKind.RESPONSE else ""
+    draft = letters.draft_generate(case=case, kind=kind, language=language, by=staff_user, reasons=done)
     assert draft.subject and case.reference in draft.subject + draft.body
+    assert done in draft.body
 
 
 def test_refusal_gives_reasons_and_remedies(staff_user, manager_user):
