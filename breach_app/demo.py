@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import services
 from .models import Incident, NoticeDraft, Obligation
@@ -127,5 +128,5 @@ def load_demo(*, stdout) -> None:
         created += 1
 
     live = Obligation.objects.live().count()
-    stdout.write(f"breach_app: {created} demo incident(s) created; {Incident.objects.count()} incidents, "
-                 f"{live} obligations still to do.")
+    stdout.write(_("Incidents: %(created)d demo incidents created; %(total)d incidents, %(live)d obligations "
+                   "still to do.") % {"created": created, "total": Incident.objects.count(), "live": live})

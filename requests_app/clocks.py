@@ -78,10 +78,12 @@ def dsar_recompute_due(*, case: RightsRequest, by=None, now: datetime | None = N
     With ``save=False`` the fields are only set on ``case``: the caller saves them with its own write."""
     fields = compute_due(case, today=case_today(case, now))
     old_due = case.due_on
+    moved = [name for name, value in fields.items() if getattr(case, name) != value]
     for name, value in fields.items():
         setattr(case, name, value)
-    if save and case.pk:
-        save_with_reason(case, by=by, reason=gettext_noop("due date recomputed"), update_fields=list(fields))
+    # Nothing moved, nothing written: a history row that changes nothing reads as "—" in the audit log.
+    if save and case.pk and moved:
+        save_with_reason(case, by=by, reason=gettext_noop("due date recomputed"), update_fields=moved)
         if old_due != case.due_on:
             timeline_add(
                 case=case, kind=TimelineEntry.Kind.CLOCK,

@@ -142,3 +142,20 @@ def test_verification_before_receipt_is_refused(staff_user):
             case=case, by=staff_user, method="data_points", data_points=["email", "phone"],
             decided_at=at(2026, 3, 1), now=at(2026, 3, 3),
         )
+
+
+def test_a_recompute_that_moves_nothing_writes_no_history_row_and_one_that_does_shows_old_and_new(staff_user):
+    from privacy_office.models import AuditLogEntry
+    from requests_app.clocks import dsar_recompute_due
+
+    case = make_case(jurisdiction="EU", received_at=at(2026, 3, 2, 2), now=at(2026, 3, 2, 3))
+    rows = case.history.count()
+    dsar_recompute_due(case=case, by=staff_user, now=at(2026, 3, 3))
+    assert case.history.count() == rows  # nothing moved: no "due date recomputed" row reading "—"
+
+    case.received_at = at(2026, 3, 9, 2)  # as a corrected receipt would
+    case.received_on = date(2026, 3, 9)
+    dsar_recompute_due(case=case, by=staff_user, now=at(2026, 3, 10))
+    entry = AuditLogEntry.objects.filter(object_id=str(case.pk), reason="due date recomputed").get()
+    due = next(change for change in entry.changes if change["field"] == "due_on")
+    assert (due["old"], due["new"]) == ("2026-04-02", "2026-04-09")
