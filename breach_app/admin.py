@@ -32,6 +32,7 @@ from privacy_office.admin_base import (
     typed_reason,
 )
 from privacy_office.models import Reminder
+from privacy_office.roles import approval_label, approval_permission, holds_approval, missing_permission_message
 from privacy_office.spreadsheets import inert_resource_for
 from privacy_office.urgency import DANGER, badge
 
@@ -589,7 +590,7 @@ class IncidentAdmin(AuditedAdmin):
     def reopen_view(self, request, pk):
         """Re-opening a closed incident: someone with the permission, with a reason (on the timeline)."""
         incident = get_object_or_404(Incident, pk=pk)
-        if not (self.has_view_permission(request, incident) and services.can_reopen(request.user)):
+        if not (self.has_view_permission(request, incident) and holds_approval(request.user, "reopen_incident")):
             raise PermissionDenied
         form = ReopenForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -609,7 +610,7 @@ class IncidentAdmin(AuditedAdmin):
             closed = obj.status == Incident.Status.CLOSED
             # Leaving "closed" is re-opening (its own page, a permission and a reason), not a status button.
             following = () if closed else Incident.TRANSITIONS[Incident.Status(obj.status)]
-            context["can_reopen"] = closed and services.can_reopen(request.user)
+            context["can_reopen"] = closed and holds_approval(request.user, "reopen_incident")
             # Withdrawing needs a reason: its own page, not a one-click status button.
             context["next_statuses"] = [Incident.Status(s) for s in following if s != Incident.Status.WITHDRAWN]
             pending = obj.withdrawal_pending
@@ -619,9 +620,9 @@ class IncidentAdmin(AuditedAdmin):
             # Confirming takes the permission and another person; declining, the permission or the proposer.
             proposer = obj.withdrawal_proposed_by_id == request.user.pk
             context["can_confirm_withdrawal"] = (pending and can_change and not proposer
-                                                 and services.can_confirm_not_to_notify(request.user))
+                                                 and holds_approval(request.user, "waive_notification"))
             context["can_decline_withdrawal"] = (pending and can_change
-                                                 and (proposer or services.can_confirm_not_to_notify(request.user)))
+                                                 and (proposer or holds_approval(request.user, "waive_notification")))
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 
@@ -1001,9 +1002,9 @@ class NoticeDraftAdmin(AuditedAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["can_change_draft"] = self.has_change_permission(request, obj)
-            context["can_approve"] = services.can_approve(request.user, kind=obj.kind)
-            context["approve_refusal"] = "" if context["can_approve"] else services.approve_refusal(kind=obj.kind)
-            context["approve_permission_name"] = services.approval_label(obj.kind)
+            context["can_approve"] = holds_approval(request.user, obj.kind)
+            context["approve_refusal"] = "" if context["can_approve"] else missing_permission_message(approval_permission(obj.kind))
+            context["approve_permission_name"] = approval_label(obj.kind)
             context["text_sha256"] = notices.text_sha256(obj.body)
             context["proposed_diff"] = notices.text_diff(
                 obj.body, obj.proposed_body, before_label=str(_("your edited text")),

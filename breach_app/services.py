@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop  # what the system writes: sto
 
 from privacy_office.history import save_with_reason, set_change_reason
 from privacy_office.references import save_with_next_reference
-from privacy_office.roles import approval_permission, missing_permission_message, permission_label
+from privacy_office.roles import approval_label, require_approval
 from privacy_office.states import check_move
 
 from . import deadlines, notices
@@ -31,8 +31,6 @@ from .models import AffectedPopulation, Incident, NoticeDraft, Obligation, Timel
 LATE_ENTRY_MARGIN = timedelta(minutes=10)
 
 # Removing a required notification, and re-opening a closed incident, need these (roles.APPROVALS).
-WAIVE_PERMISSION = approval_permission("waive_notification")
-REOPEN_PERMISSION = approval_permission("reopen_incident")
 
 # A proposed withdrawal (who, when, why): set only by ``incident_withdraw`` and settled by a second person.
 PROPOSAL_FIELDS = ("withdrawal_proposed_by", "withdrawal_proposed_at", "withdrawal_reason")
@@ -145,7 +143,7 @@ def incident_check_not_frozen(incident: Incident) -> None:
         raise ValidationError(
             _("%(reference)s is closed: it cannot be changed. Someone with the permission “%(permission)s” can "
               "re-open it, with a reason.") % {"reference": incident.reference,
-                                              "permission": permission_label(REOPEN_PERMISSION)},
+                                              "permission": approval_label("reopen_incident")},
             code="closed")
 
 
@@ -268,7 +266,7 @@ def incident_check_status_change(*, incident: Incident, to_status: str) -> None:
                 _("The incident cannot be closed while required notifications are still open: %(codes)s. "
                   "Send them, or propose a decision not to notify that someone with the permission "
                   "“%(permission)s” confirms.") % {"codes": ", ".join(open_codes),
-                                                  "permission": permission_label(WAIVE_PERMISSION)},
+                                                  "permission": approval_label("waive_notification")},
                 code="open_obligations",
             )
 
@@ -282,18 +280,13 @@ def incident_change_status(*, incident: Incident, by, to_status: str, note: str 
     return incident
 
 
-def can_reopen(user) -> bool:
-    """May ``user`` re-open a closed incident?"""
-    return bool(user and user.is_active and user.has_perm(REOPEN_PERMISSION))
-
 
 @transaction.atomic
 def incident_reopen(*, incident: Incident, by, reason: str) -> Incident:
     """Re-open a closed incident, with a reason, by someone holding the permission; on the timeline.
 
     The one way a closed (frozen) incident changes again: corrections after closure go through it."""
-    if not can_reopen(by):
-        raise PermissionDenied(missing_permission_message(REOPEN_PERMISSION))
+    require_approval(user=by, kind="reopen_incident")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why the incident is re-opened."), code="reason_required")
@@ -390,8 +383,7 @@ def _withdraw(incident: Incident, *, by, reason: str) -> None:
 def incident_confirm_withdrawal(*, incident: Incident, by) -> Incident:
     """A second person, holding the permission, confirms a proposed withdrawal: the incident is
     withdrawn and its open obligations decided not to notify, with the proposer's reason."""
-    if not can_confirm_not_to_notify(by):
-        raise PermissionDenied(missing_permission_message(WAIVE_PERMISSION))
+    require_approval(user=by, kind="waive_notification")
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if not incident.withdrawal_pending:
         raise ValidationError(_("No withdrawal of %(reference)s is proposed.") % {"reference": incident.reference},
@@ -418,8 +410,8 @@ def incident_decline_withdrawal(*, incident: Incident, by, reason: str = "") -> 
     if not incident.withdrawal_pending:
         raise ValidationError(_("No withdrawal of %(reference)s is proposed.") % {"reference": incident.reference},
                               code="no_proposal")
-    if incident.withdrawal_proposed_by_id != getattr(by, "pk", None) and not can_confirm_not_to_notify(by):
-        raise PermissionDenied(missing_permission_message(WAIVE_PERMISSION))
+    if incident.withdrawal_proposed_by_id != getattr(by, "pk", None):  # the proposer may take it back
+        require_approval(user=by, kind="waive_notification")
     incident.withdrawal_proposed_by, incident.withdrawal_proposed_at, incident.withdrawal_reason = None, None, ""
     save_with_reason(incident, by=by, reason=gettext_noop("proposed withdrawal declined"),
                      update_fields=PROPOSAL_FIELDS)
@@ -454,10 +446,6 @@ def obligation_transition(*, obligation: Obligation, by, to_status: str, reason:
     incident_refresh_next_deadline(incident=obligation.incident)
     return obligation
 
-
-def can_confirm_not_to_notify(user) -> bool:
-    """May ``user`` confirm a proposed decision not to notify a required notification?"""
-    return bool(user and user.is_active and user.has_perm(WAIVE_PERMISSION))
 
 
 @transaction.atomic
@@ -502,8 +490,7 @@ def _propose_not_to_notify(obligation: Obligation, *, by, reason: str, legal_bas
 @transaction.atomic
 def obligation_confirm_not_to_notify(*, obligation: Obligation, by) -> Obligation:
     """A second person, holding the permission, confirms a proposed decision not to notify."""
-    if not can_confirm_not_to_notify(by):
-        raise PermissionDenied(missing_permission_message(WAIVE_PERMISSION))
+    require_approval(user=by, kind="waive_notification")
     obligation = Obligation.objects.select_for_update().select_related("incident").get(pk=obligation.pk)
     if not obligation.waiver_proposed:
         raise ValidationError(_("%(code)s has no proposed decision not to notify.") % {"code": obligation.code},
@@ -526,8 +513,8 @@ def obligation_reject_not_to_notify(*, obligation: Obligation, by, reason: str =
     if not obligation.waiver_proposed:
         raise ValidationError(_("%(code)s has no proposed decision not to notify.") % {"code": obligation.code},
                               code="no_proposal")
-    if obligation.waiver_proposed_by_id != getattr(by, "pk", None) and not can_confirm_not_to_notify(by):
-        raise PermissionDenied(missing_permission_message(WAIVE_PERMISSION))
+    if obligation.waiver_proposed_by_id != getattr(by, "pk", None):  # the proposer may take it back
+        require_approval(user=by, kind="waive_notification")
     obligation.waiver_proposed_by, obligation.waiver_proposed_at = None, None
     obligation.waiver_reason, obligation.waiver_legal_basis = "", ""
     save_with_reason(obligation, by=by, reason=gettext_noop("proposed decision not to notify turned down"))
@@ -743,22 +730,6 @@ def notice_draft_shown_text(draft: NoticeDraft, version: int) -> str | None:
     return record.body if record is not None else None
 
 
-def can_approve(user, *, kind: str) -> bool:
-    """May ``user`` approve a notice draft of ``kind`` (the roles table names the permission per kind)?"""
-    return bool(user and user.is_active and user.has_perm(approval_permission(kind)))
-
-
-def approve_refusal(*, kind: str) -> str:
-    """What someone who may not approve a notice draft of ``kind`` is told: the permission they lack."""
-    return missing_permission_message(approval_permission(kind))
-
-
-def approval_label(kind: str) -> str:
-    """The name of the permission that approves a notice draft of ``kind``, in the reader's language."""
-    return permission_label(approval_permission(kind))
-
-
-@transaction.atomic
 def notice_draft_approve(*, draft: NoticeDraft, by, version: int | None = None,
                          text_sha256: str | None = None) -> NoticeDraft:
     """Someone with the approval permission for the draft's kind approves the text for sending.
@@ -767,8 +738,7 @@ def notice_draft_approve(*, draft: NoticeDraft, by, version: int | None = None,
     (by default those of the ``draft`` instance passed in, i.e. as the caller loaded it). Any other
     version or text is refused, with the difference between what was shown and what is there now.
     """
-    if not can_approve(by, kind=draft.kind):
-        raise PermissionDenied(approve_refusal(kind=draft.kind))
+    require_approval(user=by, kind=draft.kind)
     version = draft.version if version is None else version
     text_sha256 = notices.text_sha256(draft.body) if text_sha256 is None else text_sha256
     draft = NoticeDraft.objects.select_for_update().select_related("obligation__incident").get(pk=draft.pk)

@@ -10,6 +10,7 @@ another group never makes a message untrue.
 from __future__ import annotations
 
 from django.apps import apps as global_apps
+from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS
 from django.utils.translation import gettext, gettext_noop
 
@@ -169,6 +170,22 @@ def permission_label(permission: str) -> str:
         if model_name == model._meta.model_name and action in ACTION_LABELS:
             return gettext(ACTION_LABELS[action]) % {"model": model._meta.verbose_name}
     return permission
+
+
+def holds_approval(user, kind: str) -> bool:
+    """Whether ``user`` (an active account) holds the permission that approves ``kind``."""
+    return bool(user and user.is_active and user.has_perm(approval_permission(kind)))
+
+
+def require_approval(*, user, kind: str) -> None:
+    """Refuse (PermissionDenied, naming the permission) unless ``user`` holds the approval of ``kind``."""
+    if not holds_approval(user, kind):
+        raise PermissionDenied(missing_permission_message(approval_permission(kind)))
+
+
+def approval_label(kind: str) -> str:
+    """The name of the permission that approves ``kind``, in the reader's language."""
+    return permission_label(approval_permission(kind))
 
 
 def missing_permission_message(permission: str) -> str:

@@ -39,7 +39,7 @@ from django.utils.translation import gettext_noop
 from privacy_office.history import save_with_reason
 from privacy_office.jurisdictions import local_date
 from privacy_office.references import save_with_next_reference
-from privacy_office.roles import approval_permission, missing_permission_message
+from privacy_office.roles import approval_permission, holds_approval, missing_permission_message, require_approval
 from privacy_office.states import check_move
 
 from . import deadlines as dl
@@ -308,7 +308,7 @@ def may_reassign(*, user, case: RightsRequest) -> bool:
         return False
     if case.assignee_id is None or case.assignee_id == user.pk:
         return True
-    return user.has_perm(approval_permission("view_any_identity_document"))
+    return holds_approval(user, "view_any_identity_document")
 
 
 def record_assignment(*, case: RightsRequest, previous, by, now: datetime | None = None) -> None:
@@ -467,14 +467,6 @@ def dsar_withdraw(*, case: RightsRequest, by, note: str = "", now: datetime | No
 # ------------------------------------------------------------------------------------------------
 # refusal: it removes the duty to answer, so one person proposes it and a second one confirms it
 # ------------------------------------------------------------------------------------------------
-
-
-def require_approval(*, user, kind: str) -> None:
-    """Refuse (PermissionDenied, naming the permission) unless ``user`` holds the approval of ``kind``
-    (privacy_office.roles.APPROVALS)."""
-    permission = approval_permission(kind)
-    if not (user and user.has_perm(permission)):
-        raise PermissionDenied(missing_permission_message(permission))
 
 
 def dsar_propose_rejection(*, case: RightsRequest, by, reasons: str, remedies: str = "",

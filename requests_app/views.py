@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from privacy_office.admin_base import VERSION_FIELD, check_loaded_version
 from privacy_office.middleware import client_ip
-from privacy_office.roles import approval_permission
+from privacy_office.roles import holds_approval
 
 from . import case_tasks, erasure, identity_checks, identity_documents, letters, services
 from .forms import (
@@ -105,7 +105,7 @@ ACTION_APPROVALS = {"confirm_rejection": "reject_request", "decline_rejection": 
 
 
 def _action_applies(case: RightsRequest, name: str, user) -> bool:
-    if name in ACTION_APPROVALS and not user.has_perm(approval_permission(ACTION_APPROVALS[name])):
+    if name in ACTION_APPROVALS and not holds_approval(user, ACTION_APPROVALS[name]):
         return False
     if name == "reject":
         return not case.rejection_pending
