@@ -220,8 +220,7 @@ class TimelineEntryForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk is None and self.has_changed() and cleaned.get("at"):
             try:
-                services.timeline_check_time(incident=None, at=cleaned["at"],
-                                             late_reason=cleaned.get("late_reason") or "")
+                services.check_claimed_time(at=cleaned["at"], late_reason=cleaned.get("late_reason") or "")
             except ValidationError as exc:
                 self.add_error("late_reason" if exc.code == "late_reason_required" else "at", exc)
         return cleaned

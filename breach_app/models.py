@@ -557,7 +557,7 @@ class TimelineEntry(TimelineEntryBase):
                                  related_name="timeline")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.FACT)
     # ``at`` is when it happened, as claimed; ``recorded_at`` when it was entered. An ``at`` before
-    # the entry was made needs ``late_reason`` (services.timeline_check_time).
+    # the entry was made needs ``late_reason`` (services.check_claimed_time).
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     late_reason = models.TextField(_("why recorded late"), blank=True)
 

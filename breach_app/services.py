@@ -109,13 +109,6 @@ def check_claimed_time(*, at: datetime, late_reason: str = "", now: datetime | N
               "and when it was entered).") % {"when": localize(timezone.localtime(at))}, code="late_reason_required")
 
 
-def timeline_check_time(*, incident: Incident | None, at: datetime | None, late_reason: str = "",
-                        now: datetime | None = None) -> None:
-    """The rule for a timeline entry's time: not in the future, before now only with a reason."""
-    if at is not None:
-        check_claimed_time(at=at, late_reason=late_reason, now=now)
-
-
 def timeline_add(*, incident: Incident, by, kind: str = TimelineEntry.Kind.FACT, message: str = "",
                  params: Mapping | None = None, note: str = "", at: datetime | None = None,
                  late_reason: str = "") -> TimelineEntry:
@@ -129,7 +122,8 @@ def timeline_add(*, incident: Incident, by, kind: str = TimelineEntry.Kind.FACT,
     if not message and not (note or "").strip():
         raise ValidationError(_("A timeline entry needs a text."), code="empty")
     now = timezone.now()
-    timeline_check_time(incident=incident, at=at, late_reason=late_reason, now=now)
+    if at is not None:
+        check_claimed_time(at=at, late_reason=late_reason, now=now)
     return TimelineEntry.objects.create(
         incident=incident, kind=kind, message=message, params=dict(params or {}), note=note,
         by=by if getattr(by, "pk", None) else None, at=at or now, recorded_at=now,

@@ -31,6 +31,8 @@ from django.utils.translation import gettext_noop
 from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .audit import changes_between
+from .audit_display import shown_changes
 from .history import set_change_reason
 from .messages import reason_text
 from .spreadsheets import inert_resource_for
@@ -123,31 +125,33 @@ def check_loaded_version(request, obj, *, name: str = VERSION_FIELD) -> None:
         raise error
 
 
-def describe_conflict(obj, loaded_version: int) -> str:
-    """Who changed what on ``obj`` since ``loaded_version``, from its history."""
+def changes_since(obj, loaded_version: int) -> list[tuple[str, datetime, list[dict]]]:
+    """(who, when, changes) for each history row of ``obj`` after ``loaded_version``, each diffed
+    against the row before it the way the audit log diffs (``audit.changes_between``: every field
+    the history keeps, raw values). Empty when the history does not hold ``loaded_version``."""
     history = getattr(obj, "history", None)
     if history is None:
-        return ""
-    newer = list(history.filter(version__gt=loaded_version).order_by("history_date", "history_id"))
-    base = history.filter(version=loaded_version).order_by("-history_date").first()
-    lines = []
-    for record in newer:
+        return []
+    base = history.filter(version=loaded_version).order_by("-history_date", "-history_id").first()
+    if base is None:
+        return []
+    rows = []
+    for record in history.filter(version__gt=loaded_version).order_by("history_date", "history_id"):
         who = str(record.history_user) if record.history_user_id else _("someone")
-        # In the reader's time zone, as the rest of the page (the active one, the office's by default).
-        when = localize(timezone.localtime(record.history_date))
-        diff = []
-        if base is not None:
-            delta = record.diff_against(base, foreign_keys_are_objs=False)
-            diff = [c for c in delta.changes if c.field != "version"]
-        for change in diff:
-            field = obj._meta.get_field(change.field)
-            lines.append(
-                (who, when, str(field.verbose_name), str(change.old if change.old is not None else ""),
-                 str(change.new if change.new is not None else ""))
-            )
-        if not diff:
-            lines.append((who, when, "—", "", ""))
+        rows.append((who, record.history_date, changes_between(record, base)))
         base = record
+    return rows
+
+
+def describe_conflict(obj, loaded_version: int) -> str:
+    """Who changed what on ``obj`` since ``loaded_version``, read as the audit log reads it (labels,
+    names, times in the reader's zone)."""
+    lines = []
+    for who, at, changes in changes_since(obj, loaded_version):
+        # In the reader's time zone, as the rest of the page (the active one, the office's by default).
+        when = localize(timezone.localtime(at))
+        shown = shown_changes(type(obj), changes)
+        lines += [(who, when, label, old, new) for label, old, new in shown] or [(who, when, "—", "", "")]
     return format_html_join(
         "", "<li>{} ({}): {}: “{}” → “{}”</li>", lines
     )
@@ -177,20 +181,12 @@ def loaded_record(obj, version: int):
 
 def changed_by_since(obj, loaded_version: int) -> dict[str, list[str]]:
     """Field name → who changed it (in order, without repeats) since ``loaded_version``."""
-    history = getattr(obj, "history", None)
-    if history is None:
-        return {}
-    base = history.filter(version=loaded_version).order_by("-history_date", "-history_id").first()
-    if base is None:
-        return {}
     people: dict[str, list[str]] = {}
-    for record in history.filter(version__gt=loaded_version).order_by("history_date", "history_id"):
-        who = str(record.history_user) if record.history_user_id else _("someone")
-        for change in record.diff_against(base, foreign_keys_are_objs=False).changes:
-            names = people.setdefault(change.field, [])
+    for who, _at, changes in changes_since(obj, loaded_version):
+        for change in changes:
+            names = people.setdefault(change["field"], [])
             if who not in names:
                 names.append(who)
-        base = record
     return people
 
 
