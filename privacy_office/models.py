@@ -262,3 +262,17 @@ class SweepState(models.Model):
     class Meta:
         verbose_name = _("reminder sweep state")
         default_permissions = ()
+
+
+class RulesFingerprint(models.Model):
+    """The digest of the legal rules (clock modules, rule tables, holiday calendars) that the stored
+    due dates and obligation deadlines were last computed with; ``recompute_clocks
+    --if-rules-changed`` (run on deploy) recomputes every open clock when it differs."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    digest = models.CharField(max_length=64)
+    applied_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("legal rules fingerprint")
+        default_permissions = ()
