@@ -8,15 +8,19 @@ Writes with rules live in ``services.py``; the legal clocks are the pure functio
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+
+from privacy_office import jurisdictions as registry
 
 from privacy_office.history import audited_history
 from privacy_office.messages import message_text
@@ -25,15 +29,47 @@ from privacy_office.models import TimelineEntryBase, VersionedModel
 from . import deadlines
 
 
-class Jurisdiction(models.TextChoices):
-    CN = "CN", _("China")
-    EU = "EU", _("European Union")
-    UK = "UK", _("United Kingdom")
-    US_CA = "US-CA", _("California (US)")
-    SG = "SG", _("Singapore")
-    KR = "KR", _("South Korea")
-    RU = "RU", _("Russia")
-    BR = "BR", _("Brazil")
+def _registry_name(code: str) -> str:
+    """The registry's name of a jurisdiction in the active language (zh for any Chinese, else en);
+    a US state's English name says "(US)" (Georgia, the state; zh says 州 already)."""
+    row = registry.get(code)
+    if (get_language() or "").startswith("zh"):
+        return row.name_zh
+    return f"{row.name_en} (US)" if code.startswith("US-") else row.name_en
+
+
+# Every breach jurisdiction of the registry (deadlines.JURISDICTIONS: the case jurisdictions, JP,
+# every US state, DC, PR), names from the registry in the reader's language: no second list.
+# Member names are the codes with "_" for "-" (Jurisdiction.US_CA == "US-CA").
+Jurisdiction = models.TextChoices("Jurisdiction", [
+    (code.replace("-", "_"), (code, lazy(_registry_name, str)(code))) for code in deadlines.JURISDICTIONS
+])
+JURISDICTION_MAX_LENGTH = 5
+
+# Reg. (EU) 2024/2847 (CRA) Art. 14(2)(a), (4)(a): the early warning names the Member States where
+# the product is made available. ISO 3166-1 alpha-2 (Greece is GR, not the EU's "EL").
+EU_MEMBER_STATES = {
+    "AT": _("Austria"), "BE": _("Belgium"), "BG": _("Bulgaria"), "HR": _("Croatia"), "CY": _("Cyprus"),
+    "CZ": _("Czechia"), "DK": _("Denmark"), "EE": _("Estonia"), "FI": _("Finland"), "FR": _("France"),
+    "DE": _("Germany"), "GR": _("Greece"), "HU": _("Hungary"), "IE": _("Ireland"), "IT": _("Italy"),
+    "LV": _("Latvia"), "LT": _("Lithuania"), "LU": _("Luxembourg"), "MT": _("Malta"),
+    "NL": _("Netherlands"), "PL": _("Poland"), "PT": _("Portugal"), "RO": _("Romania"),
+    "SK": _("Slovakia"), "SI": _("Slovenia"), "ES": _("Spain"), "SE": _("Sweden"),
+}
+
+
+def parse_member_states(value: str) -> list[str]:
+    """"de, fr;NL" -> ["DE", "FR", "NL"]: commas, semicolons or spaces between codes, any case."""
+    return list(dict.fromkeys(code.upper() for code in re.split(r"[\s,;]+", value or "") if code))
+
+
+def validate_member_states(value: str) -> None:
+    unknown = [code for code in parse_member_states(value) if code not in EU_MEMBER_STATES]
+    if unknown:
+        raise ValidationError(
+            _("Not an EU Member State code: %(codes)s. Use ISO 3166 two-letter codes separated by commas "
+              "(e.g. DE, FR, NL; Greece is GR)."),
+            code="member_state", params={"codes": ", ".join(unknown)})
 
 
 # --------------------------------------------------------------------------- incident
@@ -70,6 +106,20 @@ class Incident(VersionedModel):
         Status.WITHDRAWN: (Status.ASSESSING,),
     }
 
+    class Kind(models.TextChoices):
+        PERSONAL_DATA = "personal_data", _("personal data breach")
+        PRODUCT_SECURITY = "product_security", _("product vulnerability or product security incident (EU CRA)")
+        BOTH = "both", _("both")
+
+    # Which clocks the incident runs: the personal-data breach laws, the EU CRA Art. 14 reports, or both.
+    PERSONAL_DATA_KINDS = (Kind.PERSONAL_DATA, Kind.BOTH)
+    PRODUCT_KINDS = (Kind.PRODUCT_SECURITY, Kind.BOTH)
+
+    class AqaraRole(models.TextChoices):
+        CONTROLLER = "controller", _("controller (Aqara decides why and how)")
+        PROCESSOR = "processor", _("processor (Aqara processed the data for customers)")
+        BOTH = "both", _("both controller and processor")
+
     class RiskLevel(models.TextChoices):
         NONE = "none", _("no risk")
         RISK = "risk", _("risk")
@@ -77,6 +127,12 @@ class Incident(VersionedModel):
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind of incident"), max_length=16, choices=Kind.choices, default=Kind.PERSONAL_DATA,
+        help_text=_("A product vulnerability or product security incident may involve no personal data at all: it "
+                    "runs the EU Cyber Resilience Act reports instead of (or, for “both”, besides) the breach "
+                    "notifications."),
+    )
     description = models.TextField(_("what happened"), blank=True)
 
     # Breach type: the CIA classification and the GDPR Art. 4(12) wording.
@@ -133,6 +189,103 @@ class Incident(VersionedModel):
         help_text=_("California notices then list the credit-bureau contacts."),
     )
     law_enforcement_delay = models.BooleanField(_("notice delayed at law enforcement's request"), default=False)
+
+    # China: the 指南 grading criteria besides the people count (governance-cn.md §6B). None = not
+    # assessed, which keeps the CAC 4-hour report at "needs a decision", never "not required".
+    direct_economic_loss_cny = models.PositiveBigIntegerField(
+        _("direct economic loss (CNY)"), null=True, blank=True,
+        help_text=_("Empty: not assessed yet. From ¥5,000,000 the incident is graded 较大 (relatively major) or "
+                    "above and the CAC 4-hour report is required."),
+    )
+    system_outage_at_grade = models.BooleanField(
+        _("system outage reaches 较大 (CN)"), null=True, blank=True,
+        help_text=_("Does the interruption of the affected systems or services reach the grade 较大 (relatively "
+                    "major) of the national incident grading guide? Unknown: not assessed yet."),
+    )
+    important_data_at_grade = models.BooleanField(
+        _("important data threatened at 较大 (CN)"), null=True, blank=True,
+        help_text=_("Is important data leaked, tampered with or threatened to the extent of the grade 较大 "
+                    "(relatively major)? Unknown: not assessed yet."),
+    )
+    social_impact_at_grade = models.BooleanField(
+        _("social impact reaches 较大 (CN)"), null=True, blank=True,
+        help_text=_("Does the impact on society, public order or the public interest reach the grade 较大 "
+                    "(relatively major)? Unknown: not assessed yet."),
+    )
+
+    # In which role Aqara acted: its business platforms (Aqara+, 智装大狮, IIAP, hotel projects)
+    # process installers', shops' and hotels' data as processor (受托方), who must tell them.
+    aqara_role = models.CharField(
+        _("Aqara's role"), max_length=10, choices=AqaraRole.choices, default=AqaraRole.CONTROLLER,
+        help_text=_("As processor, Aqara tells each controller (customer) without undue delay (GDPR Art. 33(2), "
+                    "PIPL Art. 21); the customers notify the regulators and people themselves."),
+    )
+    customers = models.TextField(
+        _("controllers (customers) concerned"), blank=True,
+        help_text=_("One per line: the installers, shops, hotels… for whom Aqara processed the data."),
+    )
+
+    # Japan (APPI Rules Art. 7): reportable-breach categories. None = not assessed.
+    jp_financial_damage_risk = models.BooleanField(
+        _("risk of financial damage (JP)"), null=True, blank=True,
+        help_text=_("Data whose misuse may cause financial damage (e.g. card or bank details). Unknown: not "
+                    "assessed yet."),
+    )
+    jp_wrongful_purpose = models.BooleanField(
+        _("possibly caused for a wrongful purpose (JP)"), null=True, blank=True,
+        help_text=_("E.g. an attack or theft by an insider. Unknown: not assessed yet. Yes: 60 days for the "
+                    "final report."),
+    )
+
+    # EU Cyber Resilience Act, Art. 14 (a product with digital elements, personal data or not).
+    affected_products = models.TextField(
+        _("products concerned"), blank=True,
+        help_text=_("Products, models and firmware versions concerned."),
+    )
+    vulnerability = models.TextField(
+        _("vulnerability"), blank=True,
+        help_text=_("What the vulnerability is and how it is exploited; CVE or internal identifier."),
+    )
+    actively_exploited = models.BooleanField(
+        _("actively exploited"), null=True, blank=True,
+        help_text=_("Reliable evidence that a malicious actor exploited the vulnerability (CRA Art. 3(42)). "
+                    "Unknown: not assessed yet."),
+    )
+    malicious_actor = models.TextField(
+        _("malicious actor"), blank=True, help_text=_("What is known of whoever exploited the vulnerability."),
+    )
+    severe_incident = models.BooleanField(
+        _("severe incident affecting the product's security"), null=True, blank=True,
+        help_text=_("It harms the availability, authenticity, integrity or confidentiality of the product's "
+                    "data or functions, or lets malicious code in (CRA Art. 14(5)). Unknown: not assessed yet."),
+    )
+    malicious_act_suspected = models.BooleanField(
+        _("unlawful or malicious act suspected"), null=True, blank=True,
+        help_text=_("Said in the early warning of a severe incident (CRA Art. 14(4)(a))."),
+    )
+    fix_available_at = models.DateTimeField(
+        _("fix available at"), null=True, blank=True,
+        help_text=_("When a security update or other corrective measure became available: the final report on "
+                    "the vulnerability is due 14 days later."),
+    )
+    security_update = models.TextField(
+        _("security update or corrective measure"), blank=True,
+        help_text=_("The update or other corrective or mitigating measure made available."),
+    )
+    user_measures = models.TextField(
+        _("what users can do"), blank=True,
+        help_text=_("Corrective or mitigating measures users can take (told to them and to the CSIRT)."),
+    )
+    member_states = models.CharField(
+        _("EU Member States where the product is sold"), max_length=120, blank=True,
+        validators=[validate_member_states],
+        help_text=_("ISO 3166 two-letter codes separated by commas, e.g. DE, FR, NL (Greece is GR)."),
+    )
+    sensitivity = models.TextField(
+        _("sensitivity of the information"), blank=True,
+        help_text=_("How sensitive Aqara considers the reported information (CRA Art. 14(2)(b))."),
+    )
+    severity_and_impact = models.TextField(_("severity and impact"), blank=True)
 
     risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.RISK)
     risk_reasoning = models.TextField(_("risk reasoning"), blank=True)
@@ -221,6 +374,12 @@ class Incident(VersionedModel):
                 condition=Q(status__in=["open", "assessing", "notifying", "monitoring", "closed", "withdrawn"]),
                 name="incident_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["personal_data", "product_security", "both"]), name="incident_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(aqara_role__in=["controller", "processor", "both"]), name="incident_aqara_role_valid",
+            ),
         ]
 
     def __str__(self):
@@ -247,13 +406,37 @@ class Incident(VersionedModel):
     def extra_category_list(self) -> list[str]:
         return [line.strip() for line in self.extra_data_categories.splitlines() if line.strip()]
 
+    @property
+    def customer_list(self) -> list[str]:
+        """The controllers (customers) to tell, one per line of ``customers``."""
+        return [line.strip() for line in self.customers.splitlines() if line.strip()]
+
+    @property
+    def member_state_list(self) -> list[str]:
+        """The EU Member State codes of ``member_states`` (upper case, in the order given)."""
+        return parse_member_states(self.member_states)
+
+    @property
+    def has_personal_data(self) -> bool:
+        return self.kind in self.PERSONAL_DATA_KINDS
+
+    @property
+    def is_product_security(self) -> bool:
+        return self.kind in self.PRODUCT_KINDS
+
+    def clean(self):
+        super().clean()
+        # Stored as typed codes normalised: "de; fr" -> "DE, FR" (the validator refuses unknown ones).
+        if self.member_states and not any(c not in EU_MEMBER_STATES for c in self.member_state_list):
+            self.member_states = ", ".join(self.member_state_list)
+
 
 class AffectedPopulation(VersionedModel):
     """People and records affected in one jurisdiction; counts may be a range or an estimate."""
 
     incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.PROTECT,
                                  related_name="populations")
-    jurisdiction = models.CharField(_("jurisdiction"), max_length=5, choices=Jurisdiction.choices)
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=JURISDICTION_MAX_LENGTH, choices=Jurisdiction.choices)
     people_min = models.PositiveIntegerField(_("people (at least)"), default=0)
     people_max = models.PositiveIntegerField(
         _("people (at most)"), null=True, blank=True, help_text=_("Empty: no known upper bound."),
@@ -355,7 +538,7 @@ class Obligation(VersionedModel):
     incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.PROTECT,
                                  related_name="obligations")
     code = models.CharField(_("code"), max_length=20)
-    jurisdiction = models.CharField(_("jurisdiction"), max_length=5, choices=Jurisdiction.choices)
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=JURISDICTION_MAX_LENGTH, choices=Jurisdiction.choices)
     recipient = models.CharField(_("recipient"), max_length=20, choices=Recipient.choices)
     applicability = models.CharField(_("applies"), max_length=16, choices=Applicability.choices)
     # The clocks' reasoning (English, as the reference words it) or a message id the service wrote;
@@ -449,6 +632,9 @@ class NoticeDraft(VersionedModel):
         USER_NOTICE = "user_notice", _("user notice")
         PUBLIC_NOTICE = "public_notice", _("public notice")
         AG_SAMPLE = "ag_sample", _("attorney general submission with sample notice")
+        CONTROLLER_NOTICE = "controller_notice", _("notice to the controller (customer)")
+        CREDIT_BUREAU_NOTICE = "credit_bureau_notice", _("notice to consumer reporting agencies")
+        CSIRT_REPORT = "csirt_report", _("CRA report to the CSIRT / ENISA")
 
     class Phase(models.TextChoices):
         INITIAL = "initial", _("initial")
