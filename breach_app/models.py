@@ -9,13 +9,14 @@ Writes with rules live in ``services.py``; the legal clocks are the pure functio
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -710,6 +711,18 @@ class NoticeDraft(VersionedModel):
 # --------------------------------------------------------------------------- timeline
 
 
+def _local_instant_text(value):
+    """An ISO instant parameter in the office's local time, as the admin shows times; anything
+    else (a deadline kind, "—") is returned as stored."""
+    try:
+        instant = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
+    if instant.tzinfo is None:
+        return value
+    return localize(timezone.localtime(instant))
+
+
 def incident_change_label(name: str) -> str:
     """What a changed fact is called on the timeline, in the reader's language.
 
@@ -737,7 +750,11 @@ class TimelineEntry(TimelineEntryBase):
 
     # Parameters stored as a choice's value and shown with its label in the reader's language.
     PARAM_CHOICES = {"from": Incident.Status, "to": Incident.Status, "kind": NoticeDraft.Kind,
-                     "phase": NoticeDraft.Phase}
+                     "phase": NoticeDraft.Phase,
+                     "from_applicability": Obligation.Applicability, "to_applicability": Obligation.Applicability,
+                     "from_deadline": Obligation.DeadlineKind, "to_deadline": Obligation.DeadlineKind}
+    # Parameters stored as an ISO instant and shown in the office's local time.
+    PARAM_INSTANTS = ("from_deadline", "to_deadline")
 
     incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.PROTECT,
                                  related_name="timeline")
@@ -762,6 +779,9 @@ class TimelineEntry(TimelineEntryBase):
         if not self.message:
             return ""
         params = dict(self.params or {})
+        for name in self.PARAM_INSTANTS:
+            if name in params:
+                params[name] = _local_instant_text(params[name])
         if isinstance(params.get("fields"), list):
             params["fields"] = ", ".join(incident_change_label(name) for name in params["fields"])
         return message_text(self.message, params, choices=self.PARAM_CHOICES)

@@ -7,6 +7,7 @@ own workflow status (pending -> drafted -> approved -> sent, or decided not to n
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -46,8 +47,22 @@ FACT_FIELDS = tuple(
 # --------------------------------------------------------------------------- facts
 
 
+# A fact the clocks take that is the sent time of one of the incident's own obligations: derived
+# from that row, never typed twice. Marking the obligation sent recomputes the clocks it starts.
+BR_FIRST_NOTICE = "BR-ANPD"  # Res. CD/ANPD 15/2024 Art. 6: complementary information in 20 business days
+CRA_INCIDENT_NOTIFICATION = "EU-CRA-INC-72H"  # CRA Art. 14(4)(c): final report one month after it
+CLOCK_STARTING_CODES = frozenset({BR_FIRST_NOTICE, CRA_INCIDENT_NOTIFICATION})
+
+
+def _sent_at(incident: Incident, code: str) -> datetime | None:
+    if incident.pk is None:
+        return None
+    return (incident.obligations.filter(code=code, status=Obligation.Status.SENT)
+            .values_list("sent_at", flat=True).first())
+
+
 def incident_facts(incident: Incident) -> deadlines.IncidentFacts:
-    """The incident as the pure clocks see it."""
+    """The incident as the pure breach clocks see it."""
     _categories, sensitive = notices.incident_data_inventory(incident)
     return deadlines.IncidentFacts(
         discovered_at=incident.discovered_at,
@@ -66,7 +81,41 @@ def incident_facts(incident: Incident) -> deadlines.IncidentFacts:
         handling_ended_at=incident.handling_ended_at,
         later_measures_remove_high_risk=incident.later_measures_remove_high_risk,
         individual_notice_disproportionate=incident.individual_notice_disproportionate,
+        direct_economic_loss_cny=incident.direct_economic_loss_cny,
+        system_outage_at_grade=incident.system_outage_at_grade,
+        important_data_at_grade=incident.important_data_at_grade,
+        social_impact_at_grade=incident.social_impact_at_grade,
+        aqara_role=incident.aqara_role,
+        controllers=tuple(incident.customer_list),
+        jp_financial_damage_risk=incident.jp_financial_damage_risk,
+        jp_wrongful_purpose=incident.jp_wrongful_purpose,
+        anpd_first_notice_sent_at=_sent_at(incident, BR_FIRST_NOTICE),
     )
+
+
+def incident_product_facts(incident: Incident) -> deadlines.ProductSecurityFacts:
+    """The incident as the EU CRA Art. 14 clocks see it (a product vulnerability or incident).
+
+    Choice: awareness not recorded -> the clocks start at discovery (the earlier instant, so the
+    earlier deadline: legal-rules.md 2026-11)."""
+    return deadlines.ProductSecurityFacts(
+        aware_at=incident.aware_at or incident.discovered_at,
+        actively_exploited=incident.actively_exploited,
+        severe_incident=incident.severe_incident,
+        fix_available_at=incident.fix_available_at,
+        notification_submitted_at=_sent_at(incident, CRA_INCIDENT_NOTIFICATION),
+    )
+
+
+def incident_computed_obligations(incident: Incident) -> list[deadlines.Obligation]:
+    """What the clocks say the incident's duties are, by its kind: the breach laws for personal
+    data, the CRA Art. 14 reports for a product vulnerability or incident, both for "both"."""
+    computed: list[deadlines.Obligation] = []
+    if incident.kind in Incident.PERSONAL_DATA_KINDS:
+        computed += deadlines.notification_obligations(incident_facts(incident))
+    if incident.kind in Incident.PRODUCT_KINDS:
+        computed += deadlines.product_security_obligations(incident_product_facts(incident))
+    return computed
 
 
 def _set_populations(incident: Incident, populations: Mapping[str, Mapping | None], *, by) -> list[str]:
@@ -204,20 +253,69 @@ def incident_update(*, incident: Incident, by, populations: Mapping[str, Mapping
     return incident
 
 
+RECOMPUTED = gettext_noop("recomputed from the incident's facts")
+NO_LONGER_APPLIES = gettext_noop("The incident's facts no longer give rise to this obligation.")
+
+
+@dataclass(frozen=True)
+class ObligationChange:
+    """A recomputation moved an obligation's deadline or applicability (what the timeline says)."""
+
+    incident: Incident
+    code: str
+    from_applicability: str  # "" for an obligation that did not exist before
+    to_applicability: str
+    from_deadline: datetime | None
+    to_deadline: datetime | None
+    from_deadline_kind: str
+    to_deadline_kind: str
+    rule: str  # the citation of the rule that moved it
+
+
+def _deadline_param(kind: str, deadline: datetime | None) -> str:
+    """A deadline as a timeline parameter: the instant (ISO, shown in local time) or the kind."""
+    if kind == Obligation.DeadlineKind.INSTANT and deadline is not None:
+        return deadline.isoformat()
+    return kind or ""
+
+
 @transaction.atomic
-def incident_recompute_obligations(*, incident: Incident, by=None, now: datetime | None = None) -> list[Obligation]:
-    """Store one row per obligation ``deadlines.notification_obligations`` returns.
+def incident_recompute_obligations(*, incident: Incident, by=None, now: datetime | None = None,
+                                   reason: str = "") -> list[Obligation]:
+    """Store one row per obligation the clocks give for the incident's kind and facts.
 
     The legal part (applies? deadline, citation, content) is replaced; the workflow part (status,
     sent, decision) is kept. An obligation the facts no longer produce is marked obsolete, never
-    deleted: what was sent or decided stays on record.
-    """
+    deleted: what was sent or decided stays on record. Every move of a deadline or of whether an
+    obligation applies goes on the incident's timeline with old -> new and the rule; the history
+    row says why (``reason``, default: the facts changed)."""
+    return _recompute(incident, by=by, now=now, reason=reason)[0]
+
+
+def _recompute(incident: Incident, *, by, now: datetime | None, reason: str = "",
+               ) -> tuple[list[Obligation], list[ObligationChange]]:
     now = now or timezone.now()
-    computed = deadlines.notification_obligations(incident_facts(incident))
+    history_reason = reason or RECOMPUTED
+    computed = incident_computed_obligations(incident)
     existing = {o.code: o for o in incident.obligations.select_for_update()}
-    rows = []
+    first_computation = not existing
+    rows, changes = [], []
+
+    def note_change(row, before, rule):
+        after = (row.applicability, row.deadline, row.deadline_kind)
+        # A deadline moved, or whether it applies; a kind of clock changed only counts when there
+        # is no instant to read ("without undue delay" -> "clock not started").
+        moved = before[0] != after[0] or before[1] != after[1] or (after[1] is None and before[2] != after[2])
+        if first_computation or not moved:
+            return
+        changes.append(ObligationChange(
+            incident=incident, code=row.code, from_applicability=before[0], to_applicability=after[0],
+            from_deadline=before[1], to_deadline=after[1], from_deadline_kind=before[2],
+            to_deadline_kind=after[2], rule=rule))
+
     for item in computed:
         row = existing.pop(item.code, None) or Obligation(incident=incident, code=item.code)
+        before = (row.applicability, row.deadline, row.deadline_kind) if row.pk else ("", None, "")
         legal = {
             "jurisdiction": item.jurisdiction, "recipient": item.recipient, "applicability": item.status,
             "reason": item.reason, "deadline": item.deadline, "deadline_kind": item.deadline_kind,
@@ -228,16 +326,60 @@ def incident_recompute_obligations(*, incident: Incident, by=None, now: datetime
             for key, value in legal.items():
                 setattr(row, key, value)
             row.computed_at = now
-            save_with_reason(row, by=by, reason=gettext_noop("recomputed from the incident's facts"))
+            save_with_reason(row, by=by, reason=history_reason)
+            note_change(row, before, row.citation)
         rows.append(row)
     for row in existing.values():
         if row.applicability != Obligation.Applicability.OBSOLETE:
+            before = (row.applicability, row.deadline, row.deadline_kind)
             row.applicability = Obligation.Applicability.OBSOLETE
-            row.reason = gettext_noop("The incident's facts no longer give rise to this obligation.")
+            row.reason = NO_LONGER_APPLIES
             row.computed_at = now
-            save_with_reason(row, by=by, reason=gettext_noop("recomputed from the incident's facts"))
+            save_with_reason(row, by=by, reason=history_reason)
+            note_change(row, before, row.citation)
+    for change in changes:
+        timeline_add(
+            incident=incident, by=by, kind=TimelineEntry.Kind.FACT,
+            message=gettext_noop("%(code)s recomputed: applies %(from_applicability)s → %(to_applicability)s; "
+                                 "deadline %(from_deadline)s → %(to_deadline)s (%(rule)s)"),
+            params={"code": change.code, "from_applicability": change.from_applicability or "—",
+                    "to_applicability": change.to_applicability,
+                    "from_deadline": _deadline_param(change.from_deadline_kind, change.from_deadline) or "—",
+                    "to_deadline": _deadline_param(change.to_deadline_kind, change.to_deadline),
+                    "rule": change.rule},
+            note=reason if reason != RECOMPUTED else "",
+        )
     incident_refresh_next_deadline(incident=incident)
-    return rows
+    return rows, changes
+
+
+# Open incidents are recomputed in chunks, each incident in a transaction of its own (its
+# obligations locked): a rules update over thousands of incidents never holds every row at once.
+RECOMPUTE_CHUNK = 200
+
+
+def recompute_open_incidents(*, by=None, reason: str, now: datetime | None = None) -> list[ObligationChange]:
+    """Recompute every open incident's obligations (after a rules update, on deploy); each change
+    goes on the incident's timeline with old -> new and the rule, and on the obligation's history
+    with ``reason``. Returns the changes."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the clocks are recomputed (e.g. which rules changed)."),
+                              code="reason_required")
+    changes: list[ObligationChange] = []
+    last_pk = 0
+    while True:
+        pks = list(Incident.objects.open().filter(pk__gt=last_pk).order_by("pk")
+                   .values_list("pk", flat=True)[:RECOMPUTE_CHUNK])
+        if not pks:
+            return changes
+        last_pk = pks[-1]
+        for pk in pks:
+            with transaction.atomic():
+                incident = Incident.objects.select_for_update().filter(pk=pk).first()
+                if incident is None or incident.status in (Incident.Status.CLOSED, Incident.Status.WITHDRAWN):
+                    continue
+                changes += _recompute(incident, by=by, now=now, reason=reason)[1]
 
 
 def incident_refresh_next_deadline(*, incident: Incident) -> None:
@@ -584,6 +726,9 @@ def _obligation_sent(obligation: Obligation, *, by, channel: str, reference: str
         save_with_reason(incident, by=by, reason=gettext_noop("California resident notice sent"),
                          update_fields=["resident_notice_sent_at"])
         incident_recompute_obligations(incident=incident, by=by)
+    elif obligation.code in CLOCK_STARTING_CODES:
+        # Its sent time starts another clock (BR complementary information, CRA final report).
+        incident_recompute_obligations(incident=incident, by=by)
 
 
 # --------------------------------------------------------------------------- drafts
@@ -592,7 +737,13 @@ def _obligation_sent(obligation: Obligation, *, by, channel: str, reference: str
 def _draft_phase(obligation: Obligation, phase: str | None) -> str:
     if phase:
         return phase
-    return NoticeDraft.Phase.FINAL if obligation.code == "CN-CAC-FINAL" else NoticeDraft.Phase.INITIAL
+    # The final and the complementary reports of a multi-stage duty (CN summary, JP confirmed report,
+    # CRA final reports; BR complementary information, RU investigation results).
+    if obligation.code.endswith("-FINAL"):
+        return NoticeDraft.Phase.FINAL
+    if obligation.code in ("BR-ANPD-SUPP", "RU-RKN-72H"):
+        return NoticeDraft.Phase.FOLLOW_UP
+    return NoticeDraft.Phase.INITIAL
 
 
 @transaction.atomic
