@@ -18,6 +18,9 @@ General principles (reference, "General principles" and the 2026-11 update):
   reason is in ``DueDate.notes``.
 * Callers pass LOCAL calendar dates (the jurisdiction's time zone), never datetimes:
   :func:`receipt_date` turns a stored UTC instant into the receipt date.
+* A resident of a US state is filed under that state ("US-TX"): ``us_resident_response_due``
+  takes the state's comprehensive privacy law, if one is in force, and Aqara's own commitment;
+  with no such law only Aqara's commitment applies (counted from receipt, Choice).
 * Working days come from the ``holidays`` package. A count that reaches into a year whose official
   calendar the package does not hold yet is flagged ``provisional`` - never silently guessed.
 * Day counting: the day of the triggering event is not counted; day 1 is the next day (Reg. 1182/71
@@ -167,6 +170,29 @@ TYPES_BY_JURISDICTION: Mapping[str, tuple[str, ...]] = MappingProxyType(
 # US state laws (us-states.md Table 1): the types every state law has; California also has the
 # CCPA's own opt-out types.
 US_STATE_REQUEST_TYPES = (ACCESS, CORRECTION, DELETION, PORTABILITY, OPT_OUT, WITHDRAW_CONSENT, APPEAL)
+
+# A US resident files under their state ("US-TX"): every US state, DC and PR of the registry (each has
+# a breach law, so the registry's US_STATE_BREACH set lists them all). California's CCPA is a
+# statute of ``response_due`` above; the other states are computed by ``us_resident_response_due``.
+_US_CODES = registry.codes_with(registry.US_STATE_BREACH)
+US_RESIDENT_JURISDICTIONS = tuple(code for code in _US_CODES if code not in TYPES_BY_JURISDICTION)
+# Every jurisdiction a rights request can be filed under (the models' choices, in this order).
+CASE_JURISDICTIONS = (*(code for code in JURISDICTIONS if code not in _US_CODES), *_US_CODES)
+
+# Choice: a resident of a state with no comprehensive privacy law in force on the day of receipt
+# (us-states.md Table 1) has the rights Aqara's global policy offers (seed 003, "Your Rights":
+# access, correction, deletion, restriction, transfer, opt-out of targeted advertising, withdrawal
+# of consent, human intervention in automated decisions); no statutory appeal exists there.
+AQARA_003_TYPES = (
+    ACCESS,
+    CORRECTION,
+    DELETION,
+    RESTRICTION,
+    PORTABILITY,
+    OPT_OUT,
+    WITHDRAW_CONSENT,
+    AUTOMATED_DECISION_REVIEW,
+)
 
 _CCPA_OPT_OUT_TYPES = (CCPA_OPT_OUT, CCPA_LIMIT_SENSITIVE)
 _CCPA_KNOW_DELETE_CORRECT = (ACCESS, CORRECTION, DELETION)
@@ -416,21 +442,47 @@ def _check_date(value, name: str) -> None:
         raise ValueError(f"{name} must be a local calendar date (datetime.date), got {value!r}.")
 
 
-def _check_request(jurisdiction: str, request_type: str, received_on: date) -> None:
-    if jurisdiction not in TYPES_BY_JURISDICTION:
+def _state_law_in_force(code: str, received_on: date | None) -> PrivacyLawRow | None:
+    row = PRIVACY_LAWS.get(code)
+    if row is None or (received_on is not None and received_on < row.in_force):
+        return None
+    return row
+
+
+def request_types(jurisdiction: str, *, received_on: date | None = None) -> tuple[str, ...]:
+    """The request types a case filed under ``jurisdiction`` can have (received on ``received_on``).
+
+    A US state's types depend on whether its comprehensive privacy law is in force on the day of
+    receipt: the state law's types (an appeal only where the law gives one, us-states.md Table 1),
+    else Aqara's policy-003 types (``AQARA_003_TYPES``). Without ``received_on`` a state with a
+    law answers with the law's types."""
+    if jurisdiction in TYPES_BY_JURISDICTION:
+        return TYPES_BY_JURISDICTION[jurisdiction]
+    if jurisdiction not in US_RESIDENT_JURISDICTIONS:
         raise ValueError(
-            f"Unknown jurisdiction {jurisdiction!r}; expected one of {', '.join(JURISDICTIONS)}."
+            f"Unknown jurisdiction {jurisdiction!r}; expected one of {', '.join(JURISDICTIONS)} "
+            "or a US state (US-TX, ...)."
         )
+    if received_on is not None:
+        _check_date(received_on, "received_on")
+    row = _state_law_in_force(jurisdiction, received_on)
+    if row is None:
+        return AQARA_003_TYPES
+    return tuple(t for t in US_STATE_REQUEST_TYPES if t != APPEAL or row.appeal_right)
+
+
+def _check_request(jurisdiction: str, request_type: str, received_on: date) -> None:
+    types = request_types(jurisdiction, received_on=received_on)
+    _check_date(received_on, "received_on")
     if request_type not in REQUEST_TYPES:
         raise ValueError(
             f"Unknown request type {request_type!r}; expected one of {', '.join(REQUEST_TYPES)}."
         )
-    if request_type not in TYPES_BY_JURISDICTION[jurisdiction]:
+    if request_type not in types:
         raise ValueError(
             f"Request type {request_type!r} does not exist in jurisdiction {jurisdiction!r}; "
-            f"it has: {', '.join(TYPES_BY_JURISDICTION[jurisdiction])}."
+            f"it has: {', '.join(types)}."
         )
-    _check_date(received_on, "received_on")
     if jurisdiction == UK and request_type == COMPLAINT and received_on < UK_COMPLAINTS_IN_FORCE:
         raise ValueError(
             f"UK complaints to the controller (DPA 2018 s.164A) apply from "
@@ -611,6 +663,8 @@ def _uk_complaint(req: _Request) -> list[_Candidate]:
             req.received_on + timedelta(days=29),
             "DPA 2018 s.164A(3): acknowledge within 30 days beginning with receipt; s.164A(4): "
             "respond and give the outcome without undue delay",
+            # The response has no fixed day: the acknowledgement is the dated outer limit.
+            kind=WITHOUT_UNDUE_DELAY,
         )
     ]
 
@@ -822,11 +876,19 @@ def response_due(
     ``identity_requested_on`` / ``identity_received_on``: the day proof of identity was asked
     for and the day it arrived; with ``fee_paid_on`` they move the UK relevant time (Art. 12A)
     and are validated, then ignored, elsewhere. ``pauses``: (asked, answered) clarification
-    days; they stop the UK clock for access requests only."""
+    days; they stop the UK clock for access requests only.
+
+    A US state other than California (``US_RESIDENT_JURISDICTIONS``) is computed by
+    ``us_resident_response_due``; the identity facts and pauses are validated and then ignored
+    there (no state rule in the reference moves the clock for them)."""
     _check_request(jurisdiction, request_type, received_on)
     _check_verification(received_on, verified_on)
     _check_identity(received_on, identity_requested_on, identity_received_on, fee_paid_on)
     checked_pauses = _check_pauses(received_on, pauses)
+    if jurisdiction in US_RESIDENT_JURISDICTIONS:
+        return us_resident_response_due(state=jurisdiction, request_type=request_type,
+                                        received_on=received_on, verified_on=verified_on,
+                                        extended=extended)
     if extended:
         _check_extension(jurisdiction, request_type)
 
@@ -889,31 +951,12 @@ def _unverified_note(row: PrivacyLawRow, what: str) -> str:
     return f"{row.code} {what}: unverified in us-states.md Table 1 ({row.citation})"
 
 
-def us_state_response_due(
-    *, state: str, request_type: str, received_on: date, extended: bool = False
-) -> DueDate | None:
-    """When a US state privacy-law request is due, from the state's row; None when the state has
-    no comprehensive privacy law in the reference or its law is not in force on ``received_on``.
-
-    ``request_type``: one of US_STATE_REQUEST_TYPES (California also takes the CCPA opt-out
-    types); for APPEAL, ``received_on`` is the day the appeal was received. Counting (reference
-    2026-11 Choice): the receipt day is day 1, so N days end on receipt + N - 1; an extension adds
-    its days to the same count. No roll over weekends or holidays (none stated). Aqara's own
-    commitments are not candidates here: the case's own jurisdiction brings them in."""
-    row_code = registry.get(state).code
-    _check_date(received_on, "received_on")
-    types = US_STATE_REQUEST_TYPES + (_CCPA_OPT_OUT_TYPES if row_code == US_CA else ())
-    if request_type not in types:
-        raise ValueError(
-            f"Request type {request_type!r} does not exist under US state privacy laws; "
-            f"expected one of {', '.join(types)}."
-        )
-    row = PRIVACY_LAWS.get(row_code)
-    if row is None or received_on < row.in_force:
-        return None
-
+def _us_state_candidates(
+    row: PrivacyLawRow, request_type: str, received_on: date, extended: bool
+) -> tuple[list[_Candidate], list[_Candidate], bool]:
+    """(candidates, original candidates, extension available) of a state law's row."""
+    row_code = row.code
     notes: list[str] = [row.note] if row.note else []
-    unverified = False
     extension_days, extension_conf = row.extension_days, row.extension_conf
     rule = f"{row.citation}"
     if request_type == APPEAL:
@@ -936,8 +979,7 @@ def us_state_response_due(
             notes.append(_unverified_note(row, "opt-out deadline"))
         candidate = _Candidate(due, f"{rule}: opt-out within {row.opt_out_business_days} business days",
                                provisional, unverified=unverified, notes=tuple(notes))
-        return _result([candidate], [candidate], extension_available=False,
-                       clock_started_on=received_on, paused_days=0, extended=False)
+        return [candidate], [candidate], False
     elif request_type == WITHDRAW_CONSENT and row.consent_revocation_days:
         days, conf = row.consent_revocation_days, row.consent_revocation_conf
         extension_days = None
@@ -966,5 +1008,84 @@ def us_state_response_due(
             unverified=original_unverified or ext_unverified,
             notes=tuple(notes),
         )
-    return _result([candidate], [original], extension_available=extension_days is not None,
+    return [candidate], [original], extension_days is not None
+
+
+def us_state_response_due(
+    *, state: str, request_type: str, received_on: date, extended: bool = False
+) -> DueDate | None:
+    """When a US state privacy-law request is due, from the state's row; None when the state has
+    no comprehensive privacy law in the reference or its law is not in force on ``received_on``.
+
+    ``request_type``: one of US_STATE_REQUEST_TYPES (California also takes the CCPA opt-out
+    types); for APPEAL, ``received_on`` is the day the appeal was received. Counting (reference
+    2026-11 Choice): the receipt day is day 1, so N days end on receipt + N - 1; an extension adds
+    its days to the same count. No roll over weekends or holidays (none stated). Aqara's own
+    commitments are not candidates here: ``us_resident_response_due`` (a case's clock) adds them."""
+    row_code = registry.get(state).code
+    _check_date(received_on, "received_on")
+    types = US_STATE_REQUEST_TYPES + (_CCPA_OPT_OUT_TYPES if row_code == US_CA else ())
+    if request_type not in types:
+        raise ValueError(
+            f"Request type {request_type!r} does not exist under US state privacy laws; "
+            f"expected one of {', '.join(types)}."
+        )
+    row = _state_law_in_force(row_code, received_on)
+    if row is None:
+        return None
+    candidates, originals, extension_available = _us_state_candidates(row, request_type, received_on, extended)
+    return _result(candidates, originals, extension_available=extension_available,
+                   clock_started_on=received_on, paused_days=0, extended=extended)
+
+
+_AQARA_003_FROM_RECEIPT_RULE = (
+    "Aqara policy 003 'Your Rights': one month; Choice: counted from receipt where no state "
+    "privacy law applies"
+)
+
+
+def us_resident_response_due(
+    *, state: str, request_type: str, received_on: date, verified_on: date | None = None,
+    extended: bool = False,
+) -> DueDate:
+    """The clock of a case filed for a resident of a US state other than California ("US-TX"):
+    the earliest of the state's comprehensive privacy law (``us_state_response_due``, its row in
+    us-states.md Table 1) and Aqara's own global commitment (seed 003: one month after validation;
+    a plain calendar month, it drops out when extended, as for every other jurisdiction).
+
+    An APPEAL case is received on the day the appeal was received; its clock is the state's
+    appeal period alone (Choice: Aqara's one month is for requests, not for appeals of a reply).
+
+    Choice (documented for staff in the case's rule text): a resident of a state with no
+    comprehensive privacy law in force on the day of receipt (e.g. US-NY, or US-OK before 1 Jan
+    2027) is filed under that state; only Aqara's global commitment applies, and since it binds the
+    only date the case has, its month is counted from RECEIPT (not validation: the earlier
+    reading, legal-rules.md 2026-11), with no extension (seed 003 promises notice, not a date)."""
+    code = registry.get(state).code
+    if code not in US_RESIDENT_JURISDICTIONS:
+        raise ValueError(
+            f"{code!r} is not a US state filed on its own state's rules; "
+            + ("California cases run on the CCPA (response_due)." if code == US_CA else
+               f"expected one of {', '.join(US_RESIDENT_JURISDICTIONS)}.")
+        )
+    _check_request(code, request_type, received_on)
+    _check_verification(received_on, verified_on)
+    row = _state_law_in_force(code, received_on)
+    if row is None:
+        if extended:
+            raise ValueError(
+                f"No extension exists in {code!r}: no state privacy law applies, and Aqara's "
+                "policy 003 promises a notice, not a date."
+            )
+        note = (f"{code}: no comprehensive state privacy law in force on {received_on} "
+                "(us-states.md Table 1); only Aqara's global commitment applies")
+        candidate = _Candidate(_add_months(received_on, 1), _AQARA_003_FROM_RECEIPT_RULE, notes=(note,))
+        return _result([candidate], [candidate], extension_available=False,
+                       clock_started_on=received_on, paused_days=0, extended=False)
+    candidates, originals, extension_available = _us_state_candidates(row, request_type, received_on, extended)
+    if request_type != APPEAL:
+        req = _Request(code, request_type, received_on, verified_on, (), False)
+        originals = [*originals, *_aqara_global_one_month(req)]
+        candidates = [*candidates, *_aqara_global_one_month(replace(req, extended=extended))]
+    return _result(candidates, originals, extension_available=extension_available,
                    clock_started_on=received_on, paused_days=0, extended=extended)

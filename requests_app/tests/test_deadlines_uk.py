@@ -150,6 +150,7 @@ def test_complaint_acknowledged_within_30_days_beginning_with_receipt():
     result = uk(request_type="complaint", received_on=date(2026, 6, 19))
     assert result.due_on == date(2026, 7, 18)
     assert "s.164A(3)" in result.rule and "without undue delay" in result.rule
+    assert result.kind == "without_undue_delay"  # the response has no day; the acknowledgement is dated
     ack = acknowledgement_due(jurisdiction="UK", request_type="complaint", received_on=date(2026, 6, 19))
     assert ack.due_on == date(2026, 7, 18)
 
