@@ -7,22 +7,23 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.dateparse import parse_date
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
 
 from .admin_base import (
-    CHANGE_REASON_MAX_LENGTH, AuditedAdmin, AuditedModelForm, LargeTablePaginator, ReadOnlyAdminMixin, staff_choices,
-    typed_reason,
+    CHANGE_REASON_MAX_LENGTH, AuditedAdmin, AuditedModelForm, LargeTablePaginator, ReadOnlyAdminMixin,
+    StreamingExportMixin, staff_choices, typed_reason,
 )
 from .audit_display import RelatedNames, changes_html, review_filters_text
 from .audit_reviews import audit_review_check, audit_review_record, entries_in_period, review_digest_now
 from .messages import reason_text
-from .models import AuditLogEntry, AuditReview, Reminder, StaffProfile
+from .exports import export_job_open
+from .models import AuditLogEntry, AuditReview, ExportJob, Reminder, StaffProfile
 from .resources import AuditLogEntryResource, AuditReviewResource, ReminderResource
 from .roles import OFFICE_APPS, office_models
 from .services import staff_deactivate
@@ -72,7 +73,7 @@ class RecordTypeFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         # ContentType's own cache: no query per page.
-        models = [m for label in OFFICE_APPS for m in office_models(label) if m is not AuditLogEntry]
+        models = [m for label in OFFICE_APPS for m in office_models(label) if m not in (AuditLogEntry, ExportJob)]
         cts = ContentType.objects.get_for_models(*models)
         return sorted(((cts[m].pk, m._meta.verbose_name) for m in models), key=lambda c: str(c[1]))
 
@@ -107,7 +108,7 @@ def user(entry):
 
 
 @admin.register(AuditLogEntry)
-class AuditLogEntryAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
+class AuditLogEntryAdmin(ReadOnlyAdminMixin, StreamingExportMixin, admin.ModelAdmin):
     resource_classes = [AuditLogEntryResource]
     import_export_change_list_template = "admin/privacy_office/auditlog_change_list.html"
     list_display = ("at", user, "record_type", "record", "action", "reason_shown", "change_list")
@@ -174,7 +175,7 @@ class AuditReviewForm(AuditedModelForm):
         if "filter_user" in fields:  # former staff's changes stay reviewable
             fields["filter_user"].queryset = User.objects.filter(is_staff=True).order_by(User.USERNAME_FIELD)
         if "filter_record_type" in fields:
-            models_ = [m for label in OFFICE_APPS for m in office_models(label) if m is not AuditLogEntry]
+            models_ = [m for label in OFFICE_APPS for m in office_models(label) if m not in (AuditLogEntry, ExportJob)]
             fields["filter_record_type"].queryset = ContentType.objects.filter(
                 pk__in=[ct.pk for ct in ContentType.objects.get_for_models(*models_).values()])
             fields["filter_record_type"].label_from_instance = lambda ct: str(ct.model_class()._meta.verbose_name) \
@@ -356,7 +357,7 @@ _extend_user_admin()
 
 
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
+class ReminderAdmin(ReadOnlyAdminMixin, StreamingExportMixin, admin.ModelAdmin):
     """The reminder log: every reminder recorded, with its delivery status (managers export it)."""
 
     resource_classes = [ReminderResource]
@@ -402,3 +403,44 @@ class ReminderInline(GenericTabularInline):  # generic FK: not the shared ReadOn
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Large exports written in the background: each person sees and downloads only their own."""
+
+    list_display = ("requested_at", "records", "file_format", "status", "row_count", "expires_at", "download_link")
+    list_filter = ("status",)
+    list_per_page = 50
+    ordering = ("-requested_at", "-id")
+    fields = ("requested_at", "records", "query", "file_format", "status", "row_count", "finished_at", "expires_at",
+              "error", "download_link")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        # Nobody else's: a file holds what its owner's filters selected, in their export permission.
+        return super().get_queryset(request).filter(requested_by=request.user).select_related("content_type")
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/download/", self.admin_site.admin_view(self.download_view),
+                 name="privacy_office_exportjob_download"),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request, object_id):
+        job, stored = export_job_open(job_id=object_id, user=request.user)
+        filename = job.file_name.rsplit("/", 1)[-1]
+        return FileResponse(stored, as_attachment=True, filename=filename)
+
+    @admin.display(description=_("records"))
+    def records(self, job):
+        model = job.content_type.model_class()
+        return model._meta.verbose_name_plural if model else job.content_type.model
+
+    @admin.display(description=_("file"))
+    def download_link(self, job):
+        if job.status != ExportJob.Status.DONE:
+            return "—"
+        url = reverse("admin:privacy_office_exportjob_download", args=[job.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Download"))

@@ -8,10 +8,12 @@ who changed what, and the user's input stays on the form.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
 from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.contrib import admin
@@ -21,6 +23,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.forms.models import model_to_dict
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
@@ -29,13 +33,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.signals import post_export
 from simple_history.admin import SimpleHistoryAdmin
 
 from .audit import changes_between
 from .audit_display import shown_changes
+from .exports import export_job_request, export_ready_key, rows_over
 from .history import set_change_reason
 from .messages import reason_text
-from .spreadsheets import inert_resource_for
+from .spreadsheets import (
+    csv_response, export_columns, export_headers, export_queryset, export_rows, inert_resource_for, xlsx_response,
+)
 
 VERSION_FIELD = "_loaded_version"
 # After a refusal: the fields both the person and a colleague changed, and per field the choice
@@ -377,7 +385,97 @@ class AuditedModelForm(ConcurrencyFormMixin, forms.ModelForm):
     or an over-long reason for change."""
 
 
-class AuditedAdmin(ExportMixin, SimpleHistoryAdmin):
+class StreamingExportMixin(ExportMixin):
+    """django-import-export's export page and form, with a file that never sits in memory.
+
+    - CSV is streamed while it is read from the database (UTF-8 with a BOM, every cell inert);
+      XLSX is written in openpyxl's write-only mode to a temporary file, then streamed from it.
+    - Queries are fixed in number: the columns' related rows are joined (``spreadsheets.export_queryset``),
+      many-to-many columns prefetched per chunk, and a resource's ``prepare_export_chunk`` reads what its
+      dehydrate methods look up once per chunk.
+    - A list of more than ``EXPORT_SYNC_MAX_ROWS`` rows is written by the Celery worker
+      (``exports.export_job_request``); the person gets a message now, and an e-mail and a message on
+      their next list page when it is ready. Either way the file holds what the list shows (its filters
+      and search).
+
+    Other formats go through the library's own export. Reaches into ``ExportMixin._do_file_export``
+    (the one place the library turns the form into a file); test_exports_streaming pins the behaviour.
+    """
+
+    streamed_formats = {"csv": "csv", "xlsx": "xlsx"}
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        kind = self.streamed_formats.get(file_format.get_extension())
+        if kind is None:
+            return super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        resource_index = self.get_resource_index(export_form)
+        columns = self.get_export_resource_fields_from_form(export_form)
+        if rows_over(queryset, settings.EXPORT_SYNC_MAX_ROWS):
+            selected = None
+            if export_form is not None and "export_items" in export_form.changed_data:
+                selected = export_form.cleaned_data["export_items"]
+            export_job_request(by=request.user, model=self.model, query=request.GET.urlencode(),
+                               resource_index=resource_index, columns=columns, file_format=kind,
+                               selected_ids=selected)
+            self.message_user(request, _(
+                "More than %(limit)s rows: the file is being written in the background. You will get an e-mail "
+                "when it is ready, and it will be under “Exports” for %(hours)s hours."
+            ) % {"limit": localize(settings.EXPORT_SYNC_MAX_ROWS), "hours": settings.EXPORT_DOWNLOAD_HOURS},
+                messages.INFO)
+            url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+            return HttpResponseRedirect(url + (f"?{request.GET.urlencode()}" if request.GET else ""))
+        headers, rows = self.export_table(request, queryset, resource_index=resource_index, columns=columns,
+                                          native=kind == "xlsx")
+        filename = self.get_export_filename(request, queryset, file_format)
+        if kind == "csv":
+            response = csv_response(headers, rows, filename=filename)
+        else:
+            response = xlsx_response(headers, rows, title=str(self.opts.verbose_name_plural), filename=filename,
+                                     column_width=20, freeze="A2")
+        post_export.send(sender=None, model=self.model)
+        return response
+
+    def export_table(self, request, queryset, *, resource_index: int = 0, columns=None, native: bool):
+        """(headers, rows) of the export: the chosen resource, the ticked columns (all if None),
+        rows read lazily in chunks with fixed queries, every cell inert."""
+        resource = self.get_export_resource_classes(request)[resource_index](
+            **self.get_export_resource_kwargs(request))
+        fields = export_columns(resource, columns)
+        queryset = export_queryset(resource, resource.filter_export(queryset), fields)
+        return export_headers(fields), export_rows(resource, queryset, fields, native=native)
+
+    def changelist_view(self, request, extra_context=None):
+        # A background export finished since: say so on the page (a cache flag, no query otherwise).
+        if cache.get(export_ready_key(request.user.pk)):
+            self.tell_finished_exports(request)
+        return super().changelist_view(request, extra_context)
+
+    def tell_finished_exports(self, request) -> None:
+        from .models import ExportJob
+
+        cache.delete(export_ready_key(request.user.pk))
+        jobs = list(ExportJob.objects.filter(
+            requested_by=request.user, status__in=(ExportJob.Status.DONE, ExportJob.Status.FAILED),
+            finished_at__gte=timezone.now() - timedelta(hours=settings.EXPORT_DOWNLOAD_HOURS),
+        ).select_related("content_type").order_by("-finished_at")[:5])
+        for job in jobs:
+            model = job.content_type.model_class()
+            records = model._meta.verbose_name_plural if model else job.content_type.model
+            if job.status == ExportJob.Status.DONE:
+                url = reverse("admin:privacy_office_exportjob_download", args=[job.pk])
+                self.message_user(request, format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("Your export of %(records)s (%(rows)s rows) is ready.") % {"records": records,
+                                                                                  "rows": job.row_count},
+                    url, _("Download")), messages.SUCCESS)
+            else:
+                self.message_user(request, _("Your export of %(records)s failed: %(error)s") % {
+                    "records": records, "error": job.error}, messages.ERROR)
+
+
+class AuditedAdmin(StreamingExportMixin, SimpleHistoryAdmin):
     """History + change reason + export + optimistic concurrency; no deletion.
 
     Regulated records are never deleted through the admin, superusers included: a delete cascaded

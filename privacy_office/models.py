@@ -276,3 +276,58 @@ class RulesFingerprint(models.Model):
     class Meta:
         verbose_name = _("legal rules fingerprint")
         default_permissions = ()
+
+
+class ExportJob(models.Model):
+    """An admin export too large to build while the person waits: written by the Celery worker to
+    private storage, downloaded by the person who asked (and nobody else) until it expires.
+
+    Keeps what the export was of (the admin list's filters and search as its query string, the
+    resource, the ticked columns, the format) so the file holds exactly what the list showed, in
+    the language and time zone of the page it was asked from."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("being written")
+        DONE = "done", _("ready to download")
+        FAILED = "failed", _("failed")
+        EXPIRED = "expired", _("expired (file deleted)")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    id = models.BigAutoField(primary_key=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    content_type = models.ForeignKey(ContentType, verbose_name=_("records"), on_delete=models.PROTECT, related_name="+")
+    query = models.TextField(_("filters and search"), blank=True)
+    resource_index = models.PositiveSmallIntegerField(default=0)
+    columns = models.JSONField(_("columns"), default=list, blank=True)
+    # The ids ticked on the list (the export action), else null: the whole filtered list.
+    selected_ids = models.JSONField(null=True, blank=True)
+    file_format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    language = models.CharField(_("language"), max_length=10)
+    time_zone = models.CharField(max_length=64)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("available until"), null=True, blank=True)
+    # Never the exception's text (it can quote a record's content): the record type and id only.
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["requested_by", "-requested_at"], name="export_owner_idx"),
+            models.Index(fields=["expires_at"], name="export_expiry_idx", condition=models.Q(status="done")),
+        ]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.content_type.model} {self.file_format} #{self.pk}"

@@ -24,6 +24,17 @@ class AuditLogEntryResource(InertModelResource):
         fields = ("id", "at", "user_name", "model_label", "object_id", "object_repr", "action", "reason", "changes_text")
         export_order = fields
 
+    # What the dehydrate methods read, joined in the export's one query (spreadsheets.export_queryset).
+    export_select_related = ("user", "content_type")
+
+    def prepare_export_chunk(self, entries) -> None:
+        """The related names a chunk's diffs point at, one query per related model per chunk; a
+        fresh map per chunk, so a million-row export holds one chunk's names at a time."""
+        names = RelatedNames()
+        for entry in entries:
+            names.collect(entry.content_type.model_class(), entry.changes)
+        self.__dict__["related_names"] = names.load()
+
     def dehydrate_model_label(self, entry):
         return f"{entry.content_type.app_label}.{entry.content_type.model}"
 
@@ -55,6 +66,8 @@ class AuditReviewResource(InertModelResource):
                   "digest", "supersedes", "remark")
         export_order = fields
 
+    export_select_related = ("reviewed_by", "filter_user", "filter_record_type")
+
     def dehydrate_filters(self, review):
         return review_filters_text(review)
 
@@ -78,6 +91,8 @@ class ReminderResource(InertModelResource):
             "sent_at", "language", "subject", "last_error",
         )
         export_order = fields
+
+    export_select_related = ("recipient", "content_type")
 
     def dehydrate_recipient_name(self, reminder):
         return reminder.recipient.get_username() if reminder.recipient_id else ""

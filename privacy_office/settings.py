@@ -352,6 +352,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "identity-documents-retention": {
         "task": "requests_app.tasks.delete_expired_identity_documents", "schedule": 3600.0,
     },
+    # Large exports' files past their download period are deleted (the job stays, marked expired), hourly.
+    "exports-purge": {"task": "privacy_office.tasks.purge_expired_exports", "schedule": 3600.0},
 }
 
 # --- History and import/export --------------------------------------------------------------
@@ -381,6 +383,13 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
 IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=10_000)
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2_000)
+# Exports: up to this many rows the file is streamed to the browser at once; more are written by
+# the Celery worker to private storage, and the person who asked downloads it (link by e-mail and
+# under "Exports") for EXPORT_DOWNLOAD_HOURS.
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=20_000)
+EXPORT_DOWNLOAD_HOURS = env.int("EXPORT_DOWNLOAD_HOURS", default=72)
+if EXPORT_SYNC_MAX_ROWS < 1 or EXPORT_DOWNLOAD_HOURS < 1:
+    raise ImproperlyConfigured("EXPORT_SYNC_MAX_ROWS and EXPORT_DOWNLOAD_HOURS must be at least 1.")
 
 # --- Domain settings ------------------------------------------------------------------------
 # Identity documents are deleted this many days after verification or closure (data minimisation: they prove identity once).

@@ -9,7 +9,11 @@
 - ``InertExportMixin`` / ``InertModelResource`` / ``inert_resource_for``: django-import-export
   resources whose every exported cell goes through ``inert``; admins that declare no resource
   export through ``inert_resource_for(model)``.
-- ``xlsx_bytes``: the hand-written workbooks (the Art. 30 and PIPL records).
+- ``write_xlsx`` / ``xlsx_response`` / ``xlsx_bytes``: the hand-written workbooks (the Art. 30 and
+  PIPL records), written in openpyxl's write-only mode to a file, not built in memory.
+- ``export_rows`` / ``csv_response`` / ``xlsx_response``: the admins' exports, read from the database
+  in chunks with their related rows joined, a CSV streamed as it is read (UTF-8 with a BOM), an XLSX
+  written to a temporary file and streamed from it (``admin_base.StreamingExportMixin``).
 
 django-import-export's own ``IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT`` is off (settings.py): it
 removes one ``=`` (``==HYPERLINK`` survives), ignores ``+ - @``, and turns every number into text.
@@ -17,12 +21,19 @@ removes one ``=`` (``==HYPERLINK`` survives), ignores ``+ - @``, and turns every
 
 from __future__ import annotations
 
+import csv
+import datetime
 import functools
 import io
+import itertools
 import logging
 import re
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
 
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
@@ -115,11 +126,12 @@ def inert_resource_for(model):
     return resources.modelresource_factory(model, resource_class=InertModelResource)
 
 
-def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], *, title: str, column_width: int = 30,
-               freeze: str = "B2") -> bytes:
-    """A one-sheet workbook: bold wrapped headings, then ``rows`` as inert cells.
+def write_xlsx(out, headers: Sequence[str], rows: Iterable[Sequence], *, title: str, column_width: int = 30,
+               freeze: str = "B2") -> None:
+    """``xlsx_bytes`` written to ``out`` (a path or a binary file object) instead of held in memory.
 
-    Write-only mode: rows are streamed into the file instead of building every cell object first."""
+    openpyxl's write-only worksheet spools its rows to a temporary file and zips them on save, so a
+    record of 100,000 rows costs the memory of one row; ``xlsx_bytes`` then holds only the result."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
@@ -139,7 +151,185 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], *, title: str, 
         heading.append(cell)
     ws.append(heading)
     for row in rows:
-        ws.append(inert_row(row))
-    out = io.BytesIO()
+        ws.append([xlsx_value(value) for value in inert_row(row)])
     wb.save(out)
+
+
+def xlsx_file(headers: Sequence[str], rows: Iterable[Sequence], *, title: str, column_width: int = 30,
+              freeze: str = "B2"):
+    """The workbook in an anonymous temporary file (gone when closed), positioned at its start."""
+    out = tempfile.TemporaryFile()
+    try:
+        write_xlsx(out, headers, rows, title=title, column_width=column_width, freeze=freeze)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out
+
+
+def xlsx_response(headers: Sequence[str], rows: Iterable[Sequence], *, title: str, filename: str,
+                  column_width: int = 30, freeze: str = "B2") -> ExportFileResponse:
+    """A download of the workbook, written to a temporary file first and then streamed from it.
+
+    Written before the response exists, so an error (``ExportFailed``) can still be shown to the
+    user as a message; the hand-written records (inventory_app/records.py) call this instead of
+    wrapping ``xlsx_bytes`` in an HttpResponse."""
+    out = xlsx_file(headers, rows, title=title, column_width=column_width, freeze=freeze)
+    return ExportFileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], *, title: str, column_width: int = 30,
+               freeze: str = "B2") -> bytes:
+    """A one-sheet workbook: bold wrapped headings, then ``rows`` as inert cells (``write_xlsx``)."""
+    out = io.BytesIO()
+    write_xlsx(out, headers, rows, title=title, column_width=column_width, freeze=freeze)
     return out.getvalue()
+
+
+# --- streamed exports of the admins (admin_base.StreamingExportMixin) --------------------------
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+# Rows read per database round trip (and per prefetch of many-to-many columns).
+EXPORT_CHUNK_ROWS = 2000
+# Rows written per piece of a streamed CSV.
+CSV_PIECE_ROWS = 500
+# Excel reads a CSV as the machine's ANSI code page unless it starts with a byte order mark:
+# without it every Chinese name arrives as mojibake.
+UTF8_BOM = "\ufeff"
+XLSX_TYPES = (str, int, float, Decimal, bool, datetime.date, datetime.time, datetime.timedelta)
+
+
+def xlsx_value(value):
+    """A value openpyxl stores as typed: aware times in the reader's zone without the zone (Excel
+    has none), anything else it cannot hold as text."""
+    if value is None or isinstance(value, XLSX_TYPES) and not isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    return inert(str(value))
+
+
+class WholeBodyMixin:
+    """``content`` for callers that want the whole file at once (the test client's callers).
+
+    Reading it buffers the file, so nothing on the serving path does: Django's handlers and
+    middleware read ``streaming_content`` of a streaming response."""
+
+    @property
+    def content(self) -> bytes:
+        body = b"".join(self.streaming_content)
+        self.streaming_content = [body]
+        return body
+
+
+class ExportStreamingResponse(WholeBodyMixin, StreamingHttpResponse):
+    """A CSV export, sent while it is being read from the database."""
+
+
+class ExportFileResponse(WholeBodyMixin, FileResponse):
+    """An XLSX export, streamed from the temporary file it was written to."""
+
+
+def export_columns(resource, selected_fields: Sequence[str] | None = None) -> list:
+    """The resource's export fields in order (the ticked ones, if the form sent a choice)."""
+    return [field for field in resource.get_export_fields(selected_fields) if field is not None]
+
+
+def related_paths(model, columns) -> tuple[list[str], list[str]]:
+    """(select_related, prefetch_related) paths the columns read through, so that no cell loads a
+    related row on its own: ``attribute="field__code"`` joins ``field``, a many-to-many column
+    (``ManyToManyWidget``: ``value.all()`` per row) is prefetched once per chunk of rows."""
+    joins, prefetches = set(), set()
+    for column in columns:
+        if not column.attribute:
+            continue
+        current, path = model, []
+        for part in column.attribute.split("__"):
+            try:
+                field = current._meta.get_field(part)
+            except Exception:  # an attribute that is a property or a method: nothing to join
+                break
+            if not field.is_relation or field.related_model is None or part != field.name:
+                break  # a plain value, or ``<fk>_id`` (the key itself: nothing to load)
+            path.append(part)
+            if field.many_to_many or field.one_to_many:
+                prefetches.add("__".join(path))
+                break
+            joins.add("__".join(path))
+            current = field.related_model
+    return sorted(joins), sorted(prefetches)
+
+
+def export_queryset(resource, queryset, columns):
+    """``queryset`` reading what the columns and the resource's dehydrate methods need in a fixed
+    number of queries (resources name what their methods read in ``export_select_related`` /
+    ``export_prefetch_related``)."""
+    joins, prefetches = related_paths(queryset.model, columns)
+    joins = sorted({*joins, *getattr(resource, "export_select_related", ())})
+    prefetches = sorted({*prefetches, *getattr(resource, "export_prefetch_related", ())})
+    if joins:
+        queryset = queryset.select_related(*joins)
+    if prefetches:
+        queryset = queryset.prefetch_related(*prefetches)
+    if not queryset.query.order_by and not queryset.ordered:
+        queryset = queryset.order_by("pk")  # a stable order, the same on every database
+    return queryset
+
+
+def export_rows(resource, queryset, columns, *, native: bool,
+                chunk_size: int = EXPORT_CHUNK_ROWS) -> Iterator[list]:
+    """The rows of ``queryset`` as the resource exports them, every cell inert, read in chunks.
+
+    ``native``: typed values for XLSX (numbers, dates), text for CSV, as django-import-export's
+    own export renders them. Before each chunk the resource's ``prepare_export_chunk(objects)``
+    (if it has one) reads in one query what its cells look up (the audit log's related names)."""
+    prepare = getattr(resource, "prepare_export_chunk", None)
+    objects = queryset.iterator(chunk_size=chunk_size)
+    while True:
+        chunk = list(itertools.islice(objects, chunk_size))
+        if not chunk:
+            return
+        if prepare is not None:
+            prepare(chunk)
+        for instance in chunk:
+            try:
+                yield [resource.export_field(column, instance, force_native_type=native) for column in columns]
+            except ExportFailed:
+                raise
+            except Exception as exc:
+                raise export_failed(instance, exc) from None
+
+
+def export_headers(columns) -> list[str]:
+    return [str(column.column_name) for column in columns]
+
+
+def csv_pieces(headers: Sequence[str], rows: Iterable[Sequence], *, language: str | None = None,
+               zone=None) -> Iterator[bytes]:
+    """A CSV (UTF-8 with a byte order mark) in pieces of ``CSV_PIECE_ROWS`` rows, each row read
+    in ``language`` and ``zone``: a streamed response is read after the view has returned, when the
+    request's language and zone may no longer be active."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(inert_row(headers))
+    yield (UTF8_BOM + buffer.getvalue()).encode("utf-8")
+    rows = iter(rows)
+    while True:
+        buffer.seek(0)
+        buffer.truncate()
+        with translation.override(language), timezone.override(zone):
+            piece = list(itertools.islice(rows, CSV_PIECE_ROWS))
+        if not piece:
+            return
+        writer.writerows(piece)
+        yield buffer.getvalue().encode("utf-8")
+
+
+def csv_response(headers: Sequence[str], rows: Iterable[Sequence], *, filename: str) -> ExportStreamingResponse:
+    """A streamed CSV download in the active language and time zone."""
+    pieces = csv_pieces(headers, rows, language=translation.get_language(), zone=timezone.get_current_timezone())
+    response = ExportStreamingResponse(pieces, content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

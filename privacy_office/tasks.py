@@ -35,3 +35,20 @@ def sweep_reminders() -> int:
     now = timezone.now()
     reminders.reminders_sweep(now=now)
     return len(reminders.reminders_enqueue_unsent(now=now))
+
+
+# A million-row export takes minutes: longer limits than the default five.
+@shared_task(acks_late=True, time_limit=3600, soft_time_limit=3300)
+def build_export(job_id: int) -> str:
+    """Write a large admin export to private storage and tell its owner (exports.py)."""
+    from . import exports
+
+    return exports.export_job_run(job_id=job_id)
+
+
+@shared_task(acks_late=True)
+def purge_expired_exports() -> int:
+    """Delete the files of exports past their download period."""
+    from . import exports
+
+    return exports.export_jobs_purge(now=timezone.now())
