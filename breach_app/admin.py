@@ -129,10 +129,17 @@ class JurisdictionFilter(admin.SimpleListFilter):
     title = _("jurisdiction")
     parameter_name = "jurisdiction"
 
+    ANY_US_STATE = "US-*"
+
     def lookups(self, request, model_admin):
-        return Jurisdiction.choices
+        # The national jurisdictions, then the United States as a whole and each state, DC and PR.
+        national = [(code, label) for code, label in Jurisdiction.choices if not code.startswith("US-")]
+        states = [(code, label) for code, label in Jurisdiction.choices if code.startswith("US-")]
+        return [*national, (self.ANY_US_STATE, _("United States (any state)")), *states]
 
     def queryset(self, request, queryset):
+        if self.value() == self.ANY_US_STATE:
+            return queryset.filter(populations__jurisdiction__startswith="US-").distinct()
         if self.value():
             return queryset.filter(populations__jurisdiction=self.value()).distinct()
         return queryset
@@ -277,12 +284,15 @@ class IncidentForm(AuditedModelForm):
         fields = "__all__"
 
 
+PRODUCT_SECURITY = _("Product security (EU CRA)")
+
+
 @admin.register(Incident)
 class IncidentAdmin(AuditedAdmin):
     form = IncidentForm
     change_form_template = "breach_app/admin/incident_change_form.html"
-    list_display = ("reference", "title", "status", "owner", "nearest_deadline_display", "jurisdictions")
-    list_filter = ("status", OpenFilter, JurisdictionFilter, HasOverdueFilter)
+    list_display = ("reference", "title", "kind", "status", "owner", "nearest_deadline_display", "jurisdictions")
+    list_filter = ("status", "kind", OpenFilter, JurisdictionFilter, HasOverdueFilter)
     search_fields = ("reference", "title")
     list_select_related = ("owner",)
     paginator = LargeTablePaginator
@@ -294,7 +304,7 @@ class IncidentAdmin(AuditedAdmin):
     inlines = (AffectedPopulationInline, ObligationInline, TimelineEntryInline)
     actions = ("recompute_obligations", "generate_drafts")
     fieldsets = (
-        (None, {"fields": ("reference", "title", "status", "owner", "description", "cause")}),
+        (None, {"fields": ("reference", "title", "kind", "status", "owner", "description", "cause")}),
         (_("Breach type"), {"fields": (
             ("confidentiality", "integrity", "availability"),
             ("destruction", "loss", "alteration", "unauthorised_disclosure", "unauthorised_access"),
@@ -312,6 +322,29 @@ class IncidentAdmin(AuditedAdmin):
             "external_illegal_access", "significant_harm", "later_measures_remove_high_risk",
             "individual_notice_disproportionate", "ssn_or_id_number_involved", "law_enforcement_delay",
         )}),
+        (PRODUCT_SECURITY, {
+            "description": _("EU Cyber Resilience Act Art. 14: an actively exploited vulnerability or a severe "
+                             "incident in a product sold in the EU is reported to the coordinating CSIRT and ENISA "
+                             "(early warning 24 h, notification 72 h, final report), and impacted users are "
+                             "informed. Unknown answers keep the reports at “needs a decision”."),
+            "fields": (
+                "affected_products", "vulnerability", ("actively_exploited", "severe_incident", "malicious_act_suspected"),
+                "malicious_actor", "member_states", "fix_available_at", "security_update", "user_measures",
+                "sensitivity", "severity_and_impact",
+            )}),
+        (_("Processor role"), {
+            "description": _("Where Aqara's business platforms (Aqara+, 智装大狮, IIAP, hotel projects) processed the "
+                             "data for installers, shops or hotels, each of them is told as controller."),
+            "fields": ("aqara_role", "customers")}),
+        (_("China grading criteria"), {
+            "description": _("The CAC 4-hour report (较大 and above) needs a decision until every criterion is "
+                             "assessed; it is not required only when all are assessed below 较大."),
+            "fields": ("direct_economic_loss_cny",
+                       ("system_outage_at_grade", "important_data_at_grade", "social_impact_at_grade"))}),
+        (_("Japan"), {
+            "description": _("APPI: reportable when special-care data, a risk of financial damage, a possibly wrongful "
+                             "purpose or more than 1,000 people are involved."),
+            "fields": ("jp_financial_damage_risk", "jp_wrongful_purpose")}),
         (_("Reminders sent for its obligations"), {"classes": ("collapse",), "fields": ("reminders_sent",)}),
         (_("Risk and response"), {"fields": (
             "risk_level", "risk_reasoning", "likely_consequences", "measures_taken", "measures_planned",
@@ -337,6 +370,9 @@ class IncidentAdmin(AuditedAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:  # a new incident has no reminders yet
             fieldsets = [fs for fs in fieldsets if "reminders_sent" not in fs[1]["fields"]]
+        elif obj.kind not in Incident.PRODUCT_KINDS:
+            # The CRA facts concern a product vulnerability or incident: shown once the kind says so.
+            fieldsets = [fs for fs in fieldsets if fs[0] is not PRODUCT_SECURITY]
         return fieldsets
 
     @admin.display(description=_("nearest deadline"), ordering="next_deadline")

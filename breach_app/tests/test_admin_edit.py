@@ -18,6 +18,7 @@ def base_form(title):
     return {
         "title": title, "discovered_at_0": "2026-06-05", "discovered_at_1": "09:00:00",
         "risk_level": "high", "unencrypted_pi_acquired": "unknown", "significant_harm": "unknown",
+        "kind": "personal_data", "aqara_role": "controller",
         "obligations-TOTAL_FORMS": "0", "obligations-INITIAL_FORMS": "0",
         "timeline-TOTAL_FORMS": "0", "timeline-INITIAL_FORMS": "0",
     }

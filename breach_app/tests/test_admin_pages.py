@@ -67,6 +67,7 @@ def test_adding_an_incident_in_the_admin_computes_its_obligations(staff_client, 
     data = {
         "title": "Leak via the admin", "discovered_at_0": "2026-06-05", "discovered_at_1": "09:00:00",
         "risk_level": "high", "unencrypted_pi_acquired": "unknown", "significant_harm": "unknown",
+        "kind": "personal_data", "aqara_role": "controller",
         "populations-TOTAL_FORMS": "1", "populations-INITIAL_FORMS": "0",
         "populations-0-jurisdiction": "CN", "populations-0-people_min": "1000001", "populations-0-people_max": "1000001",
         "obligations-TOTAL_FORMS": "0", "obligations-INITIAL_FORMS": "0",

@@ -55,6 +55,7 @@ def add_form(title):
     return {
         "title": title, "discovered_at_0": "2026-06-05", "discovered_at_1": "09:00:00",
         "risk_level": "high", "unencrypted_pi_acquired": "unknown", "significant_harm": "unknown",
+        "kind": "personal_data", "aqara_role": "controller",
         "populations-TOTAL_FORMS": "1", "populations-INITIAL_FORMS": "0",
         "populations-0-jurisdiction": "EU", "populations-0-people_min": "40", "populations-0-people_max": "40",
         "obligations-TOTAL_FORMS": "0", "obligations-INITIAL_FORMS": "0",
