@@ -20,11 +20,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from privacy_office import jurisdictions as registry
 from privacy_office import outgoing
 from privacy_office.spreadsheets import replace_control_characters
 
 from . import deadlines
-from .models import Incident, NoticeDraft, Obligation
+from .models import EU_MEMBER_STATES, Incident, NoticeDraft, Obligation
+from .us_states import BREACH_LAWS
 
 ORGANISATION = {
     "zh-hans": "深圳绿米联创科技有限公司（Aqara）",
@@ -67,7 +69,19 @@ CONTENT_LABELS = {
     "sample_notice_copy": gettext_lazy("sample copy of the resident notice"),
     "investigation_results": gettext_lazy("investigation results"),
     "responsible_persons": gettext_lazy("persons responsible"),
+    # EU Cyber Resilience Act, Art. 14(2), (4), (8).
+    "vulnerability": gettext_lazy("the vulnerability"),
+    "member_states": gettext_lazy("Member States where the product is made available"),
+    "affected_products": gettext_lazy("products concerned"),
+    "user_measures": gettext_lazy("measures users can take"),
+    "sensitivity": gettext_lazy("how sensitive the information is"),
+    "severity_and_impact": gettext_lazy("severity and impact"),
+    "malicious_actor": gettext_lazy("malicious actor"),
+    "security_update": gettext_lazy("security update or corrective measure made available"),
+    "malicious_act_suspected": gettext_lazy("whether an unlawful or malicious act is suspected"),
+    "threat_or_root_cause": gettext_lazy("type of threat or root cause"),
     # Facts some templates show that are not in CONTENT_KEYS.
+    "customers": gettext_lazy("customers (controllers) to notify"),
     "sg_assessed_time": gettext_lazy("SG assessment time"),
     "resident_notice_time": gettext_lazy("date the resident notice was sent"),
     "risk_reasoning": gettext_lazy("risk reasoning"),
@@ -95,6 +109,9 @@ MISSING_PATTERN = re.compile(r"\[MISSING: [^\]]*\]|【缺少：[^】]*】")
 # ``#`` heading on the first line.
 NOTICES = outgoing.Family("breach_app/notices", has_subject=False)
 
+# Which template a draft is made from: the code's own, else its family's (EU CRA stage, US state
+# recipient), else the recipient's. A code added to the clocks needs no entry here unless its text
+# differs from its family's.
 TEMPLATE_FOR_CODE = {
     "EU-SA": "gdpr_regulator_report",
     "UK-ICO": "gdpr_regulator_report",
@@ -106,23 +123,84 @@ TEMPLATE_FOR_CODE = {
     "SG-PDPC": "sg_pdpc_report",
     "KR-PIPC": "kr_pipc_report",
 }
+# EU Cyber Resilience Act Art. 14: "EU-CRA-<VUL|INC>-<stage>" and "EU-CRA-USERS"; the stage is the
+# code's last part, the track (vulnerability or incident) its third.
+CRA_PREFIX = "EU-CRA-"
+TEMPLATE_FOR_CRA_STAGE = {
+    "24H": "cra_early_warning",  # Art. 14(2)(a), 14(4)(a)
+    "72H": "cra_notification",  # Art. 14(2)(b), 14(4)(b)
+    "FINAL": "cra_final_report",  # Art. 14(2)(c), 14(4)(c)
+    "USERS": "cra_user_information",  # Art. 14(8)
+}
+# Every US state, DC and Puerto Rico (us-states.md Table 2); California's own texts are in
+# TEMPLATE_FOR_CODE (Civ. Code §1798.82(d) prescribes its title and headings).
+US_STATE_JURISDICTIONS = frozenset(registry.codes_with(registry.US_STATE_BREACH))
+TEMPLATE_FOR_US_STATE_RECIPIENT = {
+    Obligation.Recipient.INDIVIDUALS: "us_state_resident_notice",
+    Obligation.Recipient.ATTORNEY_GENERAL: "us_state_regulator_submission",
+    Obligation.Recipient.REGULATOR: "us_state_regulator_submission",
+}
 TEMPLATE_FOR_RECIPIENT = {
     Obligation.Recipient.REGULATOR: "regulator_report",
     Obligation.Recipient.INDIVIDUALS: "user_notice",
     Obligation.Recipient.PUBLIC_NOTICE: "public_notice",
-    Obligation.Recipient.ATTORNEY_GENERAL: "ca_ag_submission",
+    Obligation.Recipient.ATTORNEY_GENERAL: "us_state_regulator_submission",
+    Obligation.Recipient.CREDIT_BUREAUS: "credit_bureau_notice",
+    Obligation.Recipient.CONTROLLER: "controller_notice",
 }
 KIND_FOR_RECIPIENT = {
     Obligation.Recipient.REGULATOR: NoticeDraft.Kind.REGULATOR_REPORT,
     Obligation.Recipient.INDIVIDUALS: NoticeDraft.Kind.USER_NOTICE,
     Obligation.Recipient.PUBLIC_NOTICE: NoticeDraft.Kind.PUBLIC_NOTICE,
     Obligation.Recipient.ATTORNEY_GENERAL: NoticeDraft.Kind.AG_SAMPLE,
+    Obligation.Recipient.CREDIT_BUREAUS: NoticeDraft.Kind.CREDIT_BUREAU_NOTICE,
+    Obligation.Recipient.CONTROLLER: NoticeDraft.Kind.CONTROLLER_NOTICE,
 }
+# The resident notice a US regulator or credit-bureau submission carries as its sample copy.
+SAMPLE_NOTICE_TEMPLATE = {"US-CA": "ca_resident_notice"}
+
+# Content a law forbids in a notice: not shown, so never asked for. M.G.L. c. 93H §3(b): the
+# Massachusetts resident notice must not state the nature of the breach nor the number of
+# residents affected (us-states.md Table 2, US-MA, S+).
+WITHHELD_CONTENT = {"US-MA-IND": ("nature", "categories_and_numbers")}
+
+# The state regulators as us_states.py names them (``RegulatorRule.body``), as a notice names them.
+REGULATOR_BODY_NAMES = {
+    "attorney general": {"en": "Attorney General", "zh-hans": "总检察长"},
+    "attorney general and Director of the Arizona Department of Homeland Security": {
+        "en": "Attorney General and the Director of the Arizona Department of Homeland Security",
+        "zh-hans": "总检察长和亚利桑那州国土安全部部长"},
+    "Department of Legal Affairs": {"en": "Department of Legal Affairs", "zh-hans": "法律事务部"},
+    "Office of Consumer Protection": {"en": "Office of Consumer Protection", "zh-hans": "消费者保护办公室"},
+    "attorney general and OCABR": {
+        "en": "Attorney General and the Office of Consumer Affairs and Business Regulation",
+        "zh-hans": "总检察长和消费者事务与商业监管办公室"},
+    "attorney general's Office of Consumer Protection": {
+        "en": "Attorney General's Office of Consumer Protection", "zh-hans": "总检察长消费者保护办公室"},
+    "Division of State Police": {"en": "Division of State Police", "zh-hans": "州警察局"},
+    "attorney general, Department of State, Division of State Police and DFS": {
+        "en": "Attorney General, the Department of State, the Division of State Police and the Department "
+              "of Financial Services",
+        "zh-hans": "总检察长、州务厅、州警察局和金融服务厅"},
+    "Department of Consumer Affairs": {"en": "Department of Consumer Affairs", "zh-hans": "消费者事务部"},
+    "attorney general and Utah Cyber Center": {
+        "en": "Attorney General and the Utah Cyber Center", "zh-hans": "总检察长和犹他州网络中心"},
+    "Department of Consumer Affairs (DACO)": {
+        "en": "Department of Consumer Affairs (DACO)", "zh-hans": "消费者事务部（DACO）"},
+}
+# A body not in the table yet is still named by its office, never by an English fragment in zh.
+REGULATOR_BODY_FALLBACK = {"en": "state regulator", "zh-hans": "州主管机关"}
 
 CREDIT_BUREAUS = (
     "Equifax: 1-800-685-1111, www.equifax.com, P.O. Box 740241, Atlanta, GA 30374\n"
     "Experian: 1-888-397-3742, www.experian.com, P.O. Box 9554, Allen, TX 75013\n"
     "TransUnion: 1-888-909-8872, www.transunion.com, P.O. Box 2000, Chester, PA 19016"
+)
+# Several state laws require the FTC's contact details in the resident notice (us-states.md Table 2:
+# AZ, IL, MD; IL and MA also fraud alerts and security freezes).
+FTC_CONTACT = (
+    "Federal Trade Commission: 1-877-438-4338 (1-877-ID-THEFT), www.identitytheft.gov, "
+    "600 Pennsylvania Avenue NW, Washington, DC 20580"
 )
 
 
@@ -179,6 +257,25 @@ def _when(value, jurisdiction: str) -> str | None:
 def _text(value: str) -> str | None:
     value = (value or "").strip()
     return value or None
+
+
+def _yes_no(value: bool | None) -> str | None:
+    """A fact staff assess: "Yes"/"No" in the draft's language, None (missing) when not assessed."""
+    if value is None:
+        return None
+    return _("Yes") if value else _("No")
+
+
+def _resident_notice_timing(incident: Incident, jurisdiction: str) -> str:
+    """When the residents of a US state are (or were) told: their notice's sent time, else its deadline
+    (the "timing and distribution" a regulator or credit bureau is told, e.g. Va. Code §18.2-186.6)."""
+    notice = incident.obligations.filter(code=f"{jurisdiction}-IND").first() if incident.pk else None
+    if notice is not None and notice.sent_at is not None:
+        text = _("sent on %(when)s") % {"when": _when(notice.sent_at, jurisdiction)}
+        return f"{text} ({notice.channel})" if notice.channel else text
+    if notice is not None and notice.deadline is not None:
+        return _("to be sent no later than %(when)s") % {"when": _when(notice.deadline, jurisdiction)}
+    return _("to be sent without unreasonable delay")
 
 
 def _people_total(incident: Incident, population) -> str:
@@ -268,7 +365,27 @@ def content_values(incident: Incident, obligation: Obligation, language: str) ->
             "encrypted": _("Yes") if incident.encrypted else _("No"),
             # Only a late report needs them (GDPR Art. 33(1); PDPA s.26D): "" hides the section.
             "delay_reasons": _text(incident.delay_reasons) if is_late(obligation) else "",
+            # EU Cyber Resilience Act, Art. 14(2), (4), (8).
+            "vulnerability": _text(incident.vulnerability),
+            "member_states": sep.join(str(EU_MEMBER_STATES.get(code, code))
+                                      for code in incident.member_state_list) or None,
+            "affected_products": _text(incident.affected_products),
+            "user_measures": _text(incident.user_measures),
+            "sensitivity": _text(incident.sensitivity),
+            "severity_and_impact": _text(incident.severity_and_impact),
+            "malicious_actor": _text(incident.malicious_actor),
+            "security_update": _text(incident.security_update),
+            "malicious_act_suspected": _yes_no(incident.malicious_act_suspected),
+            "threat_or_root_cause": _text(incident.cause),
+            "fix_available_time": _when(incident.fix_available_at, jurisdiction),
+            # Processor -> controller: the customers the notice goes to.
+            "customers": "; ".join(incident.customer_list) or None,
         }
+        if obligation.code.startswith(CRA_PREFIX):
+            # Art. 14(4)(b) "initial assessment": the severity and impact, else the consequences.
+            values["impact"] = _text(incident.severity_and_impact) or _text(incident.likely_consequences)
+        if jurisdiction in US_STATE_JURISDICTIONS:
+            values["resident_notice_timing"] = _resident_notice_timing(incident, jurisdiction)
         # Items not known yet are listed for the follow-up report (CAC Art. 4, GDPR Art. 33(4)).
         unknown = [str(CONTENT_LABELS[k]) for k in obligation.required_content
                    if k in values and values[k] is None]
@@ -284,33 +401,85 @@ def is_late(obligation: Obligation, now=None) -> bool:
 
 def notice_template(obligation: Obligation) -> str:
     """The template (kind) a draft for ``obligation`` is made from."""
-    return TEMPLATE_FOR_CODE.get(obligation.code, TEMPLATE_FOR_RECIPIENT[obligation.recipient])
+    code, recipient = obligation.code, obligation.recipient
+    if code in TEMPLATE_FOR_CODE:
+        return TEMPLATE_FOR_CODE[code]
+    if code.startswith(CRA_PREFIX):
+        return TEMPLATE_FOR_CRA_STAGE[code.rsplit("-", 1)[1]]
+    if obligation.jurisdiction in US_STATE_JURISDICTIONS and recipient in TEMPLATE_FOR_US_STATE_RECIPIENT:
+        return TEMPLATE_FOR_US_STATE_RECIPIENT[recipient]
+    return TEMPLATE_FOR_RECIPIENT[recipient]
+
+
+def notice_kind(obligation: Obligation) -> str:
+    """The NoticeDraft kind (and so the approval it needs) of a draft for ``obligation``."""
+    if obligation.code.startswith(CRA_PREFIX) and obligation.recipient == Obligation.Recipient.REGULATOR:
+        return NoticeDraft.Kind.CSIRT_REPORT
+    return KIND_FOR_RECIPIENT[obligation.recipient]
+
+
+def cra_track(obligation: Obligation) -> str:
+    """"vulnerability" (Art. 14(2)) or "incident" (Art. 14(4)) for an EU CRA report, else ""."""
+    if not obligation.code.startswith(CRA_PREFIX):
+        return ""
+    return {"VUL": "vulnerability", "INC": "incident"}.get(obligation.code.split("-")[2], "")
+
+
+def jurisdiction_name(code: str, language: str) -> str:
+    """The registry's name of a jurisdiction in ``language``."""
+    row = registry.get(code)
+    return row.name_zh if language == "zh-hans" else row.name_en
+
+
+def _state_context(obligation: Obligation, language: str) -> dict:
+    """A US state's law (its citation) and the regulator a submission goes to, named in ``language``."""
+    row = BREACH_LAWS.get(obligation.jurisdiction)
+    if row is None:
+        return {}
+    context = {"law": row.citation}
+    if row.regulator is not None:
+        names = REGULATOR_BODY_NAMES.get(row.regulator.body, REGULATOR_BODY_FALLBACK)
+        context["regulator_body"] = names[language]
+    return context
 
 
 def render_draft(obligation: Obligation, language: str, phase: str = NoticeDraft.Phase.INITIAL) -> Rendered:
     incident = obligation.incident
     values = content_values(incident, obligation, language)
+    withheld = WITHHELD_CONTENT.get(obligation.code, ())
     shown = {key: (missing_marker(key, language) if value is None else value) for key, value in values.items()}
+    template = notice_template(obligation)
     with translation.override(language):
         context = {
-            "c": shown, "incident": incident, "obligation": obligation, "language": language,
+            "c": shown, "present": {key: value not in (None, "") for key, value in values.items()},
+            "required": set(obligation.required_content) - set(withheld),
+            "incident": incident, "obligation": obligation, "language": language,
             "phase": phase, "phase_label": NoticeDraft.Phase(phase).label,
-            "jurisdiction_label": obligation.get_jurisdiction_display(),
+            "jurisdiction_label": jurisdiction_name(obligation.jurisdiction, language),
+            "cra_track": cra_track(obligation), "credit_bureaus": CREDIT_BUREAUS, "ftc": FTC_CONTACT,
+            # A single customer is named; several get the same text each, naming none of the others.
+            "addressee": incident.customer_list[0] if len(incident.customer_list) == 1 else "",
+            **_state_context(obligation, language),
         }
-        if obligation.code == "US-CA-AG":
+        if "sample_notice_copy" in obligation.required_content:
+            sample = SAMPLE_NOTICE_TEMPLATE.get(obligation.jurisdiction, "us_state_resident_notice")
             values["sample_notice_copy"] = shown["sample_notice_copy"] = outgoing.render_plain_text(
-                NOTICES, "ca_resident_notice", language=language, context=context).body.strip()
-        body = outgoing.render_plain_text(NOTICES, notice_template(obligation), language=language, context=context).body
-    missing = [key for key in obligation.required_content if key not in TEMPLATE_KEYS and values.get(key) is None]
+                NOTICES, sample, language=language, context=context).body.strip()
+        body = outgoing.render_plain_text(NOTICES, template, language=language, context=context).body
+    missing = [key for key in obligation.required_content
+               if key not in TEMPLATE_KEYS and key not in withheld and values.get(key) is None]
     if obligation.recipient == Obligation.Recipient.REGULATOR and values.get("delay_reasons") is None:
         missing.append("delay_reasons")
+    # A notice to the controller needs someone to go to.
+    if obligation.recipient == Obligation.Recipient.CONTROLLER and values.get("customers") is None:
+        missing.append("customers")
     # Headings the law prescribes are checked in the text itself.
     missing += [key for key in obligation.required_content if key in CA_HEADINGS and CA_HEADINGS[key] not in body]
     # A template that does not show a required fact still flags it, at the end.
     unshown = [key for key in missing if missing_marker(key, language) not in body]
     if unshown:
         body += "\n" + "\n".join(missing_marker(key, language) for key in unshown) + "\n"
-    return Rendered(body=body, missing=missing, kind=KIND_FOR_RECIPIENT[obligation.recipient])
+    return Rendered(body=body, missing=missing, kind=notice_kind(obligation))
 
 
 def markers_in(text: str) -> list[str]:
