@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, models
+from django.db import DatabaseError, models, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -16,6 +16,8 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -23,15 +25,18 @@ from import_export.formats import base_formats
 from import_export.forms import ImportForm
 
 from privacy_office.admin_base import (
+    AuditedAdmin,
     AuditedImportExportAdmin,
+    AuditedModelForm,
     CachedRelatedFieldListFilter,
     CachedRelatedOnlyFieldListFilter,
     LargeTablePaginator,
+    check_loaded_version,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
 )
 
-from . import imports
+from . import governance, governance_display, imports
 from .imports import ImportRefused
 
 from .models import (
@@ -39,6 +44,7 @@ from .models import (
     Controller,
     DataField,
     DataLocation,
+    ImpactAssessment,
     ImportJob,
     ProcessingActivity,
     Recipient,
@@ -128,6 +134,25 @@ class InventoryAdmin(AuditedImportExportAdmin):
     def get_import_data_kwargs(self, **kwargs):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
+    # -- approved impact assessments follow the inventory (inventory_app.governance) ------------
+    def assessed_activity_ids(self, obj):
+        """The activities an edit of ``obj`` can change; None: any (a shared row such as a field)."""
+        return None
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.check_assessments(request, self.assessed_activity_ids(form.instance))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.check_assessments(request, self.assessed_activity_ids(obj))
+
+    def check_assessments(self, request, activity_ids):
+        for assessment in governance.assessments_check_current(activity_ids=activity_ids, by=request.user):
+            messages.warning(request, gettext(
+                "Impact assessment %(ref)s covers this and is now outdated: a reassessment is due on %(due)s."
+            ) % {"ref": assessment.reference, "due": assessment.reassessment_due_on.isoformat()})
+
     def import_action(self, request, **kwargs):
         # A large file becomes a job and the request ends here: no request outlives the web
         # server's timeout. Small files keep the library's preview-and-confirm in the request.
@@ -173,7 +198,9 @@ class InventoryAdmin(AuditedImportExportAdmin):
             else:
                 messages.error(request, gettext(imports.REFUSED_ROWS_CHANGED))
             return HttpResponseRedirect(reverse("admin:%s_%s_import" % self.get_model_info()))
-        return super().process_result(result, request)
+        response = super().process_result(result, request)
+        self.check_assessments(request, None)
+        return response
 
 
 @admin.register(Controller)
@@ -405,7 +432,7 @@ class ProcessingActivityAdmin(InventoryAdmin):
     autocomplete_fields = ("controller", "services", "storage_locations", "recipients")
     readonly_fields = ("pia_reasons_display",)
     inlines = [ActivityFieldInline, TransferInline]
-    actions = ["export_gdpr_record", "export_pipl_record"]
+    actions = ["export_gdpr_record", "export_pipl_record", "start_impact_assessment"]
     fieldsets = (
         (None, {"fields": ("code", "position", "name_zh", "name_en", "controller", "services", "source")}),
         (_("Purpose and legal basis"), {"fields": (
@@ -420,6 +447,23 @@ class ProcessingActivityAdmin(InventoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_pia_flags()
+
+    def assessed_activity_ids(self, obj):
+        return [obj.pk]
+
+    def has_start_assessment_permission(self, request):
+        return request.user.has_perm("inventory_app.add_impactassessment")
+
+    @admin.action(description=_("Start an impact assessment of the selected activities"), permissions=["start_assessment"])
+    def start_impact_assessment(self, request, queryset):
+        try:
+            assessment = governance.assessment_create_from_activities(activities=list(queryset), by=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), level=messages.ERROR)
+            return None
+        self.message_user(request, gettext("Impact assessment %(ref)s started, pre-filled from the inventory.")
+                          % {"ref": assessment.reference})
+        return HttpResponseRedirect(reverse("admin:inventory_app_impactassessment_change", args=[assessment.pk]))
 
     @admin.display(description=_("sensitive"), boolean=True, ordering="has_sensitive")
     def sensitive_display(self, obj):
@@ -523,6 +567,9 @@ class ActivityFieldAdmin(InventoryAdmin):
     def field_sensitive(self, obj):
         return obj.field.sensitive
 
+    def assessed_activity_ids(self, obj):
+        return [obj.activity_id]
+
 
 @admin.register(Transfer)
 class TransferAdmin(InventoryAdmin):
@@ -533,6 +580,9 @@ class TransferAdmin(InventoryAdmin):
     list_filter = ("mechanism", "destination_country")
     search_fields = ("activity__code", "activity__name_zh", "destination_country")
     autocomplete_fields = ("activity", "recipient", "location")
+
+    def assessed_activity_ids(self, obj):
+        return [obj.activity_id]
 
 
 
@@ -632,3 +682,144 @@ class ImportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def cancel_view(self, request, job_id):
         return self._decision(request, job_id, imports.import_job_cancel,
                               gettext("Import cancelled; the uploaded file was deleted."))
+
+
+# --- Impact assessments (inventory_app.governance) --------------------------------------------
+
+class ImpactAssessmentForm(AuditedModelForm):
+    """The assessor's judgement; everything else comes from the inventory or the approval."""
+
+    class Meta:
+        model = ImpactAssessment
+        fields = ("title", "description", "lawfulness_necessity", "risks", "measures", "residual_risk", "officer_opinion")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.instance.status != ImpactAssessment.Status.DRAFT:
+            raise ValidationError(_("An approved assessment is not edited: start a reassessment instead."), code="frozen")
+        return cleaned
+
+
+@admin.register(ImpactAssessment)
+class ImpactAssessmentAdmin(AuditedAdmin):
+    form = ImpactAssessmentForm
+    change_form_template = "inventory_app/admin/impactassessment_change_form.html"
+    list_display = ("reference", "title", "controller", "status", "residual_risk", "report_on", "retained_until",
+                    "reassessment_due_on")
+    list_display_links = ("reference", "title")
+    list_select_related = ("controller",)
+    list_filter = ("status", "residual_risk", ("controller", CachedRelatedFieldListFilter))
+    search_fields = ("reference", "title", "activities__code", "activities__name_zh")
+    STATE_FIELDS = ("reference", "controller", "status", "supersedes", "prepared_by", "created_at", "approved_by",
+                    "approved_at", "report_on", "retained_until", "review_due_on", "outdated_at", "reassessment_due_on")
+    fieldsets = (
+        (None, {"fields": ("reference", "title", "controller", "status", "supersedes", "triggers_display")}),
+        (_("What is assessed (from the inventory)"), {"fields": ("activities_display",)}),
+        (_("Assessment (PIPL Art. 56; GDPR Art. 35(7))"), {"fields": (
+            "description", "lawfulness_necessity", "risks", "measures", "residual_risk", "officer_opinion",
+        )}),
+        (_("Approval and retention"), {"fields": (
+            "prepared_by", "created_at", "approved_by", "approved_at", "report_on", "retained_until", "review_due_on",
+        )}),
+        (_("Changes since approval"), {"fields": ("outdated_at", "reassessment_due_on", "diff_display")}),
+    )
+
+    def has_add_permission(self, request):
+        return False  # started from the processing activities (action "Start an impact assessment …")
+
+    def get_readonly_fields(self, request, obj=None):
+        display = ("triggers_display", "activities_display", "diff_display")
+        if obj is not None and obj.status != ImpactAssessment.Status.DRAFT:
+            return (*self.STATE_FIELDS, *display, *ImpactAssessmentForm.Meta.fields)
+        return (*self.STATE_FIELDS, *display)
+
+    @admin.display(description=_("assessment required because (PIPL Art. 55)"))
+    def triggers_display(self, obj):
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in governance_display.triggers(obj)))
+
+    @admin.display(description=_("processing activities assessed"))
+    def activities_display(self, obj):
+        blocks = []
+        for activity in governance_display.snapshot_rows(governance_display.assessed_snapshot(obj)):
+            rows = format_html_join("", "<tr><th>{}</th><td style=\"white-space:pre-line\">{}</td></tr>", activity["rows"])
+            blocks.append(format_html("<h4>{}</h4><table>{}</table>", activity["code"], rows))
+        note = (gettext("Frozen at approval (SHA-256 %(digest)s).") % {"digest": obj.snapshot_sha256}
+                if obj.snapshot_sha256 else gettext("The inventory as it is now; frozen when approved."))
+        return format_html("<p>{}</p>{}", note, mark_safe("".join(str(b) for b in blocks)))
+
+    @admin.display(description=_("changes since approval"))
+    def diff_display(self, obj):
+        if not obj.outdated_diff:
+            return "—"
+        rows = format_html_join(
+            "", "<tr><td>{}</td><td>{}</td><td style=\"white-space:pre-line\">{}</td>"
+                "<td style=\"white-space:pre-line\">{}</td></tr>",
+            ((d["activity"], d["item"], d["old"], d["new"]) for d in governance_display.diff_rows(obj.outdated_diff)),
+        )
+        return format_html("<table class=\"pia-diff\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+                           "<tbody>{}</tbody></table>", gettext("activity"), gettext("item"), gettext("at approval"),
+                           gettext("now"), rows)
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/approve/", self.admin_site.admin_view(self.approve_view),
+                 name="inventory_app_impactassessment_approve"),
+            path("<int:pk>/reassess/", self.admin_site.admin_view(self.reassess_view),
+                 name="inventory_app_impactassessment_reassess"),
+            path("<int:pk>/document/<str:language>/", self.admin_site.admin_view(self.document_view),
+                 name="inventory_app_impactassessment_document"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update({
+                "may_approve": obj.status == ImpactAssessment.Status.DRAFT
+                and governance.holds_assessment_approval(request.user) and obj.prepared_by_id != request.user.pk,
+                "may_reassess": obj.status in (ImpactAssessment.Status.APPROVED, ImpactAssessment.Status.OUTDATED)
+                and self.has_change_permission(request, obj),
+                "may_export": self.has_export_permission(request),
+                "document_languages": settings.LANGUAGES,
+            })
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def _post_on_version(self, request, pk, write, done):
+        if request.method != "POST":
+            raise PermissionDenied
+        assessment = ImpactAssessment.objects.filter(pk=pk).first()
+        if assessment is None:
+            raise Http404
+        if not self.has_change_permission(request, assessment):
+            raise PermissionDenied
+        try:
+            with transaction.atomic():
+                check_loaded_version(request, assessment)
+                result = write(assessment)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+            return HttpResponseRedirect(reverse("admin:inventory_app_impactassessment_change", args=[pk]))
+        messages.success(request, done % {"ref": result.reference})
+        return HttpResponseRedirect(reverse("admin:inventory_app_impactassessment_change", args=[result.pk]))
+
+    def approve_view(self, request, pk):
+        return self._post_on_version(
+            request, pk, lambda a: governance.assessment_approve(assessment=a, by=request.user),
+            gettext("Impact assessment %(ref)s approved; what it assessed is frozen."))
+
+    def reassess_view(self, request, pk):
+        return self._post_on_version(
+            request, pk, lambda a: governance.assessment_reassess(assessment=a, by=request.user),
+            gettext("Reassessment %(ref)s started as a draft."))
+
+    def document_view(self, request, pk, language):
+        if language not in dict(settings.LANGUAGES):
+            raise Http404
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        assessment = ImpactAssessment.objects.select_related("controller", "prepared_by", "approved_by").filter(pk=pk).first()
+        if assessment is None:
+            raise Http404
+        content = governance_display.assessment_document(assessment=assessment, language=language)
+        response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        response["Content-Disposition"] = f'attachment; filename="{assessment.reference}.{language}.docx"'
+        return response

@@ -455,3 +455,133 @@ class ImportJob(models.Model):
     @property
     def running(self) -> bool:
         return self.status in self.RUNNING
+
+
+# --- Governance: impact assessments (PIPL Arts 55–56, GDPR Art. 35) ------------------------------
+
+class ImpactAssessmentQuerySet(models.QuerySet):
+    def current(self):
+        """Approved and still describing the processing as it is."""
+        return self.filter(status=ImpactAssessment.Status.APPROVED)
+
+    def outdated(self):
+        """A covered activity changed after approval: a reassessment is due."""
+        return self.filter(status=ImpactAssessment.Status.OUTDATED)
+
+    def reassessment_overdue(self, today):
+        return self.outdated().filter(reassessment_due_on__lt=today)
+
+
+class ImpactAssessment(VersionedModel):
+    """A personal information protection impact assessment (PIPIA) / DPIA of some processing activities.
+
+    Written as a draft, pre-filled from the inventory; approved by a second person, which freezes it
+    with a snapshot of what was assessed (``snapshot``, ``snapshot_sha256``). When a covered activity
+    changes afterwards it is marked outdated with the differences (``outdated_diff``) and a
+    reassessment is due. Never deleted: reports are kept at least three years (PIPL Art. 56(2)).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        APPROVED = "approved", _("approved")
+        OUTDATED = "outdated", _("outdated: reassessment due")
+        SUPERSEDED = "superseded", _("superseded by a reassessment")
+
+    TRANSITIONS = {
+        Status.DRAFT: (Status.APPROVED,),
+        Status.APPROVED: (Status.OUTDATED, Status.SUPERSEDED),
+        Status.OUTDATED: (Status.SUPERSEDED,),
+        Status.SUPERSEDED: (),
+    }
+    FROZEN = (Status.APPROVED, Status.OUTDATED, Status.SUPERSEDED)
+
+    class ResidualRisk(models.TextChoices):
+        LOW = "low", _("low")
+        MEDIUM = "medium", _("medium")
+        HIGH = "high", _("high (consult the supervisory authority before processing, GDPR Art. 36)")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    controller = models.ForeignKey(
+        Controller, verbose_name=_("controller"), on_delete=models.PROTECT, related_name="impact_assessments",
+    )
+    activities = models.ManyToManyField(
+        ProcessingActivity, verbose_name=_("processing activities assessed"), related_name="impact_assessments",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    supersedes = models.ForeignKey(
+        "self", verbose_name=_("reassessment of"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="reassessments",
+    )
+    # The content PIPL Art. 56(1) and GDPR Art. 35(7) require.
+    description = models.TextField(
+        _("description of the processing"), blank=True,
+        help_text=_("GDPR Art. 35(7)(a). The fields, recipients, locations, transfers, retention and security "
+                    "measures of the activities are taken from the inventory and shown below."),
+    )
+    lawfulness_necessity = models.TextField(
+        _("lawfulness, legitimacy and necessity of purpose and method"), blank=True,
+        help_text=_("PIPL Art. 56(1)(1); GDPR Art. 35(7)(b): necessity and proportionality."),
+    )
+    risks = models.TextField(
+        _("impact on individuals' rights and security risks"), blank=True,
+        help_text=_("PIPL Art. 56(1)(2); GDPR Art. 35(7)(c)."),
+    )
+    measures = models.TextField(
+        _("protective measures"), blank=True,
+        help_text=_("PIPL Art. 56(1)(3); GDPR Art. 35(7)(d): whether they are lawful, effective and proportionate to the risk."),
+    )
+    residual_risk = models.CharField(_("residual risk"), max_length=10, choices=ResidualRisk.choices, blank=True)
+    officer_opinion = models.TextField(
+        _("opinion of the PI protection officer / DPO"), blank=True, help_text=_("GDPR Art. 35(2)."),
+    )
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("prepared by"), on_delete=models.PROTECT, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    report_on = models.DateField(_("report date"), null=True, blank=True, db_index=True)
+    retained_until = models.DateField(
+        _("kept at least until"), null=True, blank=True,
+        help_text=_("PIPL Art. 56(2): at least three years (and three years after the processing ends)."),
+    )
+    # What was assessed, as approved (inventory_app.governance.assessment_snapshot).
+    snapshot = models.JSONField(_("what was assessed"), default=dict, blank=True, editable=False)
+    snapshot_sha256 = models.CharField(_("SHA-256 of what was assessed"), max_length=64, blank=True, editable=False)
+    outdated_at = models.DateTimeField(_("found outdated at"), null=True, blank=True)
+    outdated_diff = models.JSONField(_("changes since approval"), default=list, blank=True, editable=False)
+    reassessment_due_on = models.DateField(_("reassessment due"), null=True, blank=True, db_index=True)
+    review_due_on = models.DateField(_("next review"), null=True, blank=True, db_index=True)
+
+    history = audited_history()
+    objects = ImpactAssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("impact assessment")
+        verbose_name_plural = _("impact assessments")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(
+                    approved_by__isnull=False, approved_at__isnull=False, report_on__isnull=False,
+                    retained_until__isnull=False,
+                ) & ~Q(snapshot_sha256=""),
+                name="inv_pia_frozen_only_if_approved",
+            ),
+            # A second person: the one who prepared it never approves it.
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("prepared_by")),
+                name="inv_pia_approver_not_preparer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="outdated") | Q(outdated_at__isnull=False, reassessment_due_on__isnull=False),
+                name="inv_pia_outdated_has_clock",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
