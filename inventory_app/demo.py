@@ -1,8 +1,42 @@
-"""Demo data: the inventory seeded from Aqara's published policies (called by the demo set-up)."""
+"""Demo data: the inventory seeded from Aqara's published policies (called by the demo set-up), and
+governance records on it: an approved impact assessment and one made outdated by a later edit of
+the activity it covers. Idempotent: an assessment whose title exists is left alone."""
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from privacy_office.history import save_with_reason
+
+from . import governance
+from .models import ImpactAssessment, ProcessingActivity
 from .services import inventory_seed
+
+CURRENT_TITLE = "Booking services: contact details shared with the SMS provider"
+OUTDATED_TITLE = "Applying to become a service provider or installer"
+JUDGEMENT = {
+    "lawfulness_necessity": "PIPL Art. 13(2): necessary to perform the booking / application; only contact details "
+                            "and the address of the premises are collected.",
+    "risks": "Disclosure of phone numbers through the SMS provider (entrusted processing, PIPL Art. 21); "
+             "misuse for marketing.",
+    "measures": "Entrustment contract with the SMS provider; TLS in transit; access limited to the service team; "
+                "deletion after the purpose is met.",
+    "residual_risk": ImpactAssessment.ResidualRisk.LOW,
+    "officer_opinion": "The measures are proportionate; review when a new recipient is added.",
+}
+
+
+def _assessment(*, code: str, title: str, staff, manager) -> ImpactAssessment | None:
+    if ImpactAssessment.objects.filter(title=title).exists():
+        return None
+    activity = ProcessingActivity.objects.filter(code=code).first()
+    if activity is None or staff is None or manager is None:
+        return None
+    assessment = governance.assessment_create_from_activities(activities=[activity], by=staff, title=title)
+    for name, value in JUDGEMENT.items():
+        setattr(assessment, name, value)
+    save_with_reason(assessment, by=staff, reason=gettext_noop("impact assessment started from the inventory"))
+    return governance.assessment_approve(assessment=assessment, by=manager)
 
 
 def load_demo(*, stdout) -> None:
@@ -10,3 +44,16 @@ def load_demo(*, stdout) -> None:
     created = sum(counts["new"] for counts in summary.values())
     updated = sum(counts["update"] for counts in summary.values())
     stdout.write(_("Inventory: %(new)d rows created, %(update)d updated from the seed files.") % {"new": created, "update": updated})
+
+    User = get_user_model()
+    staff, manager = User.objects.filter(username="staff").first(), User.objects.filter(username="manager").first()
+    _assessment(code="cn-booking", title=CURRENT_TITLE, staff=staff, manager=manager)
+    outdated = _assessment(code="cn-franchise", title=OUTDATED_TITLE, staff=staff, manager=manager)
+    if outdated is not None:
+        # After approval the activity learns a new retention rule: the assessment no longer matches.
+        activity = ProcessingActivity.objects.get(code="cn-franchise")
+        activity.retention = (activity.retention + "；未通过审核的申请资料在 6 个月后删除").strip("；")
+        save_with_reason(activity, by=staff, reason="Rejected applications: delete after 6 months")
+        governance.assessments_check_current(activity_ids=[activity.pk], by=staff)
+    stdout.write(_("Governance: %(n)d impact assessments (%(outdated)d outdated).") % {
+        "n": ImpactAssessment.objects.count(), "outdated": ImpactAssessment.objects.outdated().count()})

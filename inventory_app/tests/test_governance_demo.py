@@ -1,0 +1,24 @@
+"""The demo holds an outdated impact assessment (and a current one) and the dashboard shows it."""
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from inventory_app import demo
+from inventory_app.models import ImpactAssessment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_an_outdated_assessment_on_the_dashboard(staff_user, manager_user, manager_client):
+    demo.load_demo(stdout=io.StringIO())
+    demo.load_demo(stdout=io.StringIO())  # idempotent
+    assert ImpactAssessment.objects.count() == 2
+    outdated = ImpactAssessment.objects.outdated().get()
+    assert outdated.title == demo.OUTDATED_TITLE
+    assert [d["item"] for d in outdated.outdated_diff] == ["retention"]
+    assert ImpactAssessment.objects.current().get().title == demo.CURRENT_TITLE
+    home = manager_client.get(reverse("admin:index")).content.decode()
+    assert "impact assessments outdated: reassessment due" in home
+    assert "?status__exact=outdated" in home
