@@ -35,7 +35,7 @@ from privacy_office.admin_base import (
     staff_choices,
 )
 
-from . import case_tasks, letters, services, views
+from . import case_tasks, display, letters, services, views
 from .forms import RightsRequestForm
 from .models import (
     ClockPause,
@@ -239,9 +239,10 @@ class RightsRequestAdmin(AuditedAdmin):
     inlines = (ClockPauseInline, IdentityCheckInline, IdentityDocumentInline, TaskInline, ResponseDraftInline,
                TimelineInline, ReminderInline)
     readonly_fields = (
-        "reference", "status", "received_on", "due_on", "due_rule", "due_provisional", "original_due_on",
-        "acknowledgement_due_on", "acknowledged_at", "extension_deadline", "extended", "extension_reasons",
-        "extension_notice_sent_at", "extension_notice", "identity_requested_at", "verified_on", "clock_paused",
+        "reference", "status", "received_on", "due_on", "clock_explanation", "due_rule", "due_provisional",
+        "original_due_on", "acknowledgement_due_on", "acknowledged_at", "extension_deadline", "extended",
+        "extension_reasons", "extension_notice_sent_at", "extension_notice", "identity_requested_at",
+        "identity_received_at", "verified_on", "clock_paused",
         "rejection_reasons", "remedy_text", "rejection_proposed_by", "rejection_proposed_at", "duplicate_of",
         "responded_at", "reply", "closed_at", "created_at",
         "erased_at", "erased_by", "erasure_reason",
@@ -251,11 +252,13 @@ class RightsRequestAdmin(AuditedAdmin):
             "reference", "requester_name", "requester_email", "requester_phone", "account_id", "relationship",
             "data_subject_name")}),
         (gettext_lazy("Request"), {"fields": (
-            "jurisdiction", "request_type", "extra_types", "channel", "received_at", "received_on", "services",
-            "description")}),
-        (gettext_lazy("Handling"), {"fields": ("assignee", "status", "identity_requested_at", "verified_on")}),
+            "jurisdiction", "request_type", "extra_types", "channel", "received_at", "requester_time_zone",
+            "received_on", "services", "description")}),
+        (gettext_lazy("Handling"), {"fields": (
+            "assignee", "status", "identity_requested_at", "identity_received_at", "verified_on", "fee_paid_at")}),
         (gettext_lazy("Deadline"), {"fields": (
-            "due_on", "due_rule", "due_provisional", "original_due_on", "clock_paused", "acknowledgement_due_on",
+            "due_on", "clock_explanation", "due_rule", "due_provisional", "original_due_on", "clock_paused",
+            "acknowledgement_due_on",
             "acknowledged_at", "extension_deadline", "extended", "extension_reasons", "extension_notice_sent_at",
             "extension_notice")}),
         (gettext_lazy("Outcome"), {"fields": (
@@ -292,6 +295,10 @@ class RightsRequestAdmin(AuditedAdmin):
 
     def has_erase_permission(self, request):
         return request.user.has_perm("requests_app.approve_erase_personal_data")
+
+    @admin.display(description=gettext_lazy("what the due date means"))
+    def clock_explanation(self, case):
+        return display.clock_explanation_html(case)
 
     # -- list ---------------------------------------------------------------------------------
 
@@ -371,6 +378,7 @@ class RightsRequestAdmin(AuditedAdmin):
                 relationship=data["relationship"], data_subject_name=data.get("data_subject_name", ""),
                 jurisdiction=data["jurisdiction"], request_type=data["request_type"],
                 extra_types=data.get("extra_types") or [], channel=data["channel"], received_at=data["received_at"],
+                requester_time_zone=data.get("requester_time_zone", ""), fee_paid_at=data.get("fee_paid_at"),
                 services=data.get("services") or (), assignee=data.get("assignee"),
                 description=data.get("description", ""), by=request.user,
             )

@@ -9,53 +9,110 @@ before anything is saved.
 from __future__ import annotations
 
 import copy
+import logging
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from privacy_office.history import save_with_reason
+from privacy_office.jurisdictions import local_date
+from privacy_office.messages import reason_with_params
 
 from . import deadlines as dl
 from .models import ClockPause, ResponseDraft, RightsRequest, TimelineEntry
 from .case_writes import case_today, timeline_add
 
 
+# The fields ``compute_due`` sets: the receipt date, the due dates and what bound them.
+CLOCK_FIELDS = (
+    "received_on", "due_on", "due_rule", "due_kind", "due_unverified", "due_provisional", "original_due_on",
+    "extension_deadline", "acknowledgement_due_on",
+)
+DUE_RULE_MAX_LENGTH = RightsRequest._meta.get_field("due_rule").max_length
+# Cases read per query when every open case is recomputed (each is locked and written on its own).
+RECOMPUTE_CHUNK = 200
+
+logger = logging.getLogger(__name__)
+
+
+def receipt(case: RightsRequest) -> dl.Receipt:
+    """The case's local receipt date and which reading gave it: the earlier of the requester's and
+    the office's local date when the requester's time zone is known (legal-rules.md 2026-11)."""
+    try:
+        return dl.receipt_date(case.received_at, jurisdiction=case.jurisdiction,
+                               requester_time_zone=case.requester_time_zone or None)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="clock") from exc
+
+
+def _local(instant: datetime | None, jurisdiction: str) -> date | None:
+    return local_date(instant, jurisdiction) if instant is not None else None
+
+
+def rule_text(binding: dl.DueDate, *, reading: str = "") -> str:
+    """The stored rule: the binding obligation's citation, marked "[unverified]" when it rests on a
+    reference row marked U, "[immediately]" / "[without undue delay]" when the date is the receipt
+    day or an outer limit, followed by the engine's notes (readings taken, waits, reasons) and,
+    when the requester's time zone was given, which local date was taken as the receipt date."""
+    markers = []
+    if binding.unverified:
+        markers.append("[unverified]")
+    if binding.kind == dl.IMMEDIATELY:
+        markers.append("[immediately: due on the day of receipt]")
+    elif binding.kind == dl.WITHOUT_UNDUE_DELAY:
+        markers.append("[without undue delay: the date is an outer limit]")
+    text = " ".join([*markers, binding.rule])
+    notes = [*binding.notes, *([reading] if reading else [])]
+    if notes:
+        text += " — " + "; ".join(notes)
+    if len(text) > DUE_RULE_MAX_LENGTH:
+        text = text[: DUE_RULE_MAX_LENGTH - 1] + "…"
+    return text
+
+
 def compute_due(case: RightsRequest, *, today: date | None = None) -> dict:
     """The clock fields for ``case`` from its current inputs (no write).
 
-    A case with several request types is due on the EARLIEST of their dates (reference, "General
-    principles"); an extension applies to the types that have one. An open clarification pause is
-    counted up to ``today`` (the date if it were answered today); the overdue list skips paused
-    cases (``clock_paused``) so a moving date never flags a case that is waiting on the requester."""
+    The receipt date comes from ``deadlines.receipt_date`` (the requester's time zone, when known,
+    can make it earlier). A case with several request types is due on the EARLIEST of their dates
+    (reference, "General principles"); an extension applies to the types that have one. UK: the
+    identity proof asked for and its arrival, and a fee paid, move the relevant time (UK GDPR
+    Art. 12A); clarification pauses stop the clock of access requests only (the engine decides). An
+    open clarification pause is counted up to ``today`` (the date if it were answered today); the
+    overdue list skips paused cases (``clock_paused``) so a moving date never flags a case that is
+    waiting on the requester."""
     today = today or case_today(case)
+    got = receipt(case)
+    received_on = got.received_on
     pauses = [
         (p.started_on, p.ended_on or max(today, p.started_on))
         for p in (case.pauses.all() if case.pk else ())
         if p.reason == ClockPause.Reason.CLARIFICATION
     ]
+    facts = {
+        "jurisdiction": case.jurisdiction, "received_on": received_on, "verified_on": case.verified_on,
+        "pauses": pauses,
+        "identity_requested_on": _local(case.identity_requested_at, case.jurisdiction),
+        "identity_received_on": _local(case.identity_received_at, case.jurisdiction),
+        "fee_paid_on": _local(case.fee_paid_at, case.jurisdiction),
+    }
     results, originals, extension_deadlines, acks = [], [], [], []
     try:
         for request_type in case.all_types:
-            base = dl.response_due(
-                jurisdiction=case.jurisdiction, request_type=request_type, received_on=case.received_on,
-                verified_on=case.verified_on, pauses=pauses,
-            )
+            base = dl.response_due(request_type=request_type, **facts)
             originals.append(base)
             if base.extension_deadline is not None:
                 extension_deadlines.append(base.extension_deadline)
             if case.extended and base.extension_deadline is not None:
-                results.append(
-                    dl.response_due(
-                        jurisdiction=case.jurisdiction, request_type=request_type, received_on=case.received_on,
-                        verified_on=case.verified_on, pauses=pauses, extended=True,
-                    )
-                )
+                results.append(dl.response_due(request_type=request_type, extended=True, **facts))
             else:
                 results.append(base)
             ack = dl.acknowledgement_due(
-                jurisdiction=case.jurisdiction, request_type=request_type, received_on=case.received_on
+                jurisdiction=case.jurisdiction, request_type=request_type, received_on=received_on
             )
             if ack is not None:
                 acks.append(ack.due_on)
@@ -63,8 +120,11 @@ def compute_due(case: RightsRequest, *, today: date | None = None) -> dict:
         raise ValidationError(str(exc), code="clock") from exc
     binding = min(results, key=lambda r: r.due_on)
     return {
+        "received_on": received_on,
         "due_on": binding.due_on,
-        "due_rule": binding.rule[:300],
+        "due_rule": rule_text(binding, reading=got.reading if case.requester_time_zone else ""),
+        "due_kind": binding.kind,
+        "due_unverified": binding.unverified,
         "due_provisional": any(r.provisional for r in (*results, *originals)),
         "original_due_on": min(r.due_on for r in originals),
         "extension_deadline": min(extension_deadlines) if extension_deadlines else None,
@@ -72,10 +132,13 @@ def compute_due(case: RightsRequest, *, today: date | None = None) -> dict:
     }
 
 
-def dsar_recompute_due(*, case: RightsRequest, by=None, now: datetime | None = None, save: bool = True) -> RightsRequest:
+def dsar_recompute_due(*, case: RightsRequest, by=None, now: datetime | None = None, save: bool = True,
+                       rules_update: str = "") -> RightsRequest:
     """Recompute and store the due date; adds a timeline entry when it moved.
 
-    With ``save=False`` the fields are only set on ``case``: the caller saves them with its own write."""
+    With ``save=False`` the fields are only set on ``case``: the caller saves them with its own write.
+    ``rules_update``: why the rules changed (``recompute_open_cases``); the history and the timeline
+    then say the date moved because of a rules update, with that reason."""
     fields = compute_due(case, today=case_today(case, now))
     old_due = case.due_on
     moved = [name for name, value in fields.items() if getattr(case, name) != value]
@@ -83,14 +146,65 @@ def dsar_recompute_due(*, case: RightsRequest, by=None, now: datetime | None = N
         setattr(case, name, value)
     # Nothing moved, nothing written: a history row that changes nothing reads as "—" in the audit log.
     if save and case.pk and moved:
-        save_with_reason(case, by=by, reason=gettext_noop("due date recomputed"), update_fields=moved)
-        if old_due != case.due_on:
+        if rules_update:
+            reason = reason_with_params(gettext_noop("due date recomputed after a rules update: %(reason)s"),
+                                        reason=rules_update)
+            message = gettext_noop("Due date recomputed after a rules update: %(old)s → %(new)s (%(rule)s).")
+        else:
+            reason = gettext_noop("due date recomputed")
+            message = gettext_noop("Due date recomputed: %(old)s → %(new)s (%(rule)s).")
+        save_with_reason(case, by=by, reason=reason, update_fields=moved)
+        if old_due != case.due_on or rules_update:
             timeline_add(
-                case=case, kind=TimelineEntry.Kind.CLOCK,
-                message=gettext_noop("Due date recomputed: %(old)s → %(new)s (%(rule)s)."),
+                case=case, kind=TimelineEntry.Kind.CLOCK, message=message,
                 params={"old": str(old_due), "new": str(case.due_on), "rule": case.due_rule}, by=by, at=now,
+                note=rules_update,
             )
     return case
+
+
+def recompute_open_cases(*, by=None, reason: str, now: datetime | None = None
+                         ) -> list[tuple[RightsRequest, date, date | None, str]]:
+    """Recompute the clock of every open case after the legal rules changed (legal-rules.md 2026-11:
+    "when a rule changes, every open case ... is recomputed and the change recorded").
+
+    Cases are read in chunks of ``RECOMPUTE_CHUNK`` ids and each one is locked
+    (``select_for_update``) and written in a transaction of its own, so a long run never holds many
+    rows and a colleague's save waits for one case at most. Each case whose clock moved gets a history
+    row ("due date recomputed after a rules update: <reason>") and a timeline entry with old → new
+    and the rule that now binds it.
+
+    Returns one ``(case, old_due, new_due, rule)`` per case whose clock changed (``old_due ==
+    new_due`` when only the rule, its marks or another clock date moved). A case the new rules
+    refuse to compute keeps its stored date and is returned with ``new_due=None`` and the refusal
+    as ``rule``, so the caller can report it."""
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for recomputing the clocks (which rules changed)."), code="reason")
+    now = now or timezone.now()
+    changes: list[tuple[RightsRequest, date, date | None, str]] = []
+    last_pk = 0
+    while True:
+        ids = list(RightsRequest.objects.open().filter(pk__gt=last_pk).order_by("pk")
+                   .values_list("pk", flat=True)[:RECOMPUTE_CHUNK])
+        if not ids:
+            return changes
+        last_pk = ids[-1]
+        for pk in ids:
+            with transaction.atomic():
+                case = RightsRequest.objects.select_for_update().filter(pk=pk).first()
+                if case is None or not case.is_open:
+                    continue  # answered or ended since the ids were read
+                before = {name: getattr(case, name) for name in CLOCK_FIELDS}
+                try:
+                    with transaction.atomic():
+                        dsar_recompute_due(case=case, by=by, now=now, rules_update=reason.strip())
+                except ValidationError as exc:
+                    logger.error("Rights request %s: clock not recomputed under the new rules (%s).", pk,
+                                 exc.code or "clock")
+                    changes.append((case, before["due_on"], None, " ".join(exc.messages)))
+                    continue
+                if any(getattr(case, name) != value for name, value in before.items()):
+                    changes.append((case, before["due_on"], case.due_on, case.due_rule))
 
 
 def validate_extension_in_time(case: RightsRequest, *, now: datetime | None = None) -> None:

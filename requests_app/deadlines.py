@@ -442,7 +442,9 @@ def _check_date(value, name: str) -> None:
         raise ValueError(f"{name} must be a local calendar date (datetime.date), got {value!r}.")
 
 
-def _state_law_in_force(code: str, received_on: date | None) -> PrivacyLawRow | None:
+def state_privacy_law_in_force(code: str, received_on: date | None) -> PrivacyLawRow | None:
+    """The state's comprehensive privacy-law row (us-states.md Table 1), if it has one in force on
+    ``received_on`` (any, when None); None otherwise."""
     row = PRIVACY_LAWS.get(code)
     if row is None or (received_on is not None and received_on < row.in_force):
         return None
@@ -465,7 +467,7 @@ def request_types(jurisdiction: str, *, received_on: date | None = None) -> tupl
         )
     if received_on is not None:
         _check_date(received_on, "received_on")
-    row = _state_law_in_force(jurisdiction, received_on)
+    row = state_privacy_law_in_force(jurisdiction, received_on)
     if row is None:
         return AQARA_003_TYPES
     return tuple(t for t in US_STATE_REQUEST_TYPES if t != APPEAL or row.appeal_right)
@@ -1030,7 +1032,7 @@ def us_state_response_due(
             f"Request type {request_type!r} does not exist under US state privacy laws; "
             f"expected one of {', '.join(types)}."
         )
-    row = _state_law_in_force(row_code, received_on)
+    row = state_privacy_law_in_force(row_code, received_on)
     if row is None:
         return None
     candidates, originals, extension_available = _us_state_candidates(row, request_type, received_on, extended)
@@ -1070,7 +1072,7 @@ def us_resident_response_due(
         )
     _check_request(code, request_type, received_on)
     _check_verification(received_on, verified_on)
-    row = _state_law_in_force(code, received_on)
+    row = state_privacy_law_in_force(code, received_on)
     if row is None:
         if extended:
             raise ValueError(

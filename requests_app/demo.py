@@ -26,6 +26,9 @@ DEMO_CASES = (
     ("demo-eu-3", "EU", "objection", 10, Status.REJECTED, "Marie Dubois", "en"),
     ("demo-uk-1", "UK", "access", 6, Status.AWAITING_IDENTITY, "Oliver Smith", "en"),  # clock waits for ID
     ("demo-uk-2", "UK", "correction", 8, Status.AWAITING_CLARIFICATION, "Amelia Jones", "en"),
+    # ID asked for, arrived 4 days before it was checked: the clock starts on its arrival.
+    ("demo-uk-3", "UK", "access", 20, Status.IN_PROGRESS, "George Taylor", "en"),
+    ("demo-uk-4", "UK", "complaint", 5, Status.RECEIVED, "Isla Brown", "en"),  # acknowledge within 30 days
     ("demo-ca-1", "US-CA", "access", 40, Status.IN_PROGRESS, "Emily Johnson", "en"),  # due within 7 days
     ("demo-ca-2", "US-CA", "ccpa_opt_out", 3, Status.RESPONDED, "Michael Brown", "en"),
     ("demo-sg-1", "SG", "access", 5, Status.WITHDRAWN, "Tan Wei Ling", "en"),
@@ -33,7 +36,15 @@ DEMO_CASES = (
     ("demo-ru-2", "RU", "access", 9, Status.IN_PROGRESS, "Ivan Petrov", "en"),
     ("demo-ru-1", "RU", "access", 9, Status.DUPLICATE, "Ivan Petrov", "en"),
     ("demo-br-1", "BR", "deletion", 7, Status.AWAITING_IDENTITY, "Ana Souza", "en"),
+    ("demo-br-2", "BR", "confirmation", 0, Status.RECEIVED, "João Lima", "en"),  # immediately
+    ("demo-jp-1", "JP", "access", 3, Status.IN_PROGRESS, "Sato Haruto", "en"),
+    ("demo-tx-1", "US-TX", "access", 10, Status.IN_PROGRESS, "Jacob Miller", "en"),
+    ("demo-tx-2", "US-TX", "appeal", 2, Status.RECEIVED, "Sophia Davis", "en"),
+    ("demo-ny-1", "US-NY", "deletion", 6, Status.IN_PROGRESS, "Liam Wilson", "en"),  # no state law
 )
+
+# Identity asked for, the proof's arrival, the decision: days before now (demo-uk-3).
+IDENTITY_TIMELINE = {"demo-uk-3": (19, 16, 12)}
 
 
 def _user(username):
@@ -85,7 +96,15 @@ def load_demo(*, stdout) -> None:
             services.dsar_confirm_rejection(case=case, by=manager)
             letters.draft_generate(case=case, kind=DraftKind.REFUSAL, language=language, by=assignee)
             continue
-        _verify(case, assignee)
+        if key in IDENTITY_TIMELINE:
+            asked, arrived, decided = (now - timedelta(days=d) for d in IDENTITY_TIMELINE[key])
+            identity_checks.dsar_request_identity(case=case, by=assignee, now=asked)
+            identity_checks.dsar_record_identity_check(
+                case=case, by=assignee, method="data_points", data_points=["email", "account id", "device name"],
+                proof_received_at=arrived, decided_at=decided, now=decided,
+            )
+        else:
+            _verify(case, assignee)
         if target == Status.DUPLICATE:
             original = RightsRequest.objects.filter(account_id="demo-ru-2").first()
             if original is not None:

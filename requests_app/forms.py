@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -108,7 +109,22 @@ class IdentityCheckForm(forms.Form):
         label=gettext_lazy("outcome"), coerce=lambda v: v == "1",
         choices=[("1", gettext_lazy("verified")), ("0", gettext_lazy("not verified"))],
     )
+    proof_received_at = forms.SplitDateTimeField(
+        label=gettext_lazy("proof received at"), required=False, widget=AdminSplitDateTime,
+        help_text=gettext_lazy("When the proof of identity that was asked for arrived (UK: the clock starts that day, "
+                               "not on this decision). Empty: the first identity document uploaded since it was "
+                               "asked for, else now. Not in the future, not before the request or the request for "
+                               "proof."),
+    )
     note = forms.CharField(label=gettext_lazy("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class IdentityReceivedForm(forms.Form):
+    received_at = forms.SplitDateTimeField(
+        label=gettext_lazy("proof received at"), required=False, widget=AdminSplitDateTime,
+        help_text=gettext_lazy("When the proof of identity that was asked for arrived; empty: now. UK: the one-month "
+                               "clock starts that day (UK GDPR Art. 12A), whenever the check is decided."),
+    )
 
 
 class UploadForm(forms.Form):

@@ -25,9 +25,10 @@ AUTHORITY_PROOF = "authority_proof"
 SELF = "self"
 
 # 11 CCR §7026(c) / §7027(e): a request to opt out of sale/sharing or to limit sensitive PI "need
-# not be a verifiable consumer request". Choice: an enquiry/complaint asks for no personal data,
-# so it needs no verification either.
-_NO_VERIFICATION_TYPES = frozenset({dl.CCPA_OPT_OUT, dl.CCPA_LIMIT_SENSITIVE, dl.COMPLAINT})
+# not be a verifiable consumer request"; the other state laws likewise need no authentication for an
+# opt-out (us-states.md Table 1: US-OR §646A.576, V; US-MN, V). Choice: an enquiry/complaint asks
+# for no personal data, so it needs no verification either.
+_NO_VERIFICATION_TYPES = frozenset({dl.CCPA_OPT_OUT, dl.CCPA_LIMIT_SENSITIVE, dl.OPT_OUT, dl.COMPLAINT})
 
 # Methods that prove control of the account or the person on their own: the existing authenticated
 # session with re-authentication before disclosing, deleting or correcting (11 CCR §7061,

@@ -12,9 +12,12 @@ in ``deadlines.py`` whenever an input changes, so lists sort and filter on an in
 
 from __future__ import annotations
 
+import functools
+import zoneinfo
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
 from django.db import models
@@ -22,32 +25,43 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.functional import LazyObject, empty
+from django.utils.functional import LazyObject, empty, lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from privacy_office import jurisdictions as registry
 from privacy_office.history import audited_history
 from privacy_office.models import TimelineEntryBase, VersionedModel
 
 from . import deadlines as dl
 
 
-class Jurisdiction(models.TextChoices):
-    CN = dl.CN, _("Mainland China (PIPL)")
-    EU = dl.EU, _("European Union (GDPR)")
-    UK = dl.UK, _("United Kingdom (UK GDPR)")
-    US_CA = dl.US_CA, _("California (CCPA)")
-    SG = dl.SG, _("Singapore (PDPA)")
-    KR = dl.KR, _("South Korea (PIPA)")
-    RU = dl.RU, _("Russia (152-FZ)")
-    BR = dl.BR, _("Brazil (LGPD)")
+def jurisdiction_name(code: str) -> str:
+    """The registry's name of a case jurisdiction in the active language (zh for any Chinese, else
+    en); the English name of a US state, DC or Puerto Rico says "(US)" (Georgia, the state)."""
+    row = registry.get(code)
+    if (get_language() or "").startswith("zh"):
+        return row.name_zh
+    return f"{row.name_en} (US)" if row.holiday_country == "US" else row.name_en
+
+
+# Every jurisdiction a case can be filed under (deadlines.CASE_JURISDICTIONS: the statutes of
+# response_due, then every US state, DC and PR), named by the one registry
+# (privacy_office/jurisdictions.py) in the reader's language: no second list. Member names are the
+# codes with "_" for "-" (Jurisdiction.US_TX == "US-TX"); stored codes are the registry's.
+Jurisdiction = models.TextChoices("Jurisdiction", [
+    (code.replace("-", "_"), (code, lazy(jurisdiction_name, str)(code))) for code in dl.CASE_JURISDICTIONS
+])
 
 
 class RequestType(models.TextChoices):
     ACCESS = dl.ACCESS, _("access / copy")
     CORRECTION = dl.CORRECTION, _("correction / supplement")
     DELETION = dl.DELETION, _("deletion / erasure")
-    RESTRICTION = dl.RESTRICTION, _("restriction")
-    OBJECTION = dl.OBJECTION, _("objection (incl. direct marketing)")
+    # RU 152-FZ Art. 21(1) blocking and KR PIPA Art. 37 suspension are filed as restriction.
+    RESTRICTION = dl.RESTRICTION, _("restriction / blocking / suspension")
+    # RU 152-FZ Art. 21(5.1) demand to stop processing and JP APPI Art. 35 cessation of use.
+    OBJECTION = dl.OBJECTION, _("objection / demand to stop processing (incl. direct marketing)")
     PORTABILITY = dl.PORTABILITY, _("portability / transfer to another handler")
     WITHDRAW_CONSENT = dl.WITHDRAW_CONSENT, _("withdraw consent")
     EXPLANATION = dl.EXPLANATION, _("explanation of processing rules")
@@ -57,6 +71,32 @@ class RequestType(models.TextChoices):
     CCPA_OPT_OUT = dl.CCPA_OPT_OUT, _("CCPA opt-out of sale/sharing")
     CCPA_LIMIT_SENSITIVE = dl.CCPA_LIMIT_SENSITIVE, _("CCPA limit use of sensitive personal information")
     COMPLAINT = dl.COMPLAINT, _("enquiry / complaint")
+    CONFIRMATION = dl.CONFIRMATION, _("confirmation that personal data is processed (LGPD Art. 19(I))")
+    OPT_OUT = dl.OPT_OUT, _("opt-out of sale, targeted advertising or profiling (US state laws)")
+    APPEAL = dl.APPEAL, _("appeal against a decision on a request (US state laws)")
+
+
+class DueKind(models.TextChoices):
+    """What the binding obligation's date means (deadlines.DueDate.kind)."""
+
+    DATE = dl.DATE, _("a legal last day")
+    IMMEDIATELY = dl.IMMEDIATELY, _("immediately (due on the day of receipt)")
+    WITHOUT_UNDUE_DELAY = dl.WITHOUT_UNDUE_DELAY, _("without undue delay (the date is an outer limit)")
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA time-zone name the server knows (zoneinfo), e.g. America/Los_Angeles."""
+    if value and value not in available_time_zones():
+        raise ValidationError(
+            _("“%(zone)s” is not a known time zone; enter an IANA name such as America/Los_Angeles or "
+              "Europe/Paris.") % {"zone": value},
+            code="time_zone",
+        )
+
+
+@functools.cache
+def available_time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
 
 
 class Channel(models.TextChoices):
@@ -182,14 +222,31 @@ class RightsRequest(VersionedModel):
         _("data subject (when acting for someone else)"), max_length=200, blank=True
     )
 
-    jurisdiction = models.CharField(_("jurisdiction"), max_length=8, choices=Jurisdiction.choices)
-    request_type = models.CharField(_("request type"), max_length=32, choices=RequestType.choices)
+    jurisdiction = models.CharField(
+        _("jurisdiction"), max_length=8, choices=Jurisdiction.choices,
+        help_text=_("Where the requester lives. A US resident is filed under their state (e.g. Texas): its "
+                    "privacy law, if one is in force, and Aqara's own one-month commitment apply, the earlier "
+                    "first; in a state without such a law only Aqara's commitment applies, counted from receipt."),
+    )
+    request_type = models.CharField(
+        _("request type"), max_length=32, choices=RequestType.choices,
+        help_text=_("Each jurisdiction has its own types; another one is refused with the list. Russia: a demand to "
+                    "stop processing is an objection, blocking a restriction; US states: opt-out and appeal (an "
+                    "appeal is a case of its own, received when the appeal arrived)."),
+    )
     extra_types = models.JSONField(
         _("further request types"), default=list, blank=True,
         help_text=_("Other rights asked for in the same request; each must exist in the jurisdiction."),
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     received_at = models.DateTimeField(_("received at"))
+    # Optional: where the requester's local date differs from the office's, the earlier one is the
+    # receipt date (legal-rules.md 2026-11; deadlines.receipt_date).
+    requester_time_zone = models.CharField(
+        _("requester's time zone"), max_length=64, blank=True, validators=[validate_time_zone],
+        help_text=_("Optional IANA name, e.g. America/Los_Angeles. If the requester's local date at receipt is "
+                    "earlier than the office's, the earlier date is the receipt date."),
+    )
     received_on = models.DateField(_("received on (local date)"), editable=False)
     services = models.ManyToManyField(
         "inventory_app.Service", verbose_name=_("services concerned"), blank=True, related_name="rights_requests"
@@ -202,14 +259,31 @@ class RightsRequest(VersionedModel):
     )
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.RECEIVED)
 
-    # Identity (reminders chase identity_requested_at; verified_on starts the UK clock).
+    # Identity (reminders chase identity_requested_at until the proof arrives). UK GDPR Art. 12A:
+    # the clock restarts when requested proof ARRIVES (identity_received_at), not when staff decide
+    # (verified_on, which feeds Aqara's own commitments only).
     identity_requested_at = models.DateTimeField(_("identity proof requested at"), null=True, blank=True)
+    identity_received_at = models.DateTimeField(
+        _("identity proof received at"), null=True, blank=True,
+        help_text=_("When the proof of identity that was asked for arrived (recorded with the identity check). UK: "
+                    "the one-month clock starts on that day."),
+    )
     verified_on = models.DateField(_("identity verified on"), null=True, blank=True)
+    fee_paid_at = models.DateTimeField(
+        _("fee paid at"), null=True, blank=True,
+        help_text=_("UK only: when a fee charged under UK GDPR Art. 12(5) was paid; the clock starts then if it is "
+                    "the latest of receipt, identity proof and fee."),
+    )
     clock_paused = models.BooleanField(_("clock stopped"), default=False, editable=False)
 
     # The clock: stored, indexed, recomputed by clocks.dsar_recompute_due.
     due_on = models.DateField(_("due on"), editable=False)
-    due_rule = models.CharField(_("rule that set the due date"), max_length=300, editable=False)
+    due_rule = models.CharField(_("rule that set the due date"), max_length=1000, editable=False)
+    due_kind = models.CharField(
+        _("kind of due date"), max_length=24, choices=DueKind.choices, default=DueKind.DATE, editable=False,
+    )
+    # The binding rule rests on a reference row marked U (unverified): shown wherever the date is.
+    due_unverified = models.BooleanField(_("rule unverified"), default=False, editable=False)
     due_provisional = models.BooleanField(_("provisional calendar"), default=False, editable=False)
     original_due_on = models.DateField(_("original due date"), null=True, blank=True, editable=False)
     acknowledgement_due_on = models.DateField(_("acknowledgement due on"), null=True, blank=True, editable=False)
@@ -314,6 +388,16 @@ class RightsRequest(VersionedModel):
             models.CheckConstraint(
                 condition=Q(verified_on__isnull=True) | Q(verified_on__gte=F("received_on")),
                 name="dsar_verified_after_receipt",
+            ),
+            # Only proof that was asked for moves the UK clock, and it cannot arrive before it was asked for.
+            models.CheckConstraint(
+                condition=Q(identity_received_at__isnull=True)
+                | Q(identity_requested_at__isnull=False, identity_received_at__gte=F("identity_requested_at")),
+                name="dsar_identity_received_after_requested",
+            ),
+            models.CheckConstraint(
+                condition=Q(fee_paid_at__isnull=True) | Q(fee_paid_at__gte=F("received_at")),
+                name="dsar_fee_paid_after_receipt",
             ),
             models.CheckConstraint(
                 condition=Q(extended=False) | (~Q(extension_reasons="") & Q(extension_notice_sent_at__isnull=False)),
@@ -424,6 +508,7 @@ class IdentityCheck(VersionedModel):
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
     note = models.TextField(_("note"), blank=True)
     requested_at = models.DateTimeField(_("proof requested at"), null=True, blank=True)
+    proof_received_at = models.DateTimeField(_("proof received at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",

@@ -97,8 +97,9 @@ def due_reminders(*, now: datetime, since: datetime | None = None) -> list[Remin
         if floor <= moment <= now:
             add(case_id, "dsar_ack_due", f"{ack_on}", _recipients(assignee_id, managers), moment, created_at)
 
-    # 3. Identity proof not received after N days: chase it (once per request for proof).
-    rows = RightsRequest.objects.filter(status=Status.AWAITING_IDENTITY, identity_requested_at__lte=now - chase_after)
+    # 3. Identity proof not received after N days: chase it (once per request for proof; not once it arrived).
+    rows = RightsRequest.objects.filter(status=Status.AWAITING_IDENTITY, identity_requested_at__lte=now - chase_after,
+                                        identity_received_at__isnull=True)
     if window:
         rows = rows.filter(window["identity"])
     rows = rows.values_list("id", "identity_requested_at", "assignee_id")
@@ -140,7 +141,8 @@ def case_context(reminder):
         return None
     if reminder.kind == "dsar_ack_due" and case.acknowledged_at:
         return None
-    if reminder.kind == "dsar_identity_chaser" and case.status != Status.AWAITING_IDENTITY:
+    if reminder.kind == "dsar_identity_chaser" and (
+            case.status != Status.AWAITING_IDENTITY or case.identity_received_at is not None):
         return None
     if reminder.kind == "dsar_extension_last_chance" and case.extended:
         return None

@@ -37,7 +37,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from privacy_office.history import save_with_reason
-from privacy_office.jurisdictions import local_date
 from privacy_office.references import save_with_next_reference
 from privacy_office.roles import approval_permission, holds_approval, missing_permission_message, require_approval
 from privacy_office.states import check_move
@@ -47,7 +46,9 @@ from .clocks import compute_due, dsar_recompute_due, validate_extension_in_time
 from .identity import identity_requirement
 from . import letters
 from .letters import default_remedy_text
-from .models import ENDED_STATUSES, OPEN_STATUSES, ClockPause, DraftKind, RightsRequest, Status, TimelineEntry
+from .models import (
+    ENDED_STATUSES, OPEN_STATUSES, ClockPause, DraftKind, RightsRequest, Status, TimelineEntry, validate_time_zone,
+)
 from .case_writes import case_today, lock_case, refuse_if_ended, refuse_if_erased, request_type_label, timeline_add
 
 # Working a case (and so being its assignee) needs this permission: a read-only role never holds it.
@@ -58,7 +59,8 @@ WORK_CASES_PERMISSION = "requests_app.change_rightsrequest"
 UK_ART_12A_IN_FORCE = date(2026, 2, 5)
 
 # Fields whose change moves the clock: an edit of one of them recomputes the due date.
-CLOCK_INPUT_FIELDS = ("jurisdiction", "request_type", "extra_types", "received_at")
+CLOCK_INPUT_FIELDS = ("jurisdiction", "request_type", "extra_types", "received_at", "requester_time_zone",
+                      "fee_paid_at")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -90,13 +92,41 @@ def validate_received_at(received_at: datetime, *, now: datetime | None = None) 
         )
 
 
-def validate_request_types(*, jurisdiction: str, request_type: str, extra_types: Iterable[str] = ()) -> list[str]:
-    """The further request types without repeats; refused when a type does not exist in the jurisdiction."""
-    if jurisdiction not in dl.TYPES_BY_JURISDICTION:
+def validate_fee_paid_at(fee_paid_at: datetime | None, *, received_at: datetime | None,
+                         now: datetime | None = None) -> None:
+    """Refuse a fee paid in the future or before the request was received."""
+    if fee_paid_at is None:
+        return
+    if fee_paid_at > (now or timezone.now()):
+        raise ValidationError(_("The fee cannot have been paid in the future."), code="fee_in_future")
+    if received_at is not None and fee_paid_at < received_at:
+        raise ValidationError(
+            _("The fee cannot have been paid before the request was received (%(received)s).")
+            % {"received": timezone.localtime(received_at).strftime("%Y-%m-%d %H:%M")},
+            code="fee_before_receipt",
+        )
+
+
+def receipt_local_date(*, received_at: datetime, jurisdiction: str, requester_time_zone: str = "") -> date | None:
+    """The local receipt date the clock will use (``clocks.receipt``), or None if it cannot be read."""
+    try:
+        return dl.receipt_date(received_at, jurisdiction=jurisdiction,
+                               requester_time_zone=requester_time_zone or None).received_on
+    except ValueError:
+        return None
+
+
+def validate_request_types(*, jurisdiction: str, request_type: str, extra_types: Iterable[str] = (),
+                           received_on: date | None = None) -> list[str]:
+    """The further request types without repeats; refused when a type does not exist in the
+    jurisdiction (``deadlines.request_types``: a US state's types depend on whether its privacy law
+    is in force on ``received_on``)."""
+    try:
+        allowed = dl.request_types(jurisdiction, received_on=received_on)
+    except ValueError:
         raise ValidationError(
             _("Unknown jurisdiction %(code)s.") % {"code": jurisdiction}, code="jurisdiction"
-        )
-    allowed = dl.TYPES_BY_JURISDICTION[jurisdiction]
+        ) from None
     extra = [t for t in dict.fromkeys(extra_types or ()) if t and t != request_type]
     for value in (request_type, *extra):
         if value not in allowed:
@@ -127,34 +157,55 @@ def dsar_check_details(*, case: RightsRequest, changes: Mapping[str, Any], now: 
         checked["requester_email"] = normalise_email(checked["requester_email"])
     if "requester_phone" in checked:
         checked["requester_phone"] = normalise_phone(checked["requester_phone"])
+    if "requester_time_zone" in checked:
+        checked["requester_time_zone"] = (checked["requester_time_zone"] or "").strip()
+        try:
+            validate_time_zone(checked["requester_time_zone"])
+        except ValidationError as exc:
+            errors["requester_time_zone"] = exc
+    received_at = checked.get("received_at", case.received_at)
     if checked.get("received_at") is not None:
         try:
             validate_received_at(checked["received_at"], now=now)
         except ValidationError as exc:
             errors["received_at"] = exc
+    if "fee_paid_at" in checked or ("received_at" in checked and case.fee_paid_at):
+        try:
+            validate_fee_paid_at(checked.get("fee_paid_at", case.fee_paid_at), received_at=received_at, now=now)
+        except ValidationError as exc:
+            errors["fee_paid_at"] = exc
     jurisdiction = checked.get("jurisdiction", case.jurisdiction)
     request_type = checked.get("request_type", case.request_type)
     if jurisdiction and request_type:
+        received_on = None
+        if received_at is not None and "requester_time_zone" not in errors:
+            received_on = receipt_local_date(
+                received_at=received_at, jurisdiction=jurisdiction,
+                requester_time_zone=checked.get("requester_time_zone", case.requester_time_zone),
+            )
         try:
             checked["extra_types"] = validate_request_types(
                 jurisdiction=jurisdiction, request_type=request_type,
-                extra_types=checked.get("extra_types", case.extra_types),
+                extra_types=checked.get("extra_types", case.extra_types), received_on=received_on,
             )
         except ValidationError as exc:
             errors["request_type"] = exc
-    if not errors and case.pk and case.extended and set(changes) & set(CLOCK_INPUT_FIELDS):
+    if not errors and case.pk and set(changes) & set(CLOCK_INPUT_FIELDS):
+        # The clock as it would be after the edit: what the engine refuses lands on the form, not
+        # on a half-done save (and an extension already given cannot be taken away).
         probe = copy.copy(case)
         for name, value in checked.items():
             setattr(probe, name, value)
-        probe.received_on = local_date(probe.received_at, probe.jurisdiction)
         try:
-            if compute_due(probe, today=case_today(probe, now))["extension_deadline"] is None:
+            probe_clock = compute_due(probe, today=case_today(probe, now))
+        except ValidationError as exc:
+            errors[NON_FIELD_ERRORS] = exc
+        else:
+            if case.extended and probe_clock["extension_deadline"] is None:
                 errors["jurisdiction"] = ValidationError(
                     _("This case was extended, but the new jurisdiction/type has no extension; it cannot be changed."),
                     code="extension",
                 )
-        except ValidationError as exc:
-            errors[NON_FIELD_ERRORS] = exc
     if errors:
         raise ValidationError(errors)
     return checked
@@ -181,10 +232,15 @@ def dsar_register(
     services: Iterable = (),
     assignee=None,
     description: str = "",
+    requester_time_zone: str = "",
+    fee_paid_at: datetime | None = None,
     by=None,
     now: datetime | None = None,
 ) -> RightsRequest:
-    """Register a new request: reference, local receipt date and the legal clock."""
+    """Register a new request: reference, local receipt date and the legal clock.
+
+    ``requester_time_zone`` (optional, IANA): where the requester's local date at receipt is
+    earlier than the office's, it is the receipt date (``deadlines.receipt_date``)."""
     now = now or timezone.now()
     if not (requester_name or "").strip():
         raise ValidationError(_("Enter the requester's name."), code="requester_name")
@@ -193,7 +249,14 @@ def dsar_register(
     if timezone.is_naive(received_at):
         received_at = timezone.make_aware(received_at)
     validate_received_at(received_at, now=now)
-    extra = validate_request_types(jurisdiction=jurisdiction, request_type=request_type, extra_types=extra_types)
+    requester_time_zone = (requester_time_zone or "").strip()
+    validate_time_zone(requester_time_zone)
+    validate_fee_paid_at(fee_paid_at, received_at=received_at, now=now)
+    extra = validate_request_types(
+        jurisdiction=jurisdiction, request_type=request_type, extra_types=extra_types,
+        received_on=receipt_local_date(received_at=received_at, jurisdiction=jurisdiction,
+                                       requester_time_zone=requester_time_zone),
+    )
     validate_assignee(assignee)
     case = RightsRequest(
         requester_name=requester_name.strip(),
@@ -207,7 +270,8 @@ def dsar_register(
         extra_types=extra,
         channel=channel,
         received_at=received_at,
-        received_on=local_date(received_at, jurisdiction),
+        requester_time_zone=requester_time_zone,
+        fee_paid_at=fee_paid_at,
         assignee=assignee,
         description=description,
     )
@@ -252,7 +316,6 @@ def dsar_update(*, case: RightsRequest, by, reason: str = "", now: datetime | No
         for name, value in checked.items():
             setattr(case, name, value)
         if set(changes) & set(CLOCK_INPUT_FIELDS):
-            case.received_on = local_date(case.received_at, case.jurisdiction)
             dsar_recompute_due(case=case, by=by, now=now, save=False)
         save_with_reason(case, by=by, reason=reason or gettext_noop("details edited"))
         if services is not None:
@@ -630,8 +693,10 @@ def dsar_pause_clock(*, case: RightsRequest, by, note: str = "", started_on: dat
                      now: datetime | None = None) -> ClockPause:
     """Stop the clock while the requester clarifies the request.
 
-    Only UK GDPR Art. 12A (from 5 Feb 2026) lets the clock stop for clarification; elsewhere the
-    reference names no pause, so the service refuses rather than store a pause that changes nothing."""
+    Only UK GDPR Art. 12A (from 5 Feb 2026) lets the clock stop for clarification, and only for
+    access (Art. 15) requests (cf. DPA 2018 s.54(3C)); elsewhere, and for a UK case with any other
+    type, the service refuses rather than store a pause that changes nothing (``clock_paused``
+    would hide a running clock from the overdue list)."""
     now = now or timezone.now()
     with transaction.atomic():
         lock_case(case)
@@ -641,6 +706,13 @@ def dsar_pause_clock(*, case: RightsRequest, by, note: str = "", started_on: dat
                 _("The clock cannot be stopped in %(jurisdiction)s: only UK GDPR Art. 12A stops it while the "
                   "requester clarifies. Ask for clarification without stopping the clock.")
                 % {"jurisdiction": case.jurisdiction},
+                code="no_pause",
+            )
+        if not clock_stops_for_clarification(case):
+            raise ValidationError(
+                _("The clock of this request cannot be stopped: UK GDPR Art. 12A stops it for access requests only "
+                  "(this case is: %(types)s). Ask for clarification without stopping the clock.")
+                % {"types": ", ".join(request_type_label(t) for t in case.all_types)},
                 code="no_pause",
             )
         if started_on < UK_ART_12A_IN_FORCE:
@@ -666,10 +738,17 @@ def dsar_pause_clock(*, case: RightsRequest, by, note: str = "", started_on: dat
     return pause
 
 
+def clock_stops_for_clarification(case: RightsRequest) -> bool:
+    """Whether asking this case's requester to clarify stops its clock: UK GDPR Art. 12A, access
+    (Art. 15) requests only - every type of the case must be access, since the due date is the
+    earliest of its types and another type's clock keeps running."""
+    return case.jurisdiction == dl.UK and all(t == dl.ACCESS for t in case.all_types)
+
+
 def dsar_request_clarification(*, case: RightsRequest, by, note: str = "", now: datetime | None = None) -> RightsRequest:
-    """Ask the requester to clarify; in the UK this also stops the clock (Art. 12A)."""
+    """Ask the requester to clarify; for a UK access request this also stops the clock (Art. 12A)."""
     dsar_transition(case=case, to_status=Status.AWAITING_CLARIFICATION, by=by, now=now, note=note)
-    if case.jurisdiction == dl.UK and case_today(case, now) >= UK_ART_12A_IN_FORCE:
+    if clock_stops_for_clarification(case) and case_today(case, now) >= UK_ART_12A_IN_FORCE:
         dsar_pause_clock(case=case, by=by, note=note, now=now)
     return case
 

@@ -31,6 +31,7 @@ from .forms import (
     ErasureForm,
     ExtendForm,
     IdentityCheckForm,
+    IdentityReceivedForm,
     NoteForm,
     ReopenForm,
     RejectForm,
@@ -48,12 +49,16 @@ CASE_ACTIONS = {
     "request_identity": (gettext_lazy("Request proof of identity"), None,
                          lambda c, u, d: identity_checks.dsar_request_identity(case=c, by=u),
                          (Status.RECEIVED, Status.AWAITING_IDENTITY)),
+    "identity_received": (gettext_lazy("Proof of identity received"), IdentityReceivedForm,
+                          lambda c, u, d: identity_checks.dsar_record_identity_received(
+                              case=c, by=u, received_at=d["received_at"]),
+                          OPEN_STATUSES),
     "record_identity": (gettext_lazy("Record identity check"), IdentityCheckForm,
                         lambda c, u, d: identity_checks.dsar_record_identity_check(
                             case=c, by=u, method=d["method"], data_points=_split(d["data_points"]),
                             signed_declaration=d["signed_declaration"], authority_confirmed=d["authority_confirmed"],
                             specific_pieces=d["specific_pieces"], corrected_fields=_split(d["corrected_fields"]),
-                            verified=d["verified"], note=d["note"]),
+                            verified=d["verified"], note=d["note"], proof_received_at=d["proof_received_at"]),
                         OPEN_STATUSES),
     "upload_document": (gettext_lazy("Upload identity document"), UploadForm,
                         lambda c, u, d: identity_documents.dsar_upload_identity_document(case=c, file=d["file"], by=u),
@@ -113,6 +118,8 @@ def _action_applies(case: RightsRequest, name: str, user) -> bool:
         return case.rejection_pending
     if name in ("request_identity", "record_identity"):
         return case.verified_on is None
+    if name == "identity_received":
+        return case.verified_on is None and case.identity_requested_at is not None and case.identity_received_at is None
     if name == "extend":
         return not case.extended and case.extension_deadline is not None
     if name == "start_work":

@@ -32,12 +32,6 @@ def test_cn_verification_brings_in_aqaras_15_days(staff_user):
     assert case.status == Status.IN_PROGRESS
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="deadlines.response_due now starts the UK clock at the ARRIVAL of requested ID "
-    "(identity_requested_on / identity_received_on); the service still passes only verified_on, so "
-    "the clock stays at receipt until compute_due passes those facts",
-)
 def test_uk_clock_waits_for_requested_identity(staff_user):
     # Received Mon 2026-03-02 -> Thu 2026-04-02 while identity is not yet verified.
     case = make_case(jurisdiction="UK", received_at=at(2026, 3, 2), now=at(2026, 3, 2, 12))
@@ -48,10 +42,15 @@ def test_uk_clock_waits_for_requested_identity(staff_user):
     assert case.clock_paused is True
     assert case.identity_requested_at == at(2026, 3, 3)
     assert case.pauses.get().reason == ClockPause.Reason.IDENTITY
-    # ID arrives Tue 2026-03-10: the clock starts then -> Fri 2026-04-10.
-    verify(case, at(2026, 3, 10), by=staff_user)
+    assert "has not arrived" in case.due_rule  # shown from receipt until the proof arrives
+    # The ID arrives Tue 2026-03-10 (recorded as such); staff decide only on Tue 03-24. The clock
+    # starts on the arrival (UK GDPR Art. 12A): Tue 03-10 + 1 month -> Fri 2026-04-10 (Aqara 003
+    # from the decision, Fri 04-24, is later).
+    verify(case, at(2026, 3, 24), by=staff_user, proof_received_at=at(2026, 3, 10))
     case.refresh_from_db()
     assert case.clock_paused is False
+    assert case.identity_received_at == at(2026, 3, 10)
+    assert case.verified_on == date(2026, 3, 24)
     assert case.due_on == date(2026, 4, 10)
     assert case.pauses.get().ended_on == date(2026, 3, 10)
 
