@@ -27,13 +27,26 @@ class AuditLogEntryResource(InertModelResource):
     # What the dehydrate methods read, joined in the export's one query (spreadsheets.export_queryset).
     export_select_related = ("user", "content_type")
 
+    # Names kept between chunks: the few assignees of a million entries are read once. Past this
+    # many (diffs that name many different incidents) the map starts again, so memory stays flat.
+    related_names_kept = 10_000
+
     def prepare_export_chunk(self, entries) -> None:
-        """The related names a chunk's diffs point at, one query per related model per chunk; a
-        fresh map per chunk, so a million-row export holds one chunk's names at a time."""
-        names = RelatedNames()
+        """Read the related names a chunk's diffs point at that are not known yet: one query per
+        related model, and none when every name is known."""
+        names = self.related_names
+        if len(names.names) > self.related_names_kept:
+            names = self.related_names = RelatedNames()
         for entry in entries:
             names.collect(entry.content_type.model_class(), entry.changes)
-        self.__dict__["related_names"] = names.load()
+        for model, pks in list(names.wanted.items()):
+            pks -= {pk for pk in pks if (model, pk) in names.names}
+            if not pks:
+                del names.wanted[model]
+        asked = [(model, pk) for model, pks in names.wanted.items() for pk in pks]
+        names.load()
+        for key in asked:
+            names.names.setdefault(key, "")  # a removed record: shown as its id, not looked up per row
 
     def dehydrate_model_label(self, entry):
         return f"{entry.content_type.app_label}.{entry.content_type.model}"

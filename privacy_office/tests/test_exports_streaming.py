@@ -129,6 +129,19 @@ def test_audit_log_export_queries_do_not_grow_with_rows(file_format, manager_cli
     assert len(rows) == 200
 
 
+def test_a_removed_related_record_is_named_by_its_id_without_a_query_per_row(manager_client, manager_user):
+    class Removed:
+        pk = 987654
+
+    audit_entries(10, user=manager_user, assignee=Removed)
+    _export_queries(manager_client, AUDIT_EXPORT, "csv")
+    few, _content = _export_queries(manager_client, AUDIT_EXPORT, "csv")
+    audit_entries(190, user=manager_user, assignee=Removed)
+    many, content = _export_queries(manager_client, AUDIT_EXPORT, "csv")
+    assert many == few, f"{few} queries for 10 rows, {many} for 200"
+    assert {row["changes"] for row in csv_rows(content)} == {"assignee: — → #987654"}
+
+
 def _activities(start, count):
     controller = Controller.objects.get_or_create(code="lumi", defaults={"name_zh": "绿米"})[0]
     service = Service.objects.get_or_create(code="app", defaults={"name_zh": "应用", "controller": controller})[0]
