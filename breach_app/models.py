@@ -20,6 +20,7 @@ from django.utils.formats import localize
 from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from privacy_office import jurisdictions as registry
 
@@ -509,7 +510,8 @@ class Obligation(VersionedModel):
         CONTROLLER = "controller", _("controller (Aqara acted as processor)")
 
     class Applicability(models.TextChoices):
-        REQUIRED = "required", _("required")
+        # "required" alone is a form's "必填" in another catalogue: this one says a duty applies.
+        REQUIRED = "required", pgettext_lazy("obligation applies", "required")
         NOT_REQUIRED = "not_required", _("not required")
         NEEDS_DECISION = "needs_decision", _("needs a decision")
         OBSOLETE = "obsolete", _("no longer applies (facts changed)")

@@ -255,6 +255,12 @@ def incident_update(*, incident: Incident, by, populations: Mapping[str, Mapping
 
 RECOMPUTED = gettext_noop("recomputed from the incident's facts")
 NO_LONGER_APPLIES = gettext_noop("The incident's facts no longer give rise to this obligation.")
+# What the timeline says when a recomputation moves an obligation (old -> new, and the rule).
+RECOMPUTED_DEADLINE = gettext_noop("%(code)s recomputed: deadline %(from_deadline)s → %(to_deadline)s (%(rule)s)")
+RECOMPUTED_APPLICABILITY = gettext_noop(
+    "%(code)s recomputed: applies %(from_applicability)s → %(to_applicability)s (%(rule)s)")
+RECOMPUTED_BOTH = gettext_noop("%(code)s recomputed: applies %(from_applicability)s → %(to_applicability)s; "
+                               "deadline %(from_deadline)s → %(to_deadline)s (%(rule)s)")
 
 
 @dataclass(frozen=True)
@@ -338,10 +344,16 @@ def _recompute(incident: Incident, *, by, now: datetime | None, reason: str = ""
             save_with_reason(row, by=by, reason=history_reason)
             note_change(row, before, row.citation)
     for change in changes:
+        moved_deadline = (change.from_deadline, change.from_deadline_kind) != (change.to_deadline,
+                                                                                change.to_deadline_kind)
+        if change.from_applicability == change.to_applicability:
+            message = RECOMPUTED_DEADLINE
+        elif moved_deadline:
+            message = RECOMPUTED_BOTH
+        else:
+            message = RECOMPUTED_APPLICABILITY
         timeline_add(
-            incident=incident, by=by, kind=TimelineEntry.Kind.FACT,
-            message=gettext_noop("%(code)s recomputed: applies %(from_applicability)s → %(to_applicability)s; "
-                                 "deadline %(from_deadline)s → %(to_deadline)s (%(rule)s)"),
+            incident=incident, by=by, kind=TimelineEntry.Kind.FACT, message=message,
             params={"code": change.code, "from_applicability": change.from_applicability or "—",
                     "to_applicability": change.to_applicability,
                     "from_deadline": _deadline_param(change.from_deadline_kind, change.from_deadline) or "—",
