@@ -244,7 +244,9 @@ def test_a_background_export_keeps_the_page_language_columns_and_format(
     audit_entries(6, user=manager_user, text="=1+1")
     manager_client.cookies["django_language"] = "zh-hans"
     with django_capture_on_commit_callbacks(execute=True):
-        post_export(manager_client, AUDIT_EXPORT, "xlsx", fields=["id", "object_repr", "action"])
+        response = post_export(manager_client, AUDIT_EXPORT, "xlsx", fields=["id", "object_repr", "action"])
+    texts = [str(m) for m in manager_client.get(response["Location"]).context["messages"]]
+    assert any("后台" in text for text in texts) and any("已就绪" in text for text in texts), texts
     job = ExportJob.objects.get()
     assert (job.status, job.file_format, job.language) == (ExportJob.Status.DONE, "xlsx", "zh-hans")
     with storages["private"].open(job.file_name, "rb") as stored:
