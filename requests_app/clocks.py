@@ -20,7 +20,6 @@ from django.utils.translation import gettext_noop
 
 from privacy_office.history import save_with_reason
 from privacy_office.jurisdictions import local_date
-from privacy_office.messages import reason_with_params
 
 from . import deadlines as dl
 from .models import ClockPause, ResponseDraft, RightsRequest, TimelineEntry
@@ -137,8 +136,9 @@ def dsar_recompute_due(*, case: RightsRequest, by=None, now: datetime | None = N
     """Recompute and store the due date; adds a timeline entry when it moved.
 
     With ``save=False`` the fields are only set on ``case``: the caller saves them with its own write.
-    ``rules_update``: why the rules changed (``recompute_open_cases``); the history and the timeline
-    then say the date moved because of a rules update, with that reason."""
+    ``rules_update``: the reason a rules update gives (``recompute_open_cases``; a message id marked
+    with ``gettext_noop``, or words as typed): it is the history row's reason, and the timeline says
+    the date moved because of a rules update."""
     fields = compute_due(case, today=case_today(case, now))
     old_due = case.due_on
     moved = [name for name, value in fields.items() if getattr(case, name) != value]
@@ -147,8 +147,7 @@ def dsar_recompute_due(*, case: RightsRequest, by=None, now: datetime | None = N
     # Nothing moved, nothing written: a history row that changes nothing reads as "—" in the audit log.
     if save and case.pk and moved:
         if rules_update:
-            reason = reason_with_params(gettext_noop("due date recomputed after a rules update: %(reason)s"),
-                                        reason=rules_update)
+            reason = rules_update
             message = gettext_noop("Due date recomputed after a rules update: %(old)s → %(new)s (%(rule)s).")
         else:
             reason = gettext_noop("due date recomputed")
@@ -158,7 +157,6 @@ def dsar_recompute_due(*, case: RightsRequest, by=None, now: datetime | None = N
             timeline_add(
                 case=case, kind=TimelineEntry.Kind.CLOCK, message=message,
                 params={"old": str(old_due), "new": str(case.due_on), "rule": case.due_rule}, by=by, at=now,
-                note=rules_update,
             )
     return case
 
@@ -171,8 +169,9 @@ def recompute_open_cases(*, by=None, reason: str, now: datetime | None = None
     Cases are read in chunks of ``RECOMPUTE_CHUNK`` ids and each one is locked
     (``select_for_update``) and written in a transaction of its own, so a long run never holds many
     rows and a colleague's save waits for one case at most. Each case whose clock moved gets a history
-    row ("due date recomputed after a rules update: <reason>") and a timeline entry with old → new
-    and the rule that now binds it.
+    row with ``reason`` (a message id marked with ``gettext_noop``, translated when read, or words as
+    typed) and a timeline entry "Due date recomputed after a rules update: old → new (rule)", the
+    rule being the one that now binds it.
 
     Returns one ``(case, old_due, new_due, rule)`` per case whose clock changed (``old_due ==
     new_due`` when only the rule, its marks or another clock date moved). A case the new rules

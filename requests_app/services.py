@@ -139,6 +139,14 @@ def validate_request_types(*, jurisdiction: str, request_type: str, extra_types:
                 },
                 code="request_type",
             )
+    if (jurisdiction == dl.UK and dl.COMPLAINT in (request_type, *extra) and received_on is not None
+            and received_on < dl.UK_COMPLAINTS_IN_FORCE):
+        raise ValidationError(
+            _("UK complaints to the controller (DPA 2018 s.164A) apply to complaints received from %(start)s; this "
+              "one was received on %(received)s.")
+            % {"start": dl.UK_COMPLAINTS_IN_FORCE, "received": received_on},
+            code="request_type",
+        )
     return extra
 
 
