@@ -1,5 +1,7 @@
-"""Demo incidents: one touching CN, EU, US-CA and SG with its obligations and drafts, plus two
-more in later statuses. Idempotent: an incident whose title exists is left alone."""
+"""Demo incidents: one touching CN, EU, US-CA and SG with its obligations and drafts (Aqara also acted
+as processor for an installer there), two more in later statuses, and a product vulnerability under
+the EU Cyber Resilience Act with no personal data. Idempotent: an incident whose title exists is left
+alone."""
 
 from __future__ import annotations
 
@@ -15,6 +17,10 @@ from .models import Incident, NoticeDraft, Obligation
 MAIN_TITLE = "Customer-service ticket store exposed to the internet"
 LAPTOP_TITLE = "Engineer's laptop with an encrypted backup lost"
 EMAIL_TITLE = "Order confirmation sent to the wrong customer (Korea)"
+HUB_TITLE = "Hub firmware: local API vulnerability exploited"
+# The ticket store also held tickets Aqara+ installers opened for their own customers' projects:
+# for those Aqara is the installer's processor (受托方) and tells the installer.
+INSTALLER = "Brightline Smart Homes GmbH (Aqara+ installer, Munich)"
 
 CONTACT = "Aqara Privacy Office, privacy@lumiunited.com, +86 755 0000 0000 (DPO: Privacy Office lead)"
 
@@ -66,6 +72,7 @@ def load_demo(*, stdout) -> None:
                 "SG": {"people_min": 800, "records": 820},
             },
             activities=activities, services=service_rows, extra_data_categories="Support ticket free text",
+            aqara_role=Incident.AqaraRole.BOTH, customers=INSTALLER,
         )
         services.incident_change_status(incident=incident, by=staff, to_status=Incident.Status.ASSESSING)
         services.incident_generate_drafts(incident=incident, by=staff)
@@ -125,6 +132,31 @@ def load_demo(*, stdout) -> None:
             services.obligation_mark_sent(obligation=notice, by=staff, channel="e-mail")
             services.incident_change_status(incident=incident, by=staff, to_status=Incident.Status.MONITORING)
             services.incident_change_status(incident=incident, by=staff, to_status=Incident.Status.CLOSED)
+        created += 1
+
+    if not Incident.objects.filter(title=HUB_TITLE).exists():
+        # An actively exploited vulnerability in a product sold in the EU: CRA Art. 14(2) early
+        # warning (24 h) and notification (72 h) to the CSIRT and ENISA, users informed; no personal
+        # data, so no breach notification. The fix is not out yet: the final report's clock waits.
+        aware = now - timedelta(hours=5)
+        incident = services.incident_create(
+            by=staff, title=HUB_TITLE, kind=Incident.Kind.PRODUCT_SECURITY,
+            discovered_at=aware - timedelta(hours=2), aware_at=aware,
+            description=("A crafted packet on the local network makes the hub's LAN API run code of the sender's "
+                         "choosing. Our honeypot hubs recorded the exploit being used from compromised routers."),
+            cause="Missing length check in the mDNS service parser of the hub firmware.",
+            affected_products="Aqara Hub M3, firmware 4.1.0 to 4.1.3; Aqara Hub M2, firmware 4.0.5",
+            vulnerability="Heap buffer overflow in the mDNS parser (internal id AQ-PSIRT-2026-017, CVE requested).",
+            actively_exploited=True, severe_incident=False, malicious_act_suspected=True,
+            malicious_actor="A botnet of compromised home routers scanning for port 5353; attribution unknown.",
+            member_states="DE, FR, NL, IT, ES, PL",
+            user_measures="Until the update is installed: turn off 'LAN control' in the Aqara Home app.",
+            sensitivity="High until the update is out: the exploit details stay restricted to the CSIRT.",
+            severity_and_impact="CVSS 8.8; a compromised hub can be used to attack other devices on the home LAN.",
+            measures_taken="Cloud-side block of the exploit's scanning sources; firmware 4.1.4 in staged roll-out.",
+            contact_point=CONTACT,
+        )
+        services.incident_change_status(incident=incident, by=staff, to_status=Incident.Status.ASSESSING)
         created += 1
 
     live = Obligation.objects.live().count()

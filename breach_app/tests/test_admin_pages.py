@@ -184,9 +184,15 @@ def test_demo_loads_and_is_idempotent(staff_user, manager_user):
 
     load_demo(stdout=io.StringIO())
     load_demo(stdout=io.StringIO())
-    assert Incident.objects.count() == 3
+    assert Incident.objects.count() == 4
     main = Incident.objects.get(title__startswith="Customer-service")
     assert {p.jurisdiction for p in main.populations.all()} == {"CN", "EU", "US-CA", "SG"}
+    # Aqara was also the processor of an Aqara+ installer there: the installer is told.
+    assert main.aqara_role == "both" and codes(main)["EU-CTRL"].applicability == "required"
+    # The product vulnerability runs the CRA reports only, with its 24 h early warning.
+    hub = Incident.objects.get(kind="product_security")
+    assert codes(hub)["EU-CRA-VUL-24H"].applicability == "required"
+    assert not hub.obligations.exclude(code__startswith="EU-CRA-").exists()
     assert codes(main)["CN-CAC-INCIDENT"].status == "sent"
     assert NoticeDraft.objects.filter(obligation__incident=main, language="zh-hans").exists()
     assert Incident.objects.filter(status="closed").exists()
