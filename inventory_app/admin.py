@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -36,7 +37,7 @@ from privacy_office.admin_base import (
     ReadOnlyInline,
 )
 
-from . import governance, governance_display, imports
+from . import crossborder, governance, governance_display, imports
 from .imports import ImportRefused
 
 from .models import (
@@ -47,6 +48,8 @@ from .models import (
     ImpactAssessment,
     ImportJob,
     ProcessingActivity,
+    TransferFiling,
+    TransferVolume,
     Recipient,
     Service,
     Transfer,
@@ -206,8 +209,15 @@ class InventoryAdmin(AuditedImportExportAdmin):
 @admin.register(Controller)
 class ControllerAdmin(InventoryAdmin):
     resource_classes = [ControllerResource]
-    list_display = ("code", "name_zh", "name_en", "role", "dpo_email")
+    list_display = ("code", "name_zh", "name_en", "role", "dpo_email", "cii_operator", "important_data")
     search_fields = ("code", "name_zh", "name_en")
+    readonly_fields = ("crossborder_display",)
+
+    @admin.display(description=_("cross-border this year (PIPL Art. 38; 令16)"))
+    def crossborder_display(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return crossborder_position_html(crossborder.handler_position(controller=obj, as_of=timezone.localdate()))
 
 
 @admin.register(DataLocation)
@@ -303,7 +313,7 @@ class ActivityFieldInline(admin.TabularInline):
 
 class TransferInline(admin.TabularInline):
     model = Transfer
-    fields = ("destination_country", "mechanism", "recipient", "location", "note")
+    fields = ("destination_country", "mechanism", "recipient", "location", "scc_module", "tia_done_on", "review_on", "note")
     autocomplete_fields = ("recipient", "location")
     extra = 0
 
@@ -575,9 +585,10 @@ class ActivityFieldAdmin(InventoryAdmin):
 class TransferAdmin(InventoryAdmin):
     deletable_in_admin = True  # as ActivityFieldAdmin: part of an activity's description
     resource_classes = [TransferResource]
-    list_display = ("activity", "destination_country", "mechanism", "recipient", "location")
+    list_display = ("activity", "destination_country", "mechanism", "recipient", "location", "scc_module",
+                    "tia_done_on", "review_on")
     list_select_related = ("activity", "recipient", "location")
-    list_filter = ("mechanism", "destination_country")
+    list_filter = ("mechanism", "destination_country", "scc_module")
     search_fields = ("activity__code", "activity__name_zh", "destination_country")
     autocomplete_fields = ("activity", "recipient", "location")
 
@@ -823,3 +834,98 @@ class ImpactAssessmentAdmin(AuditedAdmin):
         response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         response["Content-Disposition"] = f'attachment; filename="{assessment.reference}.{language}.docx"'
         return response
+
+
+# --- Cross-border volumes and filings (inventory_app.crossborder) ------------------------------
+
+MECHANISM_LABELS = {
+    "exempt": _("exempt"),
+    "scc_or_certification": _("standard contract filing or certification"),
+    "security_assessment": _("CAC security assessment"),
+    "needs_decision": _("needs decision"),
+}
+
+
+def crossborder_position_html(position) -> str:
+    decision = position.decision
+    crossings = format_html_join("", "<li>{}</li>", (
+        (gettext("%(n)s people%(kind)s → %(mechanism)s: %(when)s") % {
+            "n": number_format(c.threshold, force_grouping=True),
+            "kind": gettext(" with sensitive PI") if c.sensitive else "",
+            "mechanism": MECHANISM_LABELS[c.mechanism],
+            "when": c.on.isoformat() if c.on else gettext("not this year at the current rate"),
+        },) for c in position.crossings))
+    destinations = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
+        (country, recipient, number_format(people, force_grouping=True), number_format(sensitive, force_grouping=True))
+        for country, recipient, people, sensitive in position.destinations))
+    return format_html(
+        "<p><strong>{}</strong> — {}{}</p><p>{}</p><p>{}</p><ul>{}</ul>"
+        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+        MECHANISM_LABELS[decision.mechanism], "; ".join(gettext(r) for r in decision.reasons),
+        gettext(" (unverified)") if decision.unverified else "",
+        gettext("Since 1 January %(year)s: %(people)s people, %(sensitive)s with sensitive PI.") % {
+            "year": position.as_of.year, "people": number_format(position.people, force_grouping=True),
+            "sensitive": number_format(position.sensitive_people, force_grouping=True)},
+        gettext("Covered by a mechanism in force.") if position.covered
+        else gettext("NOT covered: the required mechanism is not in force."),
+        crossings,
+        gettext("destination"), gettext("recipient"), gettext("people"), gettext("of whom sensitive PI"), destinations,
+    )
+
+
+class TransferVolumeForm(AuditedModelForm):
+    class Meta:
+        model = TransferVolume
+        fields = ("controller", "destination_country", "recipient", "period_start", "period_end", "people",
+                  "sensitive_people", "necessity", "note")
+
+    def clean(self):
+        cleaned = super().clean()
+        if all(cleaned.get(k) is not None for k in ("period_start", "period_end", "people", "sensitive_people")):
+            crossborder.volume_check(period_start=cleaned["period_start"], period_end=cleaned["period_end"],
+                                     people=cleaned["people"], sensitive_people=cleaned["sensitive_people"])
+        if cleaned.get("destination_country"):
+            cleaned["destination_country"] = cleaned["destination_country"].upper()
+        return cleaned
+
+
+@admin.register(TransferVolume)
+class TransferVolumeAdmin(AuditedAdmin):
+    form = TransferVolumeForm
+    list_display = ("controller", "destination_country", "recipient", "period_start", "period_end", "people",
+                    "sensitive_people", "necessity")
+    list_select_related = ("controller", "recipient")
+    list_filter = ("controller", "destination_country", "necessity")
+    autocomplete_fields = ("recipient",)
+    date_hierarchy = "period_start"
+
+
+class TransferFilingForm(AuditedModelForm):
+    class Meta:
+        model = TransferFiling
+        fields = ("controller", "kind", "destination_country", "recipient", "effective_on", "filed_on",
+                  "refile_needed", "note")
+
+    def clean(self):
+        cleaned = super().clean()
+        effective, filed = cleaned.get("effective_on"), cleaned.get("filed_on")
+        if effective and filed and filed < effective:
+            self.add_error("filed_on", gettext("A filing is made after the contract takes effect, not before."))
+        if filed and filed > timezone.localdate():
+            self.add_error("filed_on", gettext("A filing date cannot be in the future."))
+        return cleaned
+
+
+@admin.register(TransferFiling)
+class TransferFilingAdmin(AuditedAdmin):
+    form = TransferFilingForm
+    list_display = ("controller", "kind", "destination_country", "effective_on", "filing_due_on", "filed_on",
+                    "expires_on", "renewal_opens_on", "provisional", "refile_needed")
+    list_select_related = ("controller",)
+    list_filter = ("kind", "controller", "refile_needed")
+    readonly_fields = ("filing_due_on", "expires_on", "renewal_opens_on", "provisional")
+    autocomplete_fields = ("recipient",)
+
+    def save_model(self, request, obj, form, change):
+        crossborder.filing_clocks(obj)  # stored due dates follow the effective date
+        super().save_model(request, obj, form, change)

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 
 from privacy_office.dashboard import Card, CardItem, cached_count
 
-from .models import ImpactAssessment, ProcessingActivity
+from . import crossborder
+from .models import ImpactAssessment, ProcessingActivity, TransferFiling
 
 
 def cards(request) -> list[Card]:
@@ -51,4 +52,38 @@ def governance_card(request) -> list[Card]:
                  url=f"{assessments}?status__exact=outdated", tone="danger" if overdue else ("warn" if outdated else "ok"),
                  detail=_("%(n)d overdue") % {"n": overdue} if overdue else ""),
         CardItem(label=_("impact assessments in draft"), value=drafts, url=f"{assessments}?status__exact=draft"),
+        *crossborder_items(today),
     ])]
+
+
+def crossborder_items(today) -> list[CardItem]:
+    """Exports without the mechanism, separate consent or assessment the law requires, and filing clocks."""
+    controllers = reverse("admin:inventory_app_controller_changelist")
+    activities = reverse("admin:inventory_app_processingactivity_changelist")
+    filings = reverse("admin:inventory_app_transferfiling_changelist")
+    transfers = reverse("admin:inventory_app_transfer_changelist")
+    uncovered = cached_count("inventory:xb_uncovered", lambda: len(crossborder.handlers_uncovered(as_of=today)))
+    no_consent = cached_count("inventory:xb_no_consent", lambda: crossborder.transfers_without_separate_consent().count())
+    no_pia = cached_count("inventory:xb_no_pia", lambda: crossborder.transfers_without_assessment().count())
+    eu = cached_count("inventory:xb_eu", lambda: crossborder.eu_transfers_incomplete(today=today).count())
+    overdue = cached_count("inventory:xb_filing_overdue", lambda: TransferFiling.objects.filter(
+        filed_on__isnull=True, filing_due_on__lt=today).count())
+    renewal = cached_count("inventory:xb_renewal", lambda: TransferFiling.objects.filter(
+        kind=TransferFiling.Kind.SECURITY_ASSESSMENT, renewal_opens_on__lte=today, expires_on__gte=today).count())
+    refile = cached_count("inventory:xb_refile", lambda: TransferFiling.objects.filter(refile_needed=True).count())
+
+    def item(label, value, url, tone="danger"):
+        return CardItem(label=label, value=value, url=url, tone=tone if value else "ok")
+
+    return [
+        item(_("handlers exporting without the required mechanism (PIPL Art. 38; 令16)"), uncovered, controllers),
+        item(_("cross-border activities without separate consent (PIPL Art. 39)"), no_consent,
+             f"{activities}?cross_border=yes", tone="warn"),
+        item(_("cross-border activities without a current impact assessment (PIPL Art. 55(4))"), no_pia,
+             f"{activities}?cross_border=yes", tone="warn"),
+        item(_("standard contract filings overdue"), overdue, f"{filings}?kind__exact=scc"),
+        item(_("security assessments in their renewal window"), renewal, f"{filings}?kind__exact=security_assessment",
+             tone="warn"),
+        item(_("mechanisms to re-file after a change of facts"), refile, f"{filings}?refile_needed__exact=1", tone="warn"),
+        item(_("EU/UK transfers without SCC module or TIA, or past their review"), eu, transfers, tone="warn"),
+    ]

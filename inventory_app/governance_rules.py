@@ -225,8 +225,8 @@ def threshold_crossings(*, as_of: date, people: int, sensitive_people: int) -> l
             continue
         # count + rate * d >= threshold, rate = count / days  →  d >= (threshold - count) * days / count
         more = math.ceil((threshold - count) * days / count)
-        on = as_of + timedelta(days=more)
-        found.append(Crossing(threshold, sensitive, mechanism, on if on <= year_end else None))
+        on = as_of + timedelta(days=more) if more <= (year_end - as_of).days else None
+        found.append(Crossing(threshold, sensitive, mechanism, on))
     return found
 
 

@@ -30,6 +30,16 @@ class Controller(VersionedModel):
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     dpo_name = models.CharField(_("DPO / privacy contact"), max_length=200, blank=True)
     dpo_email = models.EmailField(_("DPO / privacy contact e-mail"), blank=True)
+    # Cross-border facts (governance-cn.md §2.1, §2.2). Unknown (empty) is "not yet assessed": the
+    # engine then answers "needs decision", never "exempt".
+    cii_operator = models.BooleanField(
+        _("critical information infrastructure operator"), null=True, blank=True,
+        help_text=_("Empty: not yet assessed."),
+    )
+    important_data = models.BooleanField(
+        _("exports data notified or published as important data"), null=True, blank=True,
+        help_text=_("Empty: not yet assessed."),
+    )
 
     history = audited_history()
 
@@ -353,6 +363,14 @@ class ActivityField(VersionedModel):
         return f"{activity} · {field}"
 
 
+class SccModule(models.TextChoices):
+    # Commission Implementing Decision (EU) 2021/914, Annex, Section I.
+    C2C = "c2c", _("Module 1: controller to controller")
+    C2P = "c2p", _("Module 2: controller to processor")
+    P2P = "p2p", _("Module 3: processor to processor")
+    P2C = "p2c", _("Module 4: processor to controller")
+
+
 class Transfer(VersionedModel):
     """A cross-border provision of personal information (PIPL Ch. III, GDPR Ch. V)."""
 
@@ -377,6 +395,10 @@ class Transfer(VersionedModel):
         related_name="transfers",
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
+    # GDPR Ch. V outbound (EU/UK data leaving, remote access from China included).
+    scc_module = models.CharField(_("SCC module"), max_length=20, choices=SccModule.choices, blank=True)
+    tia_done_on = models.DateField(_("transfer impact assessment done on"), null=True, blank=True)
+    review_on = models.DateField(_("next review of the transfer"), null=True, blank=True, db_index=True)
 
     history = audited_history()
 
@@ -585,3 +607,112 @@ class ImpactAssessment(VersionedModel):
 
     def __str__(self):
         return f"{self.reference} {self.title}"
+
+
+# --- Governance: cross-border volumes and filings (PIPL Arts 38–40; 令16 of 22 Mar 2024) -------------
+
+class TransferVolume(VersionedModel):
+    """How many people's personal information a handler provided abroad in one period, per
+    destination and recipient (entered or imported per period). The year's cumulative count from
+    1 January decides the mechanism (``inventory_app.crossborder``)."""
+
+    controller = models.ForeignKey(
+        Controller, verbose_name=_("handler"), on_delete=models.PROTECT, related_name="transfer_volumes",
+    )
+    destination_country = models.CharField(_("destination country (ISO code)"), max_length=2)
+    recipient = models.ForeignKey(
+        Recipient, verbose_name=_("recipient"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    people = models.PositiveIntegerField(
+        _("people"), help_text=_("People whose personal information was provided abroad for the first time this year "
+                                 "in the period (those with sensitive PI included)."),
+    )
+    sensitive_people = models.PositiveIntegerField(
+        _("of whom sensitive PI"), default=0,
+        help_text=_("People whose sensitive personal information was provided (also counted in “people”)."),
+    )
+    necessity = models.CharField(
+        _("necessity exemption"), max_length=20, blank=True,
+        choices=[("contract", _("contract with the individual (令16 Art. 5(1))")),
+                 ("hr", _("cross-border HR management (令16 Art. 5(2))")),
+                 ("emergency", _("emergency for life, health or property (令16 Art. 5(3))"))],
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("cross-border volume")
+        verbose_name_plural = _("cross-border volumes")
+        ordering = ["-period_start", "controller", "destination_country", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="inv_volume_period_order"),
+            # A period lies within one calendar year: the count resets on 1 January (令16 Art. 7, 8).
+            models.CheckConstraint(
+                condition=Q(period_end__year=models.F("period_start__year")), name="inv_volume_one_year",
+            ),
+            models.CheckConstraint(condition=Q(people__gte=models.F("sensitive_people")), name="inv_volume_sensitive_counted"),
+            models.UniqueConstraint(
+                fields=["controller", "destination_country", "recipient", "period_start"], name="inv_volume_unique_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["controller", "period_start"], name="inv_volume_ctrl_period_idx")]
+
+    def __str__(self):
+        return f"{self.controller_id} → {self.destination_country} {self.period_start}–{self.period_end}"
+
+
+class TransferFiling(VersionedModel):
+    """A mechanism for a handler's exports and its clocks: a standard contract (and its filing), a
+    certification, or a CAC security assessment. Due dates are computed by the service from
+    ``governance_rules`` and stored."""
+
+    class Kind(models.TextChoices):
+        SCC = "scc", _("PIPL standard contract (filed with the provincial CAC)")
+        CERTIFICATION = "certification", _("PI protection certification")
+        SECURITY_ASSESSMENT = "security_assessment", _("CAC security assessment")
+
+    controller = models.ForeignKey(
+        Controller, verbose_name=_("handler"), on_delete=models.PROTECT, related_name="transfer_filings",
+    )
+    kind = models.CharField(_("mechanism"), max_length=30, choices=Kind.choices, db_index=True)
+    destination_country = models.CharField(
+        _("destination country (ISO code)"), max_length=2, blank=True, help_text=_("Empty: every destination."),
+    )
+    recipient = models.ForeignKey(
+        Recipient, verbose_name=_("recipient"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+    )
+    effective_on = models.DateField(_("in effect from"), help_text=_("Standard contract: the day it takes effect. "
+                                                                     "Certificate or assessment: the day it was issued."))
+    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    filing_due_on = models.DateField(_("filing due"), null=True, blank=True, db_index=True)
+    expires_on = models.DateField(_("valid until"), null=True, blank=True, db_index=True)
+    renewal_opens_on = models.DateField(_("renewal window opens"), null=True, blank=True)
+    provisional = models.BooleanField(
+        _("provisional calendar"), default=False,
+        help_text=_("A working-day count reaches into a year whose official holiday calendar is not published yet."),
+    )
+    refile_needed = models.BooleanField(
+        _("facts changed: re-file / re-declare"), default=False,
+        help_text=_("Purpose, scope, types, sensitivity, method, storage location, overseas retention or the "
+                    "recipient changed (令13 Art. 8; 令11 Art. 14; unverified)."),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("cross-border mechanism and filing")
+        verbose_name_plural = _("cross-border mechanisms and filings")
+        ordering = ["-effective_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(filed_on__isnull=True) | Q(filed_on__gte=models.F("effective_on")),
+                                   name="inv_filing_not_before_effect"),
+            models.CheckConstraint(condition=~Q(kind="scc") | Q(filing_due_on__isnull=False),
+                                   name="inv_filing_scc_has_due_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.effective_on}"

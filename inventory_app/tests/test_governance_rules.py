@@ -102,6 +102,8 @@ def test_next_threshold_at_the_current_rate():
     assert rules.threshold_crossings(as_of=date(2026, 11, 18), people=80_500, sensitive_people=0)[0].on is None
     # One short: crossed the next day.
     assert rules.threshold_crossings(as_of=date(2026, 11, 18), people=99_999, sensitive_people=0)[0].on == date(2026, 11, 19)
+    # A handful of people in a year is no forecast of a million.
+    assert rules.threshold_crossings(as_of=date(2026, 1, 1), people=1, sensitive_people=1)[1].on is None
     # At the threshold: no crossing left to forecast for it.
     assert all(c.threshold != 100_000 for c in
                rules.threshold_crossings(as_of=date(2026, 11, 18), people=100_000, sensitive_people=0))
