@@ -8,7 +8,7 @@ who changed what, and the user's input stays on the form.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from functools import cached_property
 
 from django import forms
@@ -447,19 +447,19 @@ class StreamingExportMixin(ExportMixin):
         return export_headers(fields), export_rows(resource, queryset, fields, native=native)
 
     def changelist_view(self, request, extra_context=None):
-        # A background export finished since: say so on the page (a cache flag, no query otherwise).
-        if cache.get(export_ready_key(request.user.pk)):
-            self.tell_finished_exports(request)
+        # A background export finished since: say so on the page (a cache entry, no query otherwise).
+        finished = cache.get(export_ready_key(request.user.pk))
+        if finished:
+            self.tell_finished_exports(request, finished)
         return super().changelist_view(request, extra_context)
 
-    def tell_finished_exports(self, request) -> None:
+    def tell_finished_exports(self, request, job_ids) -> None:
         from .models import ExportJob
 
         cache.delete(export_ready_key(request.user.pk))
-        jobs = list(ExportJob.objects.filter(
-            requested_by=request.user, status__in=(ExportJob.Status.DONE, ExportJob.Status.FAILED),
-            finished_at__gte=timezone.now() - timedelta(hours=settings.EXPORT_DOWNLOAD_HOURS),
-        ).select_related("content_type").order_by("-finished_at")[:5])
+        jobs = ExportJob.objects.filter(
+            pk__in=job_ids, requested_by=request.user, status__in=(ExportJob.Status.DONE, ExportJob.Status.FAILED),
+        ).select_related("content_type").order_by("-finished_at", "-pk")
         for job in jobs:
             model = job.content_type.model_class()
             records = model._meta.verbose_name_plural if model else job.content_type.model

@@ -38,7 +38,7 @@ EXPORTS = Family("exports", has_subject=True)
 
 
 def export_ready_key(user_id: int) -> str:
-    """Cache flag: the user has a finished (or failed) export they have not been told about on a page."""
+    """Cache entry: the ids of the user's finished (or failed) exports not yet announced on a page."""
     return f"export_ready:{user_id}"
 
 
@@ -149,7 +149,8 @@ def finish(job: ExportJob, *, status: str, row_count: int | None = None, file_na
     job.error = error
     job.expires_at = now + timedelta(hours=settings.EXPORT_DOWNLOAD_HOURS) if status == ExportJob.Status.DONE else None
     job.save(update_fields=["status", "finished_at", "row_count", "file_name", "error", "expires_at"])
-    cache.set(export_ready_key(job.requested_by_id), True, settings.EXPORT_DOWNLOAD_HOURS * 3600)
+    key = export_ready_key(job.requested_by_id)
+    cache.set(key, [*(cache.get(key) or []), job.pk][-10:], settings.EXPORT_DOWNLOAD_HOURS * 3600)
     export_job_notify(job=job)
 
 

@@ -214,6 +214,9 @@ def test_a_large_export_is_written_in_the_background_for_its_owner_alone(
     assert job.status == ExportJob.Status.DONE and job.row_count == 8
     download = reverse("admin:privacy_office_exportjob_download", args=[job.pk])
     assert any(download in text for text in texts), texts
+    # Announced once: the next page does not repeat it.
+    again = [str(m) for m in manager_client.get(response["Location"]).context["messages"]]
+    assert not any(download in text for text in again), again
     assert job.expires_at == job.finished_at + timedelta(hours=eager.EXPORT_DOWNLOAD_HOURS)
 
     # The owner downloads exactly the filtered list.
