@@ -725,7 +725,7 @@ class ObligationAdmin(AuditedAdmin):
     change_form_template = "breach_app/admin/obligation_change_form.html"
     list_display = ("code", "incident", "jurisdiction", "recipient", "applicability", "status", "deadline",
                     time_left)
-    list_filter = (ObligationOverdueFilter, "status", "applicability", "jurisdiction", "recipient")
+    list_filter = (ObligationOverdueFilter, "status", "applicability", "jurisdiction", "recipient", "unverified")
     search_fields = ("code", "incident__reference", "incident__title", "regulator_reference")
     list_select_related = ("incident",)
     ordering = ("deadline",)
@@ -733,7 +733,7 @@ class ObligationAdmin(AuditedAdmin):
     actions = ("decide_not_to_notify", "confirm_not_to_notify", "turn_down_not_to_notify", "mark_sent")
     readonly_fields = (
         "incident", "code", "jurisdiction", "recipient", "applicability", obligation_reason, "deadline", time_left,
-        "deadline_kind", "clock_start", "citation", "required_content_display", "computed_at", "status",
+        "deadline_kind", "clock_start", "citation", "unverified", "required_content_display", "computed_at", "status",
         "sent_at", "channel", "regulator_reference", "waiver_proposed_by", "waiver_proposed_at", "waiver_reason",
         "waiver_legal_basis", "decided_by", "decided_at", "decision_reason",
     )

@@ -62,6 +62,9 @@ def obligation_clock_html(obligation, now: datetime | None = None) -> str:
     if obligation.applicability in ("not_required", "obsolete"):
         return badge(MUTED, obligation.get_applicability_display())
     if obligation.deadline_kind == "instant" and obligation.deadline is not None:
+        if obligation.unverified:
+            # The date rests on a rule the reference marks unverified: it says so where it binds.
+            return format_html("{} {}", deadline_html(obligation.deadline, now), badge(WARN, _("unverified")))
         return deadline_html(obligation.deadline, now)
     if obligation.deadline_kind == "immediately":
         return badge(DANGER, _("immediately"), strong=True)

@@ -552,6 +552,9 @@ class Obligation(VersionedModel):
     clock_start = models.DateTimeField(_("clock started"), null=True, blank=True)
     citation = models.CharField(_("citation"), max_length=300)
     required_content = models.JSONField(_("required content"), default=list, blank=True)
+    # The deadline or threshold rests on a rule the reference marks U (unverified): shown beside the
+    # clock wherever it binds a date (legal-rules.md 2026-11); ``reason`` names the rule.
+    unverified = models.BooleanField(_("rule unverified"), default=False, editable=False)
     computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)

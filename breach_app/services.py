@@ -326,7 +326,7 @@ def _recompute(incident: Incident, *, by, now: datetime | None, reason: str = ""
             "jurisdiction": item.jurisdiction, "recipient": item.recipient, "applicability": item.status,
             "reason": item.reason, "deadline": item.deadline, "deadline_kind": item.deadline_kind,
             "clock_start": item.clock_start, "citation": item.citation[:300],
-            "required_content": list(item.required_content),
+            "required_content": list(item.required_content), "unverified": item.unverified,
         }
         if row.pk is None or any(getattr(row, k) != v for k, v in legal.items()):
             for key, value in legal.items():

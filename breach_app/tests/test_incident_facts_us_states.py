@@ -119,3 +119,19 @@ def test_the_anpd_complementary_report_starts_when_the_first_notice_is_sent(staf
     assert supplement.deadline_kind == "instant"
     assert supplement.clock_start == sent
     assert supplement.deadline == datetime(2027, 3, 31, 2, 59, 59, 999999, tzinfo=UTC)
+
+
+def test_a_date_from_an_unverified_row_says_so_on_the_incident_page(staff_user, staff_client):
+    # Ala. Code §8-38-6 (us-states.md Table 2, AG row marked U): more than 1,000 residents -> the
+    # AG within 45 days of discovery. Day 0 Mon 2027-03-01 (Chicago) + 45 -> Thu 2027-04-15, end
+    # of the day CDT = 2027-04-16 04:59:59.999999 UTC.
+    incident = make_incident(by=staff_user, discovered_at=DISCOVERED, populations={"US-AL": {"people_min": 1001}})
+    ag = codes(incident)["US-AL-AG"]
+    assert ag.applicability == "required" and ag.unverified
+    assert ag.deadline == datetime(2027, 4, 16, 4, 59, 59, 999999, tzinfo=UTC)
+    assert "unverified" in ag.reason
+    assert not codes(incident)["US-AL-IND"].unverified
+    page = staff_client.get(f"/admin/breach_app/incident/{incident.pk}/change/").content.decode()
+    assert 'urgency-warn">unverified</span>' in page
+    listing = staff_client.get("/admin/breach_app/obligation/?unverified__exact=1").content.decode()
+    assert "US-AL-AG" in listing and "US-AL-IND" not in listing
