@@ -77,7 +77,7 @@ def test_the_add_page_offers_every_state_and_the_new_types_in_chinese(staff_clie
     assert '<option value="JP">日本</option>' in body
     for value in ("confirmation", "opt_out", "appeal"):
         assert f'value="{value}"' in body
-    assert "申请人所在时区" in body  # the time-zone field and its help text, in Chinese
+    assert "请求人所在时区" in body and "以较早的日期为收到日期" in body  # label and help text in Chinese
 
 
 def test_fee_paid_on_the_case_form_moves_the_uk_clock(staff_client, staff_user):
