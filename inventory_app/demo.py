@@ -2,14 +2,17 @@
 governance records on it: an approved impact assessment and one made outdated by a later edit of
 the activity it covers. Idempotent: an assessment whose title exists is left alone."""
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from privacy_office.history import save_with_reason
 
-from . import governance
-from .models import ImpactAssessment, ProcessingActivity
+from . import crossborder, governance
+from .models import Controller, ImpactAssessment, ProcessingActivity, Recipient, TransferVolume
 from .services import inventory_seed
 
 CURRENT_TITLE = "Booking services: contact details shared with the SMS provider"
@@ -55,5 +58,23 @@ def load_demo(*, stdout) -> None:
         activity.retention = (activity.retention + "；未通过审核的申请资料在 6 个月后删除").strip("；")
         save_with_reason(activity, by=staff, reason="Rejected applications: delete after 6 months")
         governance.assessments_check_current(activity_ids=[activity.pk], by=staff)
+    _crossborder(staff=staff)
     stdout.write(_("Governance: %(n)d impact assessments (%(outdated)d outdated).") % {
         "n": ImpactAssessment.objects.count(), "outdated": ImpactAssessment.objects.outdated().count()})
+
+
+def _crossborder(*, staff) -> None:
+    """This year's exports of the Shenzhen handler to Singapore cross the 100,000-people line with no
+    standard contract in force: the dashboard flags it."""
+    controller = Controller.objects.filter(code="lumi-united").first()
+    if controller is None or TransferVolume.objects.filter(controller=controller).exists():
+        return
+    if controller.cii_operator is None and controller.important_data is None:
+        controller.cii_operator, controller.important_data = False, False
+        save_with_reason(controller, by=staff, reason="Not a CII operator; no data notified as important data")
+    today = timezone.localdate()
+    crossborder.transfer_volume_record(
+        controller=controller, destination_country="SG", recipient=Recipient.objects.filter(code="affiliates").first(),
+        period_start=date(today.year, 1, 1), period_end=today, people=120_000, sensitive_people=0,
+        note="Account data synchronised to the Singapore cloud", by=staff,
+    )

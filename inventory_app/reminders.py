@@ -16,9 +16,11 @@ from django.urls import reverse
 from privacy_office.reminder_time import catch_up_floor, manager_ids, morning_of, office_today, reminder_days_in
 from privacy_office.reminders import ReminderSpec, content_type_id, register_kind
 
-from .models import ImpactAssessment
+from .models import ImpactAssessment, TransferFiling
 
 REVIEW_DAYS_BEFORE = 30
+# A standard contract's filing: 3 days ahead and on the day (10 working days from effect, 令13 Art. 7).
+FILING_DAYS_BEFORE = (3, 0)
 
 
 def due_reminders(*, now: datetime, since: datetime | None = None) -> list[ReminderSpec]:
@@ -52,6 +54,36 @@ def due_reminders(*, now: datetime, since: datetime | None = None) -> list[Remin
         moment = morning_of(review_on - timedelta(days=REVIEW_DAYS_BEFORE))
         if floor <= moment <= now:
             add(pk, "pia_review_due", str(review_on), preparer_id, moment)
+
+    specs.extend(filing_reminders(now=now, days=days, managers=managers, floor=floor))
+    return specs
+
+
+def filing_reminders(*, now, days, managers, floor) -> list[ReminderSpec]:
+    """Unfiled standard contracts before their filing day; security assessments when the renewal
+    window opens (令16 Art. 9: the 60 working days before expiry). To the managers."""
+    ct = content_type_id(TransferFiling)
+    today = office_today(now)
+    specs = []
+    rows = TransferFiling.objects.filter(kind=TransferFiling.Kind.SCC, filed_on__isnull=True, filing_due_on__isnull=False)
+    if days is not None:
+        rows = rows.filter(filing_due_on__in=[d + timedelta(days=n) for d in days for n in FILING_DAYS_BEFORE])
+    else:
+        rows = rows.filter(filing_due_on__gte=today - timedelta(days=1), filing_due_on__lte=today + timedelta(days=max(FILING_DAYS_BEFORE)))
+    for pk, due_on in rows.order_by().values_list("pk", "filing_due_on"):
+        for before in FILING_DAYS_BEFORE:
+            moment = morning_of(due_on - timedelta(days=before))
+            if floor <= moment <= now:
+                specs.extend(ReminderSpec(ct, pk, "xb_filing_due", f"{before}d:{due_on}", r, moment) for r in managers)
+    rows = TransferFiling.objects.filter(kind=TransferFiling.Kind.SECURITY_ASSESSMENT, renewal_opens_on__isnull=False)
+    if days is not None:
+        rows = rows.filter(renewal_opens_on__in=days)
+    else:
+        rows = rows.filter(renewal_opens_on__lte=today, expires_on__gte=today)
+    for pk, opens_on in rows.order_by().values_list("pk", "renewal_opens_on"):
+        moment = morning_of(opens_on)
+        if floor <= moment <= now:
+            specs.extend(ReminderSpec(ct, pk, "xb_renewal_window", str(opens_on), r, moment) for r in managers)
     return specs
 
 
@@ -71,4 +103,22 @@ def assessment_context(reminder):
         "reassessment_due_on": assessment.reassessment_due_on,
         "review_due_on": assessment.review_due_on,
         "url": settings.SITE_URL.rstrip("/") + reverse("admin:inventory_app_impactassessment_change", args=[assessment.pk]),
+    }
+
+
+@register_kind("xb_filing_due", "xb_renewal_window")
+def filing_context(reminder):
+    filing = TransferFiling.objects.select_related("controller").filter(pk=reminder.object_id).first()
+    if filing is None or (reminder.kind == "xb_filing_due" and filing.filed_on is not None):
+        return None  # filed since: nothing to remind about
+    return {
+        "mechanism": filing.get_kind_display(),
+        "controller": str(filing.controller),
+        "destination": filing.destination_country or "—",
+        "effective_on": filing.effective_on,
+        "filing_due_on": filing.filing_due_on,
+        "expires_on": filing.expires_on,
+        "renewal_opens_on": filing.renewal_opens_on,
+        "provisional": filing.provisional,
+        "url": settings.SITE_URL.rstrip("/") + reverse("admin:inventory_app_transferfiling_change", args=[filing.pk]),
     }

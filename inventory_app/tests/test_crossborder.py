@@ -146,3 +146,28 @@ def test_volume_and_filing_through_the_admin_and_the_dashboard(lumi, staff_clien
     assert "Covered by a mechanism in force." in page
     assert manager_client.get(reverse("admin:inventory_app_transferfiling_changelist"),
                               HTTP_ACCEPT_LANGUAGE="zh-hans").status_code == 200
+
+
+def test_filing_reminders_before_the_filing_day_and_when_the_renewal_window_opens(lumi, staff_user, manager_user):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from inventory_app.reminders import filing_reminders
+    from privacy_office.reminder_time import manager_ids
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    filing = crossborder.transfer_filing_save(filing=TransferFiling(
+        controller=lumi, kind=TransferFiling.Kind.SCC, effective_on=date(2026, 9, 23)), by=staff_user)
+    assert filing.filing_due_on == date(2026, 10, 14)  # worked in test_governance_rules
+
+    def due(now):
+        return {(s.kind, s.threshold) for s in filing_reminders(now=now, days=None, managers=manager_ids(),
+                                                                 floor=now - timedelta(days=7))}
+    # 3 days ahead (Sun 2026-10-11, 09:00 Shanghai): not before, then due.
+    assert due(datetime(2026, 10, 11, 8, 59, tzinfo=shanghai)) == set()
+    assert due(datetime(2026, 10, 11, 9, 0, tzinfo=shanghai)) == {("xb_filing_due", "3d:2026-10-14")}
+    assert due(datetime(2026, 10, 14, 9, 0, tzinfo=shanghai)) == {("xb_filing_due", "3d:2026-10-14"),
+                                                                  ("xb_filing_due", "0d:2026-10-14")}
+    filing.filed_on = date(2026, 10, 12)
+    crossborder.transfer_filing_save(filing=filing, by=staff_user)
+    assert due(datetime(2026, 10, 14, 9, 0, tzinfo=shanghai)) == set()  # filed: nothing to remind

@@ -22,3 +22,12 @@ def test_demo_has_an_outdated_assessment_on_the_dashboard(staff_user, manager_us
     home = manager_client.get(reverse("admin:index")).content.decode()
     assert "impact assessments outdated: reassessment due" in home
     assert "?status__exact=outdated" in home
+    # A transfer that crosses a threshold: 120,000 people this year, no standard contract in force.
+    from django.utils import timezone
+
+    from inventory_app import crossborder
+    from inventory_app.governance_rules import Mechanism
+
+    uncovered = crossborder.handlers_uncovered(as_of=timezone.localdate())
+    assert [p.decision.mechanism for p in uncovered] == [Mechanism.SCC_OR_CERTIFICATION]
+    assert "handlers exporting without the required mechanism" in home
