@@ -33,8 +33,8 @@ HUB_FACTS = dict(
 
 
 def product_incident(by, **facts):
-    return services.incident_create(by=by, title="Hub firmware RCE exploited", discovered_at=AWARE,
-                                    aware_at=AWARE, **{**HUB_FACTS, **facts})
+    facts = {"discovered_at": AWARE, "aware_at": AWARE, **HUB_FACTS, **facts}
+    return services.incident_create(by=by, title="Hub firmware RCE exploited", **facts)
 
 
 def send(obligation, *, staff, manager, at):
@@ -183,3 +183,29 @@ def test_the_product_security_section_shows_for_product_kinds_only(staff_user, s
     assert "Product security (EU CRA)" not in page and 'name="vulnerability"' not in page
     listing = staff_client.get("/admin/breach_app/incident/?kind__exact=product_security").content.decode()
     assert product.reference in listing and breach.reference not in listing
+
+
+def test_the_admin_refuses_a_member_state_code_in_the_readers_language(staff_client):
+    from .test_admin_edit import base_form
+
+    data = {**base_form("Camera firmware flaw"), "kind": "product_security", "member_states": "DE, XX",
+            "actively_exploited": "true", "populations-TOTAL_FORMS": "0", "populations-INITIAL_FORMS": "0"}
+    page = staff_client.post("/admin/breach_app/incident/add/", data).content.decode()
+    assert "Not an EU Member State code: XX." in page
+    page = staff_client.post("/admin/breach_app/incident/add/", data, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "不是欧盟成员国代码：XX。" in page
+    assert not Incident.objects.exists()
+    # Discovered Thu 2026-10-01 (CRA Art. 14 applies from 2026-09-11, Art. 71(2)).
+    data.update({"member_states": "de fr", "discovered_at_0": "2026-10-01"})
+    assert staff_client.post("/admin/breach_app/incident/add/", data).status_code == 302
+    incident = Incident.objects.get()
+    assert incident.member_states == "DE, FR"
+    assert codes(incident)["EU-CRA-VUL-24H"].applicability == "required"
+
+
+def test_no_cra_report_for_awareness_before_article_14_applies(staff_user):
+    # Aware Thu 2026-09-10 23:30 in Berlin: the day before 2026-09-11 (Art. 71(2)).
+    aware = datetime(2026, 9, 10, 23, 30, tzinfo=BERLIN)
+    incident = product_incident(staff_user, actively_exploited=True, discovered_at=aware, aware_at=aware)
+    early = codes(incident)["EU-CRA-VUL-24H"]
+    assert early.applicability == "not_required" and "applies from 2026-09-11" in early.reason
