@@ -16,8 +16,9 @@ class RightsRequestResource(InertModelResource):
         import_id_fields = ("reference",)
         fields = (
             "reference", "jurisdiction", "request_type", "extra_types", "channel", "received_at", "received_on",
-            "status_label", "assignee_name", "due_on", "due_rule", "due_provisional", "extended",
-            "acknowledgement_due_on", "acknowledged_at", "verified_on", "responded_at", "closed_at",
+            "status_label", "assignee_name", "due_on", "due_rule", "due_kind", "due_unverified", "due_provisional",
+            "extended", "acknowledgement_due_on", "acknowledged_at", "identity_requested_at", "identity_received_at",
+            "verified_on", "responded_at", "closed_at",
         )
         export_order = fields
 

@@ -14,6 +14,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from requests_app import identity_checks, services
 from requests_app.models import Jurisdiction
@@ -78,3 +79,14 @@ def test_a_state_without_a_privacy_law_runs_on_aqaras_month_from_receipt(staff_u
         services.dsar_extend(case=case, by=staff_user, reasons="complex", now=at(2026, 3, 3))
     with pytest.raises(ValidationError, match="does not exist in US-NY"):
         make_case(jurisdiction="US-NY", request_type="appeal")
+
+
+def test_connecticut_consent_revocation_15_days_marked_unverified_on_the_page(staff_client):
+    # CT: stop processing within 15 days of a revocation (U): Mon 2026-03-02 + 14 -> Mon 2026-03-16.
+    case = make_case(jurisdiction="US-CT", request_type="withdraw_consent", received_at=at(2026, 3, 2, 15),
+                     now=at(2026, 3, 2, 16))
+    assert (case.due_on, case.due_unverified) == (date(2026, 3, 16), True)
+    assert "stop processing within 15 days of a consent revocation" in case.due_rule
+    page = staff_client.get(reverse("admin:requests_app_rightsrequest_change", args=[case.pk])).content.decode()
+    assert "Unverified: the rule that sets this date is marked unverified in the reference" in page
+    assert "[unverified] CTDPA" in page
