@@ -15,6 +15,10 @@ from privacy_office.clock_rules import recompute_clocks
 REASON = gettext_noop("legal rules updated: clocks recomputed")
 
 
+def _when(deadline, kind: str) -> str:
+    return deadline.isoformat() if deadline else (kind or "-")
+
+
 class Command(BaseCommand):
     help = "Recompute the due dates of open rights requests and the deadlines of open incidents' obligations."
 
@@ -31,9 +35,15 @@ class Command(BaseCommand):
             self.stdout.write(f"Legal rules unchanged ({result.fingerprint[:12]}): nothing recomputed.")
             return
         for case, old, new, rule in result.cases:
-            self.stdout.write(f"{case.reference}: due {old} -> {new} ({rule})")
+            if new is None:  # the new rules refuse this case's inputs: its stored date is kept
+                self.stdout.write(self.style.WARNING(f"{case.reference}: kept due {old}, not recomputable: {rule}"))
+            else:
+                self.stdout.write(f"{case.reference}: due {old} -> {new} ({rule})")
         for change in result.incidents:
-            self.stdout.write(str(change))
+            self.stdout.write(
+                f"{change.incident.reference} {change.code}: "
+                f"{change.from_applicability or '-'} {_when(change.from_deadline, change.from_deadline_kind)} -> "
+                f"{change.to_applicability} {_when(change.to_deadline, change.to_deadline_kind)} ({change.rule})")
         self.stdout.write(self.style.SUCCESS(
             f"Recomputed with rules {result.fingerprint[:12]}: {len(result.cases)} case(s) and "
             f"{len(result.incidents)} obligation(s) changed."))
