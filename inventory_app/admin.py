@@ -26,6 +26,7 @@ from import_export.formats import base_formats
 from import_export.forms import ImportForm
 
 from privacy_office.admin_base import (
+    admin_reason,
     AuditedAdmin,
     AuditedImportExportAdmin,
     AuditedModelForm,
@@ -37,7 +38,7 @@ from privacy_office.admin_base import (
     ReadOnlyInline,
 )
 
-from . import crossborder, governance, governance_display, imports
+from . import audits, crossborder, governance, governance_display, imports
 from .imports import ImportRefused
 
 from .models import (
@@ -50,6 +51,9 @@ from .models import (
     ProcessingActivity,
     TransferFiling,
     TransferVolume,
+    ComplianceAudit,
+    PeopleCount,
+    RemediationItem,
     Recipient,
     Service,
     Transfer,
@@ -211,7 +215,13 @@ class ControllerAdmin(InventoryAdmin):
     resource_classes = [ControllerResource]
     list_display = ("code", "name_zh", "name_en", "role", "dpo_email", "cii_operator", "important_data")
     search_fields = ("code", "name_zh", "name_en")
-    readonly_fields = ("crossborder_display",)
+    readonly_fields = ("crossborder_display", "programme_display")
+
+    @admin.display(description=_("people handled: audit frequency and threshold duties"))
+    def programme_display(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return programme_html(audits.audit_programme(controller=obj))
 
     @admin.display(description=_("cross-border this year (PIPL Art. 38; 令16)"))
     def crossborder_display(self, obj):
@@ -929,3 +939,149 @@ class TransferFilingAdmin(AuditedAdmin):
     def save_model(self, request, obj, form, change):
         crossborder.filing_clocks(obj)  # stored due dates follow the effective date
         super().save_model(request, obj, form, change)
+
+
+# --- People handled, compliance audits (inventory_app.audits) ---------------------------------
+
+def clock_text(clock) -> str:
+    if clock is None:
+        return ""
+    text = gettext("due %(date)s — %(rule)s (%(citation)s)") % {
+        "date": clock.due_on.isoformat(), "rule": gettext(clock.rule), "citation": clock.citation}
+    if clock.unverified:
+        text += gettext(" (unverified)")
+    if clock.provisional:
+        text += gettext(" (provisional calendar)")
+    return text
+
+
+def programme_html(programme) -> str:
+    if programme.count is None:
+        return gettext("No dated count of the people handled yet.")
+    duties = format_html_join("", "<li>{}{}</li>", (
+        (gettext(d.label), (" — " + clock_text(d.clock)) if d.clock else
+         (gettext(" (unverified)") if d.unverified else "")) for d in programme.duties))
+    return format_html(
+        "<p>{}</p><p>{}</p><ul>{}</ul>",
+        gettext("%(people)s people on %(date)s.") % {
+            "people": number_format(programme.count.people, force_grouping=True),
+            "date": programme.count.counted_on.isoformat()},
+        gettext("Next periodic compliance audit: %(clock)s") % {"clock": clock_text(programme.next_audit)},
+        duties,
+    )
+
+
+class PeopleCountForm(AuditedModelForm):
+    class Meta:
+        model = PeopleCount
+        fields = ("controller", "counted_on", "people", "minors", "note")
+
+
+@admin.register(PeopleCount)
+class PeopleCountAdmin(AuditedAdmin):
+    form = PeopleCountForm
+    list_display = ("controller", "counted_on", "people", "minors")
+    list_select_related = ("controller",)
+    list_filter = ("controller",)
+
+
+class RemediationItemInline(admin.TabularInline):
+    model = RemediationItem
+    fields = ("title", "owner", "due_on", "done_on", "note")
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            from django.contrib.auth import get_user_model
+
+            kwargs["queryset"] = get_user_model().objects.filter(is_active=True, is_staff=True).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ComplianceAuditForm(AuditedModelForm):
+    class Meta:
+        model = ComplianceAudit
+        fields = ("controller", "kind", "ordered_by", "deadline", "auditor", "scope", "period_start", "period_end",
+                  "findings", "report_on", "rectified_on", "rectification_reported_on")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", gettext("The period ends before it starts."))
+        if cleaned.get("kind") == ComplianceAudit.Kind.ORDERED and not cleaned.get("deadline"):
+            self.add_error("deadline", gettext("An audit ordered by a regulator has the deadline the regulator set."))
+        today = timezone.localdate()
+        for name in ("report_on", "rectified_on", "rectification_reported_on"):
+            if cleaned.get(name) and cleaned[name] > today:
+                self.add_error(name, gettext("This date cannot be in the future."))
+        return cleaned
+
+
+@admin.register(ComplianceAudit)
+class ComplianceAuditAdmin(AuditedAdmin):
+    form = ComplianceAuditForm
+    change_form_template = "inventory_app/admin/complianceaudit_change_form.html"
+    inlines = [RemediationItemInline]
+    list_display = ("reference", "controller", "kind", "auditor", "period_start", "period_end", "deadline", "report_on",
+                    "open_items")
+    list_display_links = ("reference",)
+    list_select_related = ("controller",)
+    list_filter = ("kind", "controller")
+    search_fields = ("reference", "auditor", "scope")
+    readonly_fields = ("reference", "rectification_report_due_display", "evidence_display")
+    fieldsets = (
+        (None, {"fields": ("reference", "controller", "kind", "ordered_by", "deadline", "auditor", "scope",
+                           "period_start", "period_end")}),
+        (_("Findings and report"), {"fields": ("findings", "report_on", "rectified_on",
+                                               "rectification_report_due_display", "rectification_reported_on")}),
+        (_("Evidence from the office's own records, computed now"), {"fields": ("evidence_display",)}),
+    )
+
+    @admin.display(description=_("open remediation items"))
+    def open_items(self, obj):
+        return obj.remediation_items.open().count()
+
+    @admin.display(description=_("rectification report due"))
+    def rectification_report_due_display(self, obj):
+        if obj is None or obj.rectification_report_due_on is None:
+            return "—"
+        return obj.rectification_report_due_on.isoformat() + gettext(" (unverified)")
+
+    @admin.display(description=_("evidence"))
+    def evidence_display(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", governance_display.evidence_rows(audits.audit_evidence(audit=obj)))
+
+    def save_model(self, request, obj, form, change):
+        audits.audit_clocks(obj)
+        if not change:
+            audits.audit_save(audit=obj, by=request.user, reason=admin_reason(request, change=False))
+            return
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/report/<str:language>/", self.admin_site.admin_view(self.report_view),
+                 name="inventory_app_complianceaudit_report"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update({"may_export": self.has_export_permission(request), "document_languages": settings.LANGUAGES})
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def report_view(self, request, pk, language):
+        if language not in dict(settings.LANGUAGES):
+            raise Http404
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        audit = ComplianceAudit.objects.select_related("controller").filter(pk=pk).first()
+        if audit is None:
+            raise Http404
+        content = governance_display.audit_document(audit=audit, language=language)
+        response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        response["Content-Disposition"] = f'attachment; filename="{audit.reference}.{language}.docx"'
+        return response
+

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from privacy_office.dashboard import Card, CardItem, cached_count
 
-from . import crossborder
-from .models import ImpactAssessment, ProcessingActivity, TransferFiling
+from . import audits, crossborder
+from .models import ComplianceAudit, Controller, ImpactAssessment, ProcessingActivity, RemediationItem, TransferFiling
 
 
 def cards(request) -> list[Card]:
@@ -53,7 +53,33 @@ def governance_card(request) -> list[Card]:
                  detail=_("%(n)d overdue") % {"n": overdue} if overdue else ""),
         CardItem(label=_("impact assessments in draft"), value=drafts, url=f"{assessments}?status__exact=draft"),
         *crossborder_items(today),
+        *audit_items(today),
     ])]
+
+
+def audit_items(today) -> list[CardItem]:
+    audits_url = reverse("admin:inventory_app_complianceaudit_changelist")
+    overdue = cached_count("inventory:remediation_overdue", lambda: RemediationItem.objects.overdue(today).count())
+    ordered = cached_count("inventory:audit_ordered_open", lambda: ComplianceAudit.objects.filter(
+        kind=ComplianceAudit.Kind.ORDERED, report_on__isnull=True).count())
+
+    def duties_due():
+        due = 0
+        for controller in Controller.objects.filter(people_counts__isnull=False).distinct():
+            programme = audits.audit_programme(controller=controller)
+            clocks = [programme.next_audit, *(d.clock for d in programme.duties)]
+            due += sum(1 for clock in clocks if clock is not None and clock.due_on <= today)
+        return due
+
+    duties = cached_count("inventory:threshold_duties_due", duties_due)
+    return [
+        CardItem(label=_("audit remediation items overdue"), value=overdue, url=audits_url,
+                 tone="danger" if overdue else "ok"),
+        CardItem(label=_("audits ordered by a regulator, report not yet made"), value=ordered,
+                 url=f"{audits_url}?kind__exact=ordered", tone="warn" if ordered else "ok"),
+        CardItem(label=_("audit and officer clocks due or past (by people handled)"), value=duties,
+                 url=reverse("admin:inventory_app_controller_changelist"), tone="warn" if duties else "ok"),
+    ]
 
 
 def crossborder_items(today) -> list[CardItem]:

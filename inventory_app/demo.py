@@ -2,7 +2,7 @@
 governance records on it: an approved impact assessment and one made outdated by a later edit of
 the activity it covers. Idempotent: an assessment whose title exists is left alone."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -11,8 +11,17 @@ from django.utils.translation import gettext_noop
 
 from privacy_office.history import save_with_reason
 
-from . import crossborder, governance
-from .models import Controller, ImpactAssessment, ProcessingActivity, Recipient, TransferVolume
+from . import audits, crossborder, governance
+from .models import (
+    ComplianceAudit,
+    Controller,
+    ImpactAssessment,
+    PeopleCount,
+    ProcessingActivity,
+    Recipient,
+    RemediationItem,
+    TransferVolume,
+)
 from .services import inventory_seed
 
 CURRENT_TITLE = "Booking services: contact details shared with the SMS provider"
@@ -59,6 +68,7 @@ def load_demo(*, stdout) -> None:
         save_with_reason(activity, by=staff, reason="Rejected applications: delete after 6 months")
         governance.assessments_check_current(activity_ids=[activity.pk], by=staff)
     _crossborder(staff=staff)
+    _audit(staff=staff)
     stdout.write(_("Governance: %(n)d impact assessments (%(outdated)d outdated).") % {
         "n": ImpactAssessment.objects.count(), "outdated": ImpactAssessment.objects.outdated().count()})
 
@@ -78,3 +88,26 @@ def _crossborder(*, staff) -> None:
         period_start=date(today.year, 1, 1), period_end=today, people=120_000, sensitive_people=0,
         note="Account data synchronised to the Singapore cloud", by=staff,
     )
+
+
+def _audit(*, staff) -> None:
+    """A dated count of the people handled (over 10 million: an audit every 2 years, an officer) and
+    last year's periodic audit with a remediation item ten days overdue."""
+    controller = Controller.objects.filter(code="lumi-united").first()
+    if controller is None or staff is None or ComplianceAudit.objects.filter(controller=controller).exists():
+        return
+    today = timezone.localdate()
+    if not PeopleCount.objects.filter(controller=controller).exists():
+        count = PeopleCount(controller=controller, counted_on=today - timedelta(days=60), people=12_000_000, minors=True,
+                            note="Unique accounts and household members, all products")
+        save_with_reason(count, by=staff, reason="Quarterly count")
+    audit = audits.audit_save(audit=ComplianceAudit(
+        controller=controller, kind=ComplianceAudit.Kind.PERIODIC, auditor="Internal audit department",
+        scope="Rights requests, breach notification, cross-border transfers, impact assessments",
+        period_start=date(today.year - 1, 1, 1), period_end=date(today.year - 1, 12, 31),
+        findings="Two rights requests answered late; the SMS provider's entrustment contract lacks a deletion clause.",
+        report_on=today - timedelta(days=40),
+    ), by=staff)
+    item = RemediationItem(audit=audit, title="Add the deletion clause to the SMS provider's contract", owner=staff,
+                           due_on=today - timedelta(days=10))
+    save_with_reason(item, by=staff, reason="Audit finding")

@@ -11,7 +11,7 @@ from privacy_office import outgoing
 
 from . import governance
 from . import governance_rules as rules
-from .models import ImpactAssessment, ProcessingActivity
+from .models import ComplianceAudit, ImpactAssessment, ProcessingActivity
 
 DOCUMENTS = outgoing.Family("inventory_app/documents", has_subject=False)
 
@@ -95,4 +95,41 @@ def assessment_document(*, assessment: ImpactAssessment, language: str) -> bytes
         }
         text = outgoing.render_plain_text(DOCUMENTS, "impact_assessment", language=language, context=context).body
         title = _("Personal information protection impact assessment %(ref)s") % {"ref": assessment.reference}
+    return docx_bytes(text, title=title)
+
+
+def evidence_rows(evidence):
+    return [
+        (_("rights requests received in the period"), evidence.requests_total),
+        (_("answered on time"), evidence.requests_on_time),
+        (_("answered late"), evidence.requests_late),
+        (_("unanswered and overdue"), evidence.requests_open_overdue),
+        (_("breach notifications due in the period sent on time"), evidence.notices_on_time),
+        (_("sent late"), evidence.notices_late),
+        (_("not sent and past the deadline"), evidence.notices_open_overdue),
+        (_("impact assessments current"), evidence.assessments_current),
+        (_("impact assessments outdated"), evidence.assessments_outdated),
+        (_("handler exporting without the required mechanism"), evidence.handlers_uncovered),
+        (_("audit-log reviews recorded in the period"), evidence.audit_reviews),
+    ]
+
+
+def audit_document(*, audit: ComplianceAudit, language: str) -> bytes:
+    """The audit report as a .docx in ``language``: scope, findings, remediation, live evidence."""
+    from . import audits
+
+    with translation.override(language):
+        context = {
+            "a": audit,
+            "kind": audit.get_kind_display(),
+            "controller": str(audit.controller),
+            "evidence": evidence_rows(audits.audit_evidence(audit=audit)),
+            "items": [
+                {"title": item.title, "owner": item.owner.get_full_name() or item.owner.get_username(),
+                 "due_on": item.due_on, "done_on": item.done_on}
+                for item in audit.remediation_items.select_related("owner").order_by("due_on", "id")
+            ],
+        }
+        text = outgoing.render_plain_text(DOCUMENTS, "audit_report", language=language, context=context).body
+        title = _("Compliance audit report %(ref)s") % {"ref": audit.reference}
     return docx_bytes(text, title=title)

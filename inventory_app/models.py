@@ -716,3 +716,104 @@ class TransferFiling(VersionedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.effective_on}"
+
+
+# --- Governance: people handled, compliance audits (PIPL Arts 52, 54, 64; 审计办法) --------------
+
+class PeopleCount(VersionedModel):
+    """How many natural persons' personal information a handler processes, as counted on a date.
+    Drives the officer, audit-frequency and other threshold duties (``governance_rules``)."""
+
+    controller = models.ForeignKey(Controller, verbose_name=_("handler"), on_delete=models.PROTECT,
+                                   related_name="people_counts")
+    counted_on = models.DateField(_("counted on"))
+    people = models.PositiveBigIntegerField(_("people whose PI is processed"),
+                                            help_text=_("De-duplicated natural persons, across all products."))
+    minors = models.BooleanField(_("includes minors' PI (under 18)"), default=False)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("people handled (dated count)")
+        verbose_name_plural = _("people handled (dated counts)")
+        ordering = ["controller", "-counted_on"]
+        constraints = [models.UniqueConstraint(fields=["controller", "counted_on"], name="inv_peoplecount_unique_day")]
+
+    def __str__(self):
+        return f"{self.controller_id} {self.counted_on}: {self.people}"
+
+
+class ComplianceAudit(VersionedModel):
+    """A personal information protection compliance audit: periodic (PIPL Art. 54), ordered by a
+    regulator (Art. 64), or the yearly audit of minors' PI. Its evidence is computed live for the
+    audited period (``inventory_app.audits``)."""
+
+    class Kind(models.TextChoices):
+        PERIODIC = "periodic", _("periodic (PIPL Art. 54)")
+        ORDERED = "ordered", _("ordered by a regulator (PIPL Art. 64)")
+        MINORS = "minors", _("yearly audit of minors' PI")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    controller = models.ForeignKey(Controller, verbose_name=_("handler"), on_delete=models.PROTECT,
+                                   related_name="compliance_audits")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PERIODIC)
+    ordered_by = models.CharField(_("ordered by"), max_length=200, blank=True)
+    deadline = models.DateField(_("deadline set by the regulator"), null=True, blank=True, db_index=True)
+    auditor = models.CharField(_("auditor"), max_length=200, help_text=_("Internal body or professional firm."))
+    scope = models.TextField(_("scope"), blank=True)
+    period_start = models.DateField(_("audited period from"))
+    period_end = models.DateField(_("audited period to"))
+    findings = models.TextField(_("findings"), blank=True)
+    report_on = models.DateField(_("report date"), null=True, blank=True, db_index=True)
+    rectified_on = models.DateField(_("rectification completed on"), null=True, blank=True)
+    rectification_report_due_on = models.DateField(_("rectification report due"), null=True, blank=True,
+                                                   editable=False, db_index=True)
+    rectification_reported_on = models.DateField(_("rectification report submitted on"), null=True, blank=True)
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("compliance audit")
+        verbose_name_plural = _("compliance audits")
+        ordering = ["-period_end", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="inv_audit_period_order"),
+            models.CheckConstraint(condition=~Q(kind="ordered") | Q(deadline__isnull=False),
+                                   name="inv_audit_ordered_has_deadline"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.get_kind_display()}"
+
+
+class RemediationItemQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_on__isnull=True)
+
+    def overdue(self, today):
+        return self.open().filter(due_on__lt=today)
+
+
+class RemediationItem(VersionedModel):
+    """Something an audit found that must be put right, by someone, by a date."""
+
+    audit = models.ForeignKey(ComplianceAudit, verbose_name=_("compliance audit"), on_delete=models.PROTECT,
+                              related_name="remediation_items")
+    title = models.CharField(_("remediation"), max_length=300)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT,
+                              related_name="+")
+    due_on = models.DateField(_("due on"), db_index=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    history = audited_history()
+    objects = RemediationItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("remediation item")
+        verbose_name_plural = _("remediation items")
+        ordering = ["due_on", "id"]
+
+    def __str__(self):
+        return self.title

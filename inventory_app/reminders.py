@@ -16,7 +16,7 @@ from django.urls import reverse
 from privacy_office.reminder_time import catch_up_floor, manager_ids, morning_of, office_today, reminder_days_in
 from privacy_office.reminders import ReminderSpec, content_type_id, register_kind
 
-from .models import ImpactAssessment, TransferFiling
+from .models import ImpactAssessment, RemediationItem, TransferFiling
 
 REVIEW_DAYS_BEFORE = 30
 # A standard contract's filing: 3 days ahead and on the day (10 working days from effect, 令13 Art. 7).
@@ -56,6 +56,32 @@ def due_reminders(*, now: datetime, since: datetime | None = None) -> list[Remin
             add(pk, "pia_review_due", str(review_on), preparer_id, moment)
 
     specs.extend(filing_reminders(now=now, days=days, managers=managers, floor=floor))
+    specs.extend(remediation_reminders(now=now, days=days, managers=managers, floor=floor))
+    return specs
+
+
+REMEDIATION_DAYS_BEFORE = 3
+
+
+def remediation_reminders(*, now, days, managers, floor) -> list[ReminderSpec]:
+    """Open remediation items: to the owner 3 days ahead, and to owner and managers the day after
+    the due date (overdue)."""
+    ct = content_type_id(RemediationItem)
+    today = office_today(now)
+    specs = []
+    rows = RemediationItem.objects.open()
+    if days is not None:
+        rows = rows.filter(due_on__in=[d + timedelta(days=n) for d in days for n in (REMEDIATION_DAYS_BEFORE, -1)])
+    else:
+        rows = rows.filter(due_on__gte=today - timedelta(days=8), due_on__lte=today + timedelta(days=REMEDIATION_DAYS_BEFORE))
+    for pk, due_on, owner_id in rows.order_by().values_list("pk", "due_on", "owner_id"):
+        moment = morning_of(due_on - timedelta(days=REMEDIATION_DAYS_BEFORE))
+        if floor <= moment <= now:
+            specs.append(ReminderSpec(ct, pk, "audit_remediation_due", str(due_on), owner_id, moment))
+        moment = morning_of(due_on + timedelta(days=1))
+        if floor <= moment <= now:
+            specs.extend(ReminderSpec(ct, pk, "audit_remediation_overdue", str(due_on), r, moment)
+                         for r in sorted({*managers, owner_id}))
     return specs
 
 
@@ -121,4 +147,18 @@ def filing_context(reminder):
         "renewal_opens_on": filing.renewal_opens_on,
         "provisional": filing.provisional,
         "url": settings.SITE_URL.rstrip("/") + reverse("admin:inventory_app_transferfiling_change", args=[filing.pk]),
+    }
+
+
+@register_kind("audit_remediation_due", "audit_remediation_overdue")
+def remediation_context(reminder):
+    item = RemediationItem.objects.select_related("audit", "audit__controller").filter(pk=reminder.object_id).first()
+    if item is None or item.done_on is not None:
+        return None
+    return {
+        "reference": item.audit.reference,
+        "title": item.title,
+        "controller": str(item.audit.controller),
+        "due_on": item.due_on,
+        "url": settings.SITE_URL.rstrip("/") + reverse("admin:inventory_app_complianceaudit_change", args=[item.audit_id]),
     }

@@ -31,3 +31,16 @@ def test_demo_has_an_outdated_assessment_on_the_dashboard(staff_user, manager_us
     uncovered = crossborder.handlers_uncovered(as_of=timezone.localdate())
     assert [p.decision.mechanism for p in uncovered] == [Mechanism.SCC_OR_CERTIFICATION]
     assert "handlers exporting without the required mechanism" in home
+
+
+def test_demo_has_an_audit_with_an_overdue_remediation_item(staff_user, manager_user, manager_client):
+    from django.utils import timezone
+
+    from inventory_app.models import RemediationItem
+
+    demo.load_demo(stdout=io.StringIO())
+    demo.load_demo(stdout=io.StringIO())
+    overdue = RemediationItem.objects.overdue(timezone.localdate())
+    assert overdue.count() == 1 and overdue.get().owner == staff_user
+    home = manager_client.get(reverse("admin:index")).content.decode()
+    assert "audit remediation items overdue" in home

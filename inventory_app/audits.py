@@ -1,0 +1,138 @@
+"""Compliance audits (PIPL Arts 54, 64; 审计办法 in force 1 May 2025) and the duties the number of
+people handled brings (PIPL Art. 52; 条例 Art. 28): writes with ``by=``, the audit programme, and the
+evidence the product itself holds for an audited period (read-only queries on the other apps)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.apps import apps
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from privacy_office.history import save_with_reason
+from privacy_office.references import save_with_next_reference
+
+from . import crossborder
+from . import governance_rules as rules
+from .models import ComplianceAudit, Controller, ImpactAssessment, PeopleCount
+
+
+def audit_clocks(audit: ComplianceAudit) -> None:
+    """The rectification report after an ordered audit: 15 working days after rectification (§3.4, U)."""
+    audit.rectification_report_due_on = None
+    if audit.kind == ComplianceAudit.Kind.ORDERED and audit.rectified_on:
+        audit.rectification_report_due_on = rules.rectification_report_due(audit.rectified_on).due_on
+
+
+def audit_save(*, audit: ComplianceAudit, by, reason: str = "") -> ComplianceAudit:
+    """Save an audit with its clocks; a new one gets the next AUD- reference."""
+    audit_clocks(audit)
+    if audit.pk is None:
+        save_with_next_reference(audit, prefix=f"AUD-{audit.period_end.year}-", digits=4, by=by,
+                                 reason=reason or gettext_noop("compliance audit recorded"))
+    else:
+        save_with_reason(audit, by=by, reason=reason or gettext_noop("compliance audit updated"))
+    return audit
+
+
+# --- the programme: what the number of people handled requires ----------------------------------
+
+@dataclass(frozen=True)
+class Programme:
+    controller: Controller
+    count: PeopleCount | None
+    frequency: rules.AuditFrequency | None
+    next_audit: rules.Clock | None
+    duties: list
+
+
+def reached_on(controller: Controller, threshold: int) -> date | None:
+    """The first counted day the handler's count was at or over ``threshold`` (day 0 of its clocks)."""
+    return (PeopleCount.objects.filter(controller=controller, people__gte=threshold)
+            .order_by("counted_on").values_list("counted_on", flat=True).first())
+
+
+def audit_programme(*, controller: Controller) -> Programme:
+    count = PeopleCount.objects.filter(controller=controller).order_by("-counted_on").first()
+    if count is None:
+        return Programme(controller, None, None, None, [])
+    last_report = (ComplianceAudit.objects.filter(controller=controller, kind=ComplianceAudit.Kind.PERIODIC,
+                                                  report_on__isnull=False)
+                   .order_by("-report_on").values_list("report_on", flat=True).first())
+    tier = (rules.PEOPLE_AUDIT_TWO_YEARS if count.people >= rules.PEOPLE_AUDIT_TWO_YEARS
+            else rules.PEOPLE_PIPO if count.people >= rules.PEOPLE_PIPO else 0)
+    next_audit = rules.next_audit_due(people=count.people, last_report_on=last_report,
+                                      cycle_start=reached_on(controller, tier) if tier else None)
+    duties = rules.threshold_duties(
+        people=count.people, reached_pipo_on=reached_on(controller, rules.PEOPLE_PIPO),
+        reached_large_on=reached_on(controller, rules.PEOPLE_LARGE_HANDLER), minors=count.minors,
+    )
+    return Programme(controller, count, rules.audit_frequency(count.people), next_audit, duties)
+
+
+# --- evidence for an audited period --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Evidence:
+    requests_total: int
+    requests_on_time: int
+    requests_late: int
+    requests_open_overdue: int
+    notices_on_time: int
+    notices_late: int
+    notices_open_overdue: int
+    assessments_current: int
+    assessments_outdated: int
+    handlers_uncovered: int
+    audit_reviews: int
+
+
+def _instant(day: date, end: bool = False) -> datetime:
+    return datetime.combine(day, time.max if end else time.min, tzinfo=timezone.get_current_timezone())
+
+
+def audit_evidence(*, audit: ComplianceAudit, now: datetime | None = None) -> Evidence:
+    """Counts computed now from the product's own records for the audited period: rights requests
+    received in it answered on time (office date of the reply on or before the due date) or late,
+    notification obligations due in it sent on time or late, the assessments as they stand,
+    handlers exporting without the required mechanism at the period's end, and audit-log reviews
+    recorded in it."""
+    now = now or timezone.now()
+    start, end = audit.period_start, audit.period_end
+    today = timezone.localdate(now)
+    evidence = {}
+    if apps.is_installed("requests_app"):
+        RightsRequest = apps.get_model("requests_app", "RightsRequest")
+        cases = RightsRequest.objects.filter(received_on__gte=start, received_on__lte=end)
+        answered = cases.filter(responded_at__isnull=False)
+        evidence.update(
+            requests_total=cases.count(),
+            requests_on_time=answered.filter(responded_at__date__lte=F("due_on")).count(),
+            requests_late=answered.filter(responded_at__date__gt=F("due_on")).count(),
+            requests_open_overdue=cases.filter(responded_at__isnull=True, closed_at__isnull=True,
+                                               due_on__lt=today).count(),
+        )
+    if apps.is_installed("breach_app"):
+        Obligation = apps.get_model("breach_app", "Obligation")
+        due = Obligation.objects.filter(deadline__gte=_instant(start), deadline__lte=_instant(end, end=True),
+                                        applicability__in=["required", "needs_decision"])
+        evidence.update(
+            notices_on_time=due.filter(sent_at__isnull=False, sent_at__lte=F("deadline")).count(),
+            notices_late=due.filter(sent_at__gt=F("deadline")).count(),
+            notices_open_overdue=due.filter(Obligation.live_q(), deadline__lt=now).count(),
+        )
+    AuditReview = apps.get_model("privacy_office", "AuditReview")
+    evidence.update(
+        assessments_current=ImpactAssessment.objects.current().filter(controller=audit.controller).count(),
+        assessments_outdated=ImpactAssessment.objects.outdated().filter(controller=audit.controller).count(),
+        handlers_uncovered=sum(1 for p in crossborder.handlers_uncovered(as_of=min(end, today))
+                               if p.controller.pk == audit.controller_id),
+        audit_reviews=AuditReview.objects.filter(
+            Q(reviewed_at__gte=_instant(start)) & Q(reviewed_at__lte=_instant(end, end=True))).count(),
+    )
+    for name in Evidence.__dataclass_fields__:
+        evidence.setdefault(name, 0)
+    return Evidence(**evidence)
