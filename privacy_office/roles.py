@@ -64,6 +64,9 @@ APPROVALS: dict[str, str] = {
     "user_notice": "breach_app.approve_noticedraft",
     "public_notice": "breach_app.approve_noticedraft",
     "ag_sample": "breach_app.approve_noticedraft",
+    "controller_notice": "breach_app.approve_noticedraft",
+    "credit_bureau_notice": "breach_app.approve_noticedraft",
+    "csirt_report": "breach_app.approve_noticedraft",
     # Erasing a requester's personal data after the retention period.
     "erase_personal_data": "requests_app.approve_erase_personal_data",
     # Seeing the identity documents of a case assigned to someone else.
