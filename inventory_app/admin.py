@@ -217,6 +217,17 @@ class ControllerAdmin(InventoryAdmin):
     search_fields = ("code", "name_zh", "name_en")
     readonly_fields = ("crossborder_display", "programme_display")
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            changed_on = audits.officer_change_date(controller=obj, changed_fields=form.changed_data,
+                                                    today=timezone.localdate())
+            if changed_on:
+                obj.pipo_changed_on = changed_on
+                messages.info(request, gettext(
+                    "The officer's details changed: report the change to the city-level CAC by %(due)s.")
+                    % {"due": audits.rules.pipo_change_report_due(changed_on).due_on.isoformat()})
+        super().save_model(request, obj, form, change)
+
     @admin.display(description=_("people handled: audit frequency and threshold duties"))
     def programme_display(self, obj):
         if obj is None or obj.pk is None:

@@ -46,7 +46,8 @@ class Programme:
     count: PeopleCount | None
     frequency: rules.AuditFrequency | None
     next_audit: rules.Clock | None
-    duties: list
+    duties: list  # still open
+    met: list = ()  # codes of duties already done (the officer reported)
 
 
 def reached_on(controller: Controller, threshold: int) -> date | None:
@@ -66,11 +67,27 @@ def audit_programme(*, controller: Controller) -> Programme:
             else rules.PEOPLE_PIPO if count.people >= rules.PEOPLE_PIPO else 0)
     next_audit = rules.next_audit_due(people=count.people, last_report_on=last_report,
                                       cycle_start=reached_on(controller, tier) if tier else None)
+    change_open = controller.pipo_changed_on and not (
+        controller.pipo_change_reported_on and controller.pipo_change_reported_on >= controller.pipo_changed_on)
     duties = rules.threshold_duties(
         people=count.people, reached_pipo_on=reached_on(controller, rules.PEOPLE_PIPO),
         reached_large_on=reached_on(controller, rules.PEOPLE_LARGE_HANDLER), minors=count.minors,
+        pipo_changed_on=controller.pipo_changed_on if change_open else None,
     )
-    return Programme(controller, count, rules.audit_frequency(count.people), next_audit, duties)
+    met = {"pipo_report"} if controller.pipo_reported_on else set()
+    return Programme(controller, count, rules.audit_frequency(count.people), next_audit,
+                     [d for d in duties if d.code not in met], sorted(met))
+
+
+OFFICER_FIELDS = ("dpo_name", "dpo_email")
+
+
+def officer_change_date(*, controller: Controller, changed_fields, today: date) -> date | None:
+    """A change of the reported officer's name or e-mail is a material change (§4 choices) to report
+    within 30 working days: the day it was recorded, unless the person gave another."""
+    if controller.pipo_reported_on and set(changed_fields) & set(OFFICER_FIELDS) and "pipo_changed_on" not in changed_fields:
+        return today
+    return None
 
 
 # --- evidence for an audited period --------------------------------------------------------------

@@ -360,7 +360,7 @@ class ThresholdDuty:
 
 
 def threshold_duties(*, people: int, reached_pipo_on: date | None, reached_large_on: date | None,
-                     minors: bool = False) -> list[ThresholdDuty]:
+                     minors: bool = False, pipo_changed_on: date | None = None) -> list[ThresholdDuty]:
     """The duties the number of people handled brings, each with its clock where the law gives one."""
     duties = []
     if pipo_required(people):
@@ -369,6 +369,9 @@ def threshold_duties(*, people: int, reached_pipo_on: date | None, reached_large
         if reached_pipo_on is not None:
             duties.append(ThresholdDuty("pipo_report", gettext_noop("report the officer to the city-level CAC"),
                                         "governance-cn.md §4.3", clock=pipo_first_report_due(reached_pipo_on)))
+        if pipo_changed_on is not None:
+            duties.append(ThresholdDuty("pipo_change_report", gettext_noop("report the change of officer information"),
+                                        "governance-cn.md §4.4", clock=pipo_change_report_due(pipo_changed_on)))
     if people >= PEOPLE_LARGE_HANDLER:
         # 条例 Art. 28 (V): from the day the count is reached; no day-count of its own.
         duties.append(ThresholdDuty("large_handler", gettext_noop(

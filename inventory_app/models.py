@@ -40,6 +40,14 @@ class Controller(VersionedModel):
         _("exports data notified or published as important data"), null=True, blank=True,
         help_text=_("Empty: not yet assessed."),
     )
+    # The PI protection officer's report to the city-level CAC (governance-cn.md §4.3, §4.4); the
+    # officer is ``dpo_name`` / ``dpo_email``.
+    pipo_reported_on = models.DateField(_("officer reported to the CAC on"), null=True, blank=True)
+    pipo_changed_on = models.DateField(
+        _("officer information changed on"), null=True, blank=True,
+        help_text=_("A material change (person, contact details, handler name) to report within 30 working days."),
+    )
+    pipo_change_reported_on = models.DateField(_("change reported on"), null=True, blank=True)
 
     history = audited_history()
 

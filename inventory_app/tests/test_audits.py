@@ -141,3 +141,36 @@ def test_audit_through_the_admin_and_its_report(lumi, staff_user, staff_client, 
     assert staff_client.get(url).status_code == 403
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(manager_client.get(url).content)).paragraphs)
     assert heading in text and "Train the team" in text and "Late replies" in text
+
+
+def test_officer_report_is_a_duty_until_reported(lumi):
+    count(lumi, date(2026, 11, 18), 1_000_000)
+    codes = [d.code for d in audits.audit_programme(controller=lumi).duties]
+    assert codes == ["pipo_designate", "pipo_report"]
+    lumi.pipo_reported_on = date(2026, 12, 1)
+    lumi.save()
+    programme = audits.audit_programme(controller=lumi)
+    assert [d.code for d in programme.duties] == ["pipo_designate"] and programme.met == ["pipo_report"]
+
+
+def test_a_new_officer_email_starts_the_change_report_clock(lumi, manager_client):
+    from inventory_app import governance_rules as rules
+    from privacy_office.tests.test_concurrency import ChangeForm
+
+    count(lumi, date(2026, 1, 5), 1_200_000)
+    lumi.pipo_reported_on = date(2026, 2, 1)
+    lumi.save()
+    url = reverse("admin:inventory_app_controller_change", args=[lumi.pk])
+    form = ChangeForm(manager_client.get(url).content.decode())
+    response = manager_client.post(url, form.post(dpo_email="new-officer@aqara.example", _change_reason="new officer"),
+                                   follow=True)
+    today = timezone.localdate()
+    due = rules.pipo_change_report_due(today).due_on
+    assert f"report the change to the city-level CAC by {due.isoformat()}" in response.content.decode()
+    lumi.refresh_from_db()
+    assert lumi.pipo_changed_on == today
+    change = next(d for d in audits.audit_programme(controller=lumi).duties if d.code == "pipo_change_report")
+    assert change.clock.due_on == due
+    lumi.pipo_change_reported_on = today
+    lumi.save()
+    assert "pipo_change_report" not in [d.code for d in audits.audit_programme(controller=lumi).duties]
