@@ -11,8 +11,10 @@ reference, not re-decided here:
 * US-CA: 45 days from receipt "regardless of verification time" - the clock keeps running.
 * CN: the 15-working-day cap runs from receipt; Aqara's own 15 days after verification can only
   make it earlier - the clock keeps running.
-* EU, SG, KR, RU, BR: the reference starts the statutory clock at receipt and names no pause for
-  identity - the clock keeps running (verification only feeds Aqara's policy-003 month).
+* EU, SG, KR, RU, BR, JP and the US states: the reference starts the statutory clock at receipt
+  and names no pause for identity - the clock keeps running (verification only feeds Aqara's
+  policy-003 month). Oregon lets compliance wait for missing authentication information; the
+  engine does not apply it (the earlier reading, requests_app/us_states.py).
 """
 
 from __future__ import annotations

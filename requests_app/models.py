@@ -262,13 +262,20 @@ class RightsRequest(VersionedModel):
     # Identity (reminders chase identity_requested_at until the proof arrives). UK GDPR Art. 12A:
     # the clock restarts when requested proof ARRIVES (identity_received_at), not when staff decide
     # (verified_on, which feeds Aqara's own commitments only).
-    identity_requested_at = models.DateTimeField(_("identity proof requested at"), null=True, blank=True)
+    identity_requested_at = models.DateTimeField(
+        _("identity proof requested at"), null=True, blank=True,
+        help_text=_("Set by “Request proof of identity”. UK: the clock then waits for the proof to arrive."),
+    )
     identity_received_at = models.DateTimeField(
         _("identity proof received at"), null=True, blank=True,
         help_text=_("When the proof of identity that was asked for arrived (recorded with the identity check). UK: "
                     "the one-month clock starts on that day."),
     )
-    verified_on = models.DateField(_("identity verified on"), null=True, blank=True)
+    verified_on = models.DateField(
+        _("identity verified on"), null=True, blank=True,
+        help_text=_("The day identity was decided. It starts Aqara's own commitments (one month; in China 15 days), "
+                    "not the UK clock, which starts when asked-for proof arrives."),
+    )
     fee_paid_at = models.DateTimeField(
         _("fee paid at"), null=True, blank=True,
         help_text=_("UK only: when a fee charged under UK GDPR Art. 12(5) was paid; the clock starts then if it is "
