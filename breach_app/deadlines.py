@@ -231,6 +231,9 @@ REQUIRED_CONTENT: Mapping[str, tuple[str, ...]] = MappingProxyType({
                      "likely_consequences", "measures", "remediation"),
     "JP-IND": ("nature", "data_categories", "cause", "likely_consequences", "contact"),
     **{f"{c}-IND": _US_CA_IND if c == "US-CA" else _US_STATE_IND for c in BREACH_LAWS},
+    # M.G.L. c. 93H §3(b): the resident notice must NOT state the nature of the breach or the number
+    # of residents affected (us-states.md Table 2, US-MA); notices.WITHHELD_CONTENT keeps them out.
+    "US-MA-IND": tuple(key for key in _US_STATE_IND if key != "nature"),
     **{f"{row.code}-{'AG' if row.regulator.recipient == AG else 'REG'}":
        ("sample_notice_copy",) if row.code == "US-CA" else _US_STATE_REG
        for row in BREACH_LAWS.values() if row.regulator is not None},

@@ -696,7 +696,7 @@ def obligation_mark_sent(*, obligation: Obligation, by, channel: str, reference:
     obligation = Obligation.objects.select_for_update().select_related("incident").get(pk=obligation.pk)
     incident_check_not_frozen(obligation.incident)
     if obligation.status != Obligation.Status.APPROVED:
-        kind = notices.KIND_FOR_RECIPIENT.get(obligation.recipient, NoticeDraft.Kind.REGULATOR_REPORT)
+        kind = notices.notice_kind(obligation)
         raise ValidationError(
             _("%(code)s has no approved draft: someone with the permission “%(permission)s” must approve it "
               "before it is marked sent.") % {"code": obligation.code, "permission": approval_label(kind)},
