@@ -74,7 +74,9 @@ def child(name: str, file_format: str) -> None:
     elapsed = time.perf_counter() - start
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     assert response.status_code == 200 and response.streaming, response.status_code
-    print(json.dumps({"seconds": elapsed, "queries": len(queries), "rss_growth_mb": max(peak_rss - before, 0.0), "bytes": size}))
+    # The statements themselves, so a count that differs between sizes can be read.
+    print(json.dumps({"seconds": elapsed, "queries": len(queries), "rss_growth_mb": max(peak_rss - before, 0.0),
+                      "bytes": size, "statements": [q["sql"][:70] for q in queries.captured_queries]}))
 
 
 def load(size: int) -> None:
@@ -165,6 +167,7 @@ def main():
                     "queries": runs[0]["queries"],
                     "rss": max(r["rss_growth_mb"] for r in runs),
                     "mb_out": runs[0]["bytes"] / 2**20,
+                    "statements": runs[0].get("statements", []),
                 }
                 r = results[(name, file_format, size)]
                 print(f"# {name} {file_format} {size:,}: {r['seconds']:.1f} s, {r['queries']} queries, "
@@ -180,8 +183,11 @@ def main():
                       f"{r['rss']:12.1f}")
             flat_rss = b["rss"] <= 1.5 * max(a["rss"], 1.0)
             same_queries = a["queries"] == b["queries"]
-            print(f"{'':16} {'':6}  {'':>10}  {'':8}  {'same' if same_queries else 'GROWS':>7}  "
+            print(f"{'':16} {'':6}  {'':>10}  {'':8}  {'same' if same_queries else 'DIFFER':>7}  "
                   f"{'flat' if flat_rss else 'GROWS':>12}")
+            if not same_queries:
+                for size, r in ((small, a), (large, b)):
+                    print(f"    statements at {size:,}: " + " | ".join(r["statements"]))
 
 
 if __name__ == "__main__":

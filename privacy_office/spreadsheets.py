@@ -154,7 +154,7 @@ def write_xlsx(out, headers: Sequence[str], rows: Iterable[Sequence], *, title: 
         heading.append(cell)
     ws.append(heading)
     for row in rows:
-        ws.append([xlsx_value(value) for value in inert_row(row)])
+        ws.append([xlsx_value(value) for value in row])
     wb.save(out)
 
 
@@ -205,8 +205,10 @@ XLSX_TYPES = (str, int, float, Decimal, bool, datetime.date, datetime.time, date
 
 
 def xlsx_value(value):
-    """A value openpyxl stores as typed: aware times in the reader's zone without the zone (Excel
-    has none), anything else it cannot hold as text."""
+    """An inert value openpyxl stores as typed: text through ``inert``, aware times in the reader's
+    zone without the zone (Excel has none), anything else it cannot hold as inert text."""
+    if isinstance(value, str):
+        return inert(value)
     if value is None or isinstance(value, XLSX_TYPES) and not isinstance(value, datetime.datetime):
         return value
     if isinstance(value, datetime.datetime):
