@@ -285,6 +285,9 @@ class IncidentFacts:
     cii_operator: bool = False  # CN critical information infrastructure
     unencrypted_pi_acquired: bool | None = None  # US-CA; None: derive from `encrypted`
     resident_notice_sent_at: datetime | None = None  # US-CA
+    # Each state's own resident notice (state code -> sent instant): a state regulator's "N days
+    # after the resident notice" runs from the notice to THAT state's residents, not California's.
+    resident_notices_sent_at: Mapping[str, datetime] = field(default_factory=dict)
     sg_assessed_at: datetime | None = None  # SG: assessment concluded it is notifiable
     significant_harm: bool | None = None  # SG
     handling_ended_at: datetime | None = None  # CN final summary
@@ -311,6 +314,9 @@ class IncidentFacts:
         if self.direct_economic_loss_cny is not None and self.direct_economic_loss_cny < 0:
             raise ValueError("direct_economic_loss_cny must be >= 0")
         object.__setattr__(self, "controllers", tuple(self.controllers))
+        for code, sent in self.resident_notices_sent_at.items():
+            _require_aware(sent, f"resident_notices_sent_at[{code}]")
+        object.__setattr__(self, "resident_notices_sent_at", MappingProxyType(dict(self.resident_notices_sent_at)))
         for name in ("discovered_at", "aware_at", "resident_notice_sent_at", "sg_assessed_at",
                      "handling_ended_at", "anpd_first_notice_sent_at"):
             value = getattr(self, name)
@@ -797,7 +803,8 @@ def _us_state(facts: IncidentFacts, affected: Affected, code: str) -> list[Oblig
 def _us_regulator(facts, affected, row: BreachLawRow, base, start, ind_deadline) -> Obligation:
     """The state regulator's notice: every fixed bound the row gives, the earliest binding."""
     reg, code = row.regulator, row.code
-    notice = _utc(facts.resident_notice_sent_at) if facts.resident_notice_sent_at else None
+    sent = facts.resident_notices_sent_at.get(code) or (facts.resident_notice_sent_at if code == "US-CA" else None)
+    notice = _utc(sent) if sent else None
     bounds: list[tuple[datetime, datetime]] = []  # (deadline, clock start)
     timing: list[str] = []
     if reg.days_after_discovery:
@@ -831,7 +838,7 @@ def _us_regulator(facts, affected, row: BreachLawRow, base, start, ind_deadline)
         kind, note = "instant", ""
     elif waits_for_notice:
         deadline, clock_start, kind = None, None, "pending_trigger"
-        note = "starts when the resident notice is sent (resident_notice_sent_at)"
+        note = "starts when the notice to this state's residents is sent"
     else:
         deadline, clock_start, kind, note = None, start, "without_undue_delay", ""
     suffix = "AG" if reg.recipient == AG else "REG"

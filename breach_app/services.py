@@ -51,7 +51,10 @@ FACT_FIELDS = tuple(
 # from that row, never typed twice. Marking the obligation sent recomputes the clocks it starts.
 BR_FIRST_NOTICE = "BR-ANPD"  # Res. CD/ANPD 15/2024 Art. 6: complementary information in 20 business days
 CRA_INCIDENT_NOTIFICATION = "EU-CRA-INC-72H"  # CRA Art. 14(4)(c): final report one month after it
-CLOCK_STARTING_CODES = frozenset({BR_FIRST_NOTICE, CRA_INCIDENT_NOTIFICATION})
+# Each US state's resident notice (<state>-IND) starts the clock of that state's regulator notice
+# where the row says "N days after the resident notice" (us-states.md Table 2, e.g. IA, LA).
+RESIDENT_NOTICE_CODES = frozenset(f"{code}-IND" for code in deadlines.BREACH_LAWS)
+CLOCK_STARTING_CODES = frozenset({BR_FIRST_NOTICE, CRA_INCIDENT_NOTIFICATION, *RESIDENT_NOTICE_CODES})
 
 
 def _sent_at(incident: Incident, code: str) -> datetime | None:
@@ -59,6 +62,13 @@ def _sent_at(incident: Incident, code: str) -> datetime | None:
         return None
     return (incident.obligations.filter(code=code, status=Obligation.Status.SENT)
             .values_list("sent_at", flat=True).first())
+
+
+def _resident_notices_sent(incident: Incident) -> dict[str, datetime]:
+    if incident.pk is None:
+        return {}
+    return dict(incident.obligations.filter(code__in=RESIDENT_NOTICE_CODES, status=Obligation.Status.SENT)
+                .values_list("jurisdiction", "sent_at"))
 
 
 def incident_facts(incident: Incident) -> deadlines.IncidentFacts:
@@ -90,6 +100,7 @@ def incident_facts(incident: Incident) -> deadlines.IncidentFacts:
         jp_financial_damage_risk=incident.jp_financial_damage_risk,
         jp_wrongful_purpose=incident.jp_wrongful_purpose,
         anpd_first_notice_sent_at=_sent_at(incident, BR_FIRST_NOTICE),
+        resident_notices_sent_at=_resident_notices_sent(incident),
     )
 
 
