@@ -284,9 +284,10 @@ class IncidentFacts:
     encrypted: bool = False  # data unintelligible to anyone not authorised
     cii_operator: bool = False  # CN critical information infrastructure
     unencrypted_pi_acquired: bool | None = None  # US-CA; None: derive from `encrypted`
-    resident_notice_sent_at: datetime | None = None  # US-CA
-    # Each state's own resident notice (state code -> sent instant): a state regulator's "N days
-    # after the resident notice" runs from the notice to THAT state's residents, not California's.
+    # The resident notice of a single-state incident. With several states, give each state's own
+    # notice (state code -> sent instant) in ``resident_notices_sent_at``: a state regulator's "N days
+    # after the resident notice" runs from the notice to THAT state's residents, not another state's.
+    resident_notice_sent_at: datetime | None = None
     resident_notices_sent_at: Mapping[str, datetime] = field(default_factory=dict)
     sg_assessed_at: datetime | None = None  # SG: assessment concluded it is notifiable
     significant_harm: bool | None = None  # SG
@@ -803,7 +804,7 @@ def _us_state(facts: IncidentFacts, affected: Affected, code: str) -> list[Oblig
 def _us_regulator(facts, affected, row: BreachLawRow, base, start, ind_deadline) -> Obligation:
     """The state regulator's notice: every fixed bound the row gives, the earliest binding."""
     reg, code = row.regulator, row.code
-    sent = facts.resident_notices_sent_at.get(code) or (facts.resident_notice_sent_at if code == "US-CA" else None)
+    sent = facts.resident_notices_sent_at.get(code, facts.resident_notice_sent_at)
     notice = _utc(sent) if sent else None
     bounds: list[tuple[datetime, datetime]] = []  # (deadline, clock start)
     timing: list[str] = []

@@ -65,10 +65,13 @@ def _sent_at(incident: Incident, code: str) -> datetime | None:
 
 
 def _resident_notices_sent(incident: Incident) -> dict[str, datetime]:
-    if incident.pk is None:
-        return {}
-    return dict(incident.obligations.filter(code__in=RESIDENT_NOTICE_CODES, status=Obligation.Status.SENT)
-                .values_list("jurisdiction", "sent_at"))
+    sent = {} if incident.pk is None else dict(
+        incident.obligations.filter(code__in=RESIDENT_NOTICE_CODES, status=Obligation.Status.SENT)
+        .values_list("jurisdiction", "sent_at"))
+    # The California notice time may also be typed on the incident (a notice sent outside the office).
+    if incident.resident_notice_sent_at is not None:
+        sent.setdefault("US-CA", incident.resident_notice_sent_at)
+    return sent
 
 
 def incident_facts(incident: Incident) -> deadlines.IncidentFacts:
@@ -85,7 +88,6 @@ def incident_facts(incident: Incident) -> deadlines.IncidentFacts:
         encrypted=incident.encrypted,
         cii_operator=incident.cii_operator,
         unencrypted_pi_acquired=incident.unencrypted_pi_acquired,
-        resident_notice_sent_at=incident.resident_notice_sent_at,
         sg_assessed_at=incident.sg_assessed_at,
         significant_harm=incident.significant_harm,
         handling_ended_at=incident.handling_ended_at,
