@@ -85,7 +85,7 @@ UTC = timezone.utc
 # first (the order obligations come out in), then the other breach laws of the registry (JP, every
 # US state, DC, PR).
 JURISDICTIONS = tuple(dict.fromkeys((
-    *registry.CASE_JURISDICTIONS,
+    *registry.MAIN_JURISDICTIONS,
     *registry.codes_with(registry.BREACH),
     *registry.codes_with(registry.US_STATE_BREACH),
 )))

@@ -17,35 +17,22 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.functional import lazy
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from privacy_office import jurisdictions as registry
 
 from privacy_office.history import audited_history
+from privacy_office.jurisdiction_choices import jurisdiction_choices
 from privacy_office.messages import message_text
 from privacy_office.models import TimelineEntryBase, VersionedModel
 
 from . import deadlines
 
 
-def _registry_name(code: str) -> str:
-    """The registry's name of a jurisdiction in the active language (zh for any Chinese, else en);
-    a US state's English name says "(US)" (Georgia, the state; zh says 州 already)."""
-    row = registry.get(code)
-    if (get_language() or "").startswith("zh"):
-        return row.name_zh
-    return f"{row.name_en} (US)" if code.startswith("US-") else row.name_en
-
-
-# Every breach jurisdiction of the registry (deadlines.JURISDICTIONS: the case jurisdictions, JP,
-# every US state, DC, PR), names from the registry in the reader's language: no second list.
-# Member names are the codes with "_" for "-" (Jurisdiction.US_CA == "US-CA").
-Jurisdiction = models.TextChoices("Jurisdiction", [
-    (code.replace("-", "_"), (code, lazy(_registry_name, str)(code))) for code in deadlines.JURISDICTIONS
-])
+# Every breach jurisdiction of the registry (deadlines.JURISDICTIONS: the main jurisdictions, JP,
+# every US state, DC, PR), named by the one registry in the reader's language.
+Jurisdiction = jurisdiction_choices(deadlines.JURISDICTIONS, module=__name__)
 JURISDICTION_MAX_LENGTH = 5
 
 # Reg. (EU) 2024/2847 (CRA) Art. 14(2)(a), (4)(a): the early warning names the Member States where

@@ -426,9 +426,8 @@ def cra_track(obligation: Obligation) -> str:
 
 
 def jurisdiction_name(code: str, language: str) -> str:
-    """The registry's name of a jurisdiction in ``language``."""
-    row = registry.get(code)
-    return row.name_zh if language == "zh-hans" else row.name_en
+    """The registry's name of a jurisdiction in ``language``, as a letter names it."""
+    return registry.display_name(code, chinese=language.startswith("zh"), qualify_us=False)
 
 
 def _state_context(obligation: Obligation, language: str) -> dict:

@@ -174,9 +174,10 @@ _ROWS.append(Jurisdiction("PR", "Puerto Rico", "波多黎各", "America/Puerto_R
 
 REGISTRY: Mapping[str, Jurisdiction] = MappingProxyType({row.code: row for row in _ROWS})
 
-# The jurisdictions a rights-request case or an incident population can be filed under today
-# (the models' choices). A later step adds US states and JP to the models.
-CASE_JURISDICTIONS = (CN, EU, UK, US_CA, SG, KR, RU, BR)
+# The order lists and obligations show the main jurisdictions in (the first version's eight); JP,
+# the other US states, DC and PR follow in registry order. What each model offers is its rule sets'
+# codes (breach_app.deadlines.JURISDICTIONS, requests_app.deadlines.CASE_JURISDICTIONS).
+MAIN_JURISDICTIONS = (CN, EU, UK, US_CA, SG, KR, RU, BR)
 
 
 def get(code: str) -> Jurisdiction:
@@ -184,6 +185,16 @@ def get(code: str) -> Jurisdiction:
         return REGISTRY[code]
     except KeyError:
         raise ValueError(f"Unknown jurisdiction {code!r}; expected one of {', '.join(REGISTRY)}.") from None
+
+
+def display_name(code: str, *, chinese: bool, qualify_us: bool = True) -> str:
+    """The jurisdiction's name in Chinese or English. In lists the English name of a US state, DC or
+    Puerto Rico says "(US)" (Georgia the state, not the country; the Chinese names say 州 already);
+    a letter to that state's residents or regulator (``qualify_us=False``) just names it."""
+    row = get(code)
+    if chinese:
+        return row.name_zh
+    return f"{row.name_en} (US)" if qualify_us and row.holiday_country == "US" else row.name_en
 
 
 def codes_with(rule_set: str) -> tuple[str, ...]:

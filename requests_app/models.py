@@ -25,33 +25,19 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.functional import LazyObject, empty, lazy
-from django.utils.translation import get_language
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
-from privacy_office import jurisdictions as registry
+from privacy_office.jurisdiction_choices import jurisdiction_choices
 from privacy_office.history import audited_history
 from privacy_office.models import TimelineEntryBase, VersionedModel
 
 from . import deadlines as dl
 
 
-def jurisdiction_name(code: str) -> str:
-    """The registry's name of a case jurisdiction in the active language (zh for any Chinese, else
-    en); the English name of a US state, DC or Puerto Rico says "(US)" (Georgia, the state)."""
-    row = registry.get(code)
-    if (get_language() or "").startswith("zh"):
-        return row.name_zh
-    return f"{row.name_en} (US)" if row.holiday_country == "US" else row.name_en
-
-
 # Every jurisdiction a case can be filed under (deadlines.CASE_JURISDICTIONS: the statutes of
-# response_due, then every US state, DC and PR), named by the one registry
-# (privacy_office/jurisdictions.py) in the reader's language: no second list. Member names are the
-# codes with "_" for "-" (Jurisdiction.US_TX == "US-TX"); stored codes are the registry's.
-Jurisdiction = models.TextChoices("Jurisdiction", [
-    (code.replace("-", "_"), (code, lazy(jurisdiction_name, str)(code))) for code in dl.CASE_JURISDICTIONS
-])
+# response_due, then every US state, DC and PR), named by the one registry in the reader's language.
+Jurisdiction = jurisdiction_choices(dl.CASE_JURISDICTIONS, module=__name__)
 
 
 class RequestType(models.TextChoices):

@@ -32,7 +32,7 @@ def test_state_names_come_from_the_registry_in_the_readers_language():
 
     with translation.override("en"):
         assert Jurisdiction("US-GA").label == "Georgia (US)"
-        assert Jurisdiction("PR").label == "Puerto Rico"
+        assert Jurisdiction("PR").label == "Puerto Rico (US)"
     with translation.override("zh-hans"):
         assert Jurisdiction("US-GA").label == "佐治亚州"
         assert Jurisdiction("JP").label == "日本"

@@ -28,10 +28,10 @@ def test_every_row_has_names_in_both_languages_a_zone_a_calendar_and_rules():
         assert row.rule_sets and row.rule_sets <= set(registry.RULE_SETS)
 
 
-def test_case_jurisdictions_are_the_eight_the_models_offer_and_keep_their_zones():
-    assert registry.CASE_JURISDICTIONS == ("CN", "EU", "UK", "US-CA", "SG", "KR", "RU", "BR")
+def test_the_main_jurisdictions_come_first_and_keep_their_zones():
+    assert registry.MAIN_JURISDICTIONS == ("CN", "EU", "UK", "US-CA", "SG", "KR", "RU", "BR")
     # legal-rules.md "General principles": the local calendar of each jurisdiction.
-    assert {code: registry.get(code).time_zone for code in registry.CASE_JURISDICTIONS} == {
+    assert {code: registry.get(code).time_zone for code in registry.MAIN_JURISDICTIONS} == {
         "CN": "Asia/Shanghai", "EU": "Europe/Berlin", "UK": "Europe/London",
         "US-CA": "America/Los_Angeles", "SG": "Asia/Singapore", "KR": "Asia/Seoul",
         "RU": "Europe/Moscow", "BR": "America/Sao_Paulo",
