@@ -18,8 +18,6 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from import_export.admin import ExportMixin
-
 from privacy_office.admin_base import (
     CHANGE_REASON_MAX_LENGTH,
     VERSION_FIELD,
@@ -28,6 +26,7 @@ from privacy_office.admin_base import (
     LargeTablePaginator,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
+    StreamingExportMixin,
     check_loaded_version,
     typed_reason,
 )
@@ -1048,7 +1047,7 @@ class NoticeDraftAdmin(AuditedAdmin):
 
 
 @admin.register(TimelineEntry)
-class TimelineEntryAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
+class TimelineEntryAdmin(ReadOnlyAdminMixin, StreamingExportMixin, admin.ModelAdmin):
     """Every incident's timeline in one list: append-only, so read here and added on the incident page."""
 
     resource_classes = [inert_resource_for(TimelineEntry)]

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.template import TemplateDoesNotExist
 
 from breach_app import notices
-from privacy_office import outgoing, reminders
+from privacy_office import exports, outgoing, reminders
 from requests_app import letters
 from requests_app.models import DraftKind
 
@@ -22,7 +22,10 @@ def kinds_the_code_renders():
     return {
         letters.LETTERS: set(DraftKind.values),
         notices.NOTICES: {*notices.TEMPLATE_FOR_CODE.values(), *notices.TEMPLATE_FOR_RECIPIENT.values(),
-                          "ca_resident_notice"},
+                          *notices.TEMPLATE_FOR_CRA_STAGE.values(),
+                          *notices.TEMPLATE_FOR_US_STATE_RECIPIENT.values(),
+                          *notices.SAMPLE_NOTICE_TEMPLATE.values()},
+        exports.EXPORTS: {"export_ready", "export_failed"},
         reminders.REMINDER_TEXTS: set(reminders.CONTEXT_BUILDERS),
     }
 
