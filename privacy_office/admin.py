@@ -16,8 +16,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import (
-    CHANGE_REASON_MAX_LENGTH, AuditedAdmin, AuditedModelForm, LargeTablePaginator, ReadOnlyAdminMixin,
-    StreamingExportMixin, staff_choices, typed_reason,
+    CHANGE_REASON_MAX_LENGTH, AuditedAdmin, AuditedModelForm, CappedInlineMixin, LargeTablePaginator,
+    ReadOnlyAdminMixin, StreamingExportMixin, staff_choices, typed_reason,
 )
 from .audit_display import RelatedNames, changes_html, review_filters_text
 from .audit_reviews import audit_review_check, audit_review_record, entries_in_period, review_digest_now
@@ -386,8 +386,10 @@ class ReminderAdmin(ReadOnlyAdminMixin, StreamingExportMixin, admin.ModelAdmin):
         return reminder.last_error[:120]
 
 
-class ReminderInline(GenericTabularInline):  # generic FK: not the shared ReadOnlyInline
-    """Reminder history on a record's own page (cases; obligations)."""
+class ReminderInline(CappedInlineMixin, GenericTabularInline):  # generic FK: not the shared ReadOnlyInline
+    """Reminder history on a record's own page (cases; obligations): the latest ones, recipients read
+    with them, and a link to the reminder log filtered to the record (an overdue case gets a
+    reminder every day, so a long-open one has hundreds)."""
 
     model = Reminder
     ct_field = "content_type"
@@ -403,6 +405,13 @@ class ReminderInline(GenericTabularInline):  # generic FK: not the shared ReadOn
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recipient").order_by("-due_at", "-id")
+
+    def see_all_url(self, request, obj) -> str:
+        query = urlencode({"content_type": ContentType.objects.get_for_model(obj).pk, "object_id": obj.pk})
+        return f"{reverse('admin:privacy_office_reminder_changelist')}?{query}"
 
 
 @admin.register(ExportJob)

@@ -669,6 +669,41 @@ class CachedRelatedOnlyFieldListFilter(_CachedChoicesMixin, RelatedOnlyFieldList
     """As ``CachedRelatedFieldListFilter``, limited to the related rows in use."""
 
 
+class CappedInlineMixin:
+    """An inline that shows at most ``shown_max`` rows of a list that can grow without bound (a
+    case's reminders, timeline, tasks): the page reads ``shown_max + 1`` rows in one query, whatever
+    the record holds, and says so with a link to the whole list (``see_all_url``) when there are more.
+
+    Put the newest first in ``get_queryset``'s ordering: the rows shown are the first ones. Rows
+    beyond the cap are not on the form, so an editable capped inline edits only what it shows.
+    """
+
+    shown_max = 50
+    template = "requests_app/admin/capped_tabular.html"
+
+    def see_all_url(self, request, obj) -> str:
+        """The filtered list of every row ("" when there is none to link to)."""
+        return ""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        cap = self.shown_max
+
+        class CappedFormSet(formset):
+            more_rows = False
+
+            def get_queryset(self):
+                if not hasattr(self, "_capped"):
+                    rows = list(super().get_queryset()[: cap + 1])
+                    self.more_rows = len(rows) > cap
+                    self._capped = self._queryset = rows[:cap]
+                return self._capped
+
+        CappedFormSet.shown_max = cap
+        CappedFormSet.see_all_url = self.see_all_url(request, obj) if obj is not None else ""
+        return CappedFormSet
+
+
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     """A related list shown on a record's page that is written only through services."""
 

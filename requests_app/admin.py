@@ -27,6 +27,7 @@ from privacy_office import urgency
 from privacy_office.admin import ReminderInline
 from privacy_office.admin_base import (
     AuditedAdmin,
+    CappedInlineMixin,
     LargeTablePaginator,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
@@ -126,13 +127,13 @@ class AssigneeFilter(admin.SimpleListFilter):
 # ------------------------------------------------------------------------------------------------
 
 
-class ClockPauseInline(ReadOnlyInline):
+class ClockPauseInline(CappedInlineMixin, ReadOnlyInline):
     model = ClockPause
     fields = ("reason", "started_on", "ended_on", "note")
     readonly_fields = fields
 
 
-class IdentityCheckInline(ReadOnlyInline):
+class IdentityCheckInline(CappedInlineMixin, ReadOnlyInline):
     model = IdentityCheck
     fields = ("method", "data_points", "signed_declaration", "authority_confirmed", "outcome", "requested_at",
               "decided_by", "decided_at", "note")
@@ -142,7 +143,7 @@ class IdentityCheckInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("decided_by")
 
 
-class IdentityDocumentInline(ReadOnlyInline):
+class IdentityDocumentInline(CappedInlineMixin, ReadOnlyInline):
     model = IdentityDocument
     fields = ("original_name", "size", "uploaded_by", "uploaded_at", "deleted_at", "viewer")
     readonly_fields = fields
@@ -158,7 +159,7 @@ class IdentityDocumentInline(ReadOnlyInline):
         return format_html('<a href="{}">{}</a>', url, _("Download (logged)"))
 
 
-class TaskInline(admin.TabularInline):
+class TaskInline(CappedInlineMixin, admin.TabularInline):
     model = Task
     extra = 0
     can_delete = False
@@ -178,10 +179,13 @@ class TaskInline(admin.TabularInline):
         return super().get_queryset(request).select_related("service", "processor", "owner")
 
 
-class ResponseDraftInline(ReadOnlyInline):
+class ResponseDraftInline(CappedInlineMixin, ReadOnlyInline):
     model = ResponseDraft
     fields = ("kind", "language", "subject", "sent_at", "edit_link")
     readonly_fields = fields
+
+    def see_all_url(self, request, obj) -> str:
+        return f"{reverse('admin:requests_app_responsedraft_changelist')}?request={obj.pk}"
 
     @admin.display(description=gettext_lazy("open"))
     def edit_link(self, draft):
@@ -190,14 +194,18 @@ class ResponseDraftInline(ReadOnlyInline):
         return format_html('<a href="{}">{}</a>', url, label)
 
 
-class TimelineInline(ReadOnlyInline):
+class TimelineInline(CappedInlineMixin, ReadOnlyInline):
     model = TimelineEntry
     fields = ("at", "kind", "what", "note", "by")
     readonly_fields = fields
     verbose_name_plural = gettext_lazy("timeline")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
+        # The latest first: the cap keeps the newest entries on the page.
+        return super().get_queryset(request).select_related("by").order_by("-at", "-id")
+
+    def see_all_url(self, request, obj) -> str:
+        return f"{reverse('admin:requests_app_timelineentry_changelist')}?request={obj.pk}"
 
     @admin.display(description=gettext_lazy("what happened"))
     def what(self, entry):
@@ -497,3 +505,22 @@ class DocumentAccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("rights request"))
     def case(self, entry):
         return entry.document.request.reference
+
+
+@admin.register(TimelineEntry)
+class TimelineEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A case's whole timeline (the case page shows the latest entries and links here, ``?request=<id>``)."""
+
+    list_display = ("at", "request", "kind", "what", "note", "by")
+    list_select_related = ("request", "by")
+    list_filter = ("kind",)
+    list_per_page = 100
+    paginator = LargeTablePaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    ordering = ("-at", "-id")
+    sortable_by = ()
+
+    @admin.display(description=gettext_lazy("what happened"))
+    def what(self, entry):
+        return entry.text
