@@ -413,3 +413,9 @@ LOGGING = {
     # import values, i.e. record content (no record content in logs: errors name ids).
     "loggers": {"django.db.backends": {"level": "INFO"}, "import_export": {"level": "INFO"}},
 }
+
+# Most rows one bulk admin action (assigning cases) changes in one go: each is one transaction
+# holding its rows' locks, and a larger selection ("select all 1,000,796") is refused with a message.
+BULK_ACTION_MAX_ROWS = env.int("BULK_ACTION_MAX_ROWS", default=2000)
+if BULK_ACTION_MAX_ROWS < 1:
+    raise ImproperlyConfigured("BULK_ACTION_MAX_ROWS must be at least 1.")

@@ -31,7 +31,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -398,28 +398,80 @@ def dsar_assign(*, cases: Iterable[RightsRequest], assignee, by, now: datetime |
 
     Refused, for all the cases, when the assignee may not work cases (``can_be_assignee``), when a
     case is held by a colleague and ``by`` may not move it (``may_reassign``), or when a case has
-    ended. Each change is in the history ("assigned") and the timeline (who, from whom)."""
+    ended or was erased; the refusal names every such case, so none is skipped unseen. Each change
+    is in the history ("assigned", who acted), the audit log and the timeline (who, from whom).
+
+    Set-based, for bulk actions on a thousand cases: one locking read, one UPDATE, and the history,
+    audit-log and timeline rows each written with one bulk INSERT (a thousand cases cost the same
+    handful of queries as ten, instead of seven per case)."""
     validate_assignee(assignee)
-    count = 0
+    target = assignee.pk if assignee else None
+    ids = sorted({case.pk for case in cases})
+    if not ids:
+        return 0
+    now = now or timezone.now()
     with transaction.atomic():
-        for case in cases:
-            lock_case(case)
-            if case.assignee_id == (assignee.pk if assignee else None):
-                continue
-            refuse_if_erased(case)
-            refuse_if_ended(case)
-            if not may_reassign(user=by, case=case):
-                raise PermissionDenied(
-                    _("%(reference)s is assigned to %(user)s. Moving it gives access to its identity documents: %(need)s")
-                    % {"reference": case.reference, "user": case.assignee.get_username(),
-                       "need": missing_permission_message(approval_permission("view_any_identity_document"))}
-                )
-            previous = case.assignee
+        # Locked in id order (as every other writer of several cases), read fresh with the holder's name.
+        locked = list(RightsRequest.objects.select_for_update(of=("self",)).filter(pk__in=ids)
+                      .select_related("assignee").order_by("pk"))
+        moving = [case for case in locked if case.assignee_id != target]
+        frozen = [case for case in moving if case.erased_at is not None or case.has_ended]
+        if frozen:
+            raise ValidationError(
+                _("Nothing was assigned: these cases have ended or their personal data was erased, so they can no "
+                  "longer be changed (a correction needs the case re-opened first): %(references)s.")
+                % {"references": ", ".join(case.reference for case in frozen)},
+                code="ended",
+            )
+        held = [case for case in moving if not may_reassign(user=by, case=case)]
+        if held:
+            raise PermissionDenied(
+                _("%(reference)s is assigned to %(user)s. Moving it gives access to its identity documents: %(need)s")
+                % {"reference": ", ".join(case.reference for case in held),
+                   "user": ", ".join(sorted({case.assignee.get_username() for case in held})),
+                   "need": missing_permission_message(approval_permission("view_any_identity_document"))}
+            )
+        if not moving:
+            return 0
+        previous = {case.pk: case.assignee for case in moving}
+        RightsRequest.objects.filter(pk__in=[case.pk for case in moving]).update(
+            assignee=target, version=F("version") + 1)
+        for case in moving:
             case.assignee = assignee
-            save_with_reason(case, by=by, reason=gettext_noop("assigned"), update_fields=["assignee"])
-            record_assignment(case=case, previous=previous, by=by, now=now)
-            count += 1
-    return count
+            case.version += 1
+        record_bulk_assignment(cases=moving, previous=previous, by=by, now=now)
+    return len(moving)
+
+
+def record_bulk_assignment(*, cases: list[RightsRequest], previous: Mapping, by, now: datetime) -> None:
+    """The history, audit-log and timeline rows of cases just assigned by one UPDATE (the rows a save
+    writes one by one, each written here in one INSERT). ``previous``: case id -> former assignee."""
+    from privacy_office.audit import entry_for, raw_value
+    from privacy_office.models import AuditLogEntry
+
+    reason = gettext_noop("assigned")
+    records = RightsRequest.history.bulk_history_create(
+        cases, update=True, default_user=by if getattr(by, "pk", None) else None, default_change_reason=reason,
+        default_date=now)
+    AuditLogEntry.objects.bulk_create([
+        entry_for(record, changes=[{
+            "field": "assignee",
+            "old": raw_value(previous[record.id].pk if previous[record.id] else None),
+            "new": raw_value(record.assignee_id),
+        }])
+        for record in records
+    ])
+    new_name = lambda case: case.assignee.get_username() if case.assignee_id else "—"  # noqa: E731
+    TimelineEntry.objects.bulk_create([
+        TimelineEntry(
+            request=case, kind=TimelineEntry.Kind.ASSIGNED,
+            message=gettext_noop("Assigned to %(user)s (was: %(previous)s)."),
+            params={"user": new_name(case),
+                    "previous": previous[case.pk].get_username() if previous[case.pk] else "—"},
+            by=by, at=now,
+        )
+        for case in cases
+    ])
 
 
 # ------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -233,6 +234,7 @@ def _bulk_page_context(model_admin, request, *, title: str, form, action: str) -
         "opts": model_admin.model._meta,
         "form": form,
         "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        "select_across": request.POST.get("select_across") == "1",
         "action": action,
     }
 
@@ -242,17 +244,49 @@ def version_field_name(case: RightsRequest) -> str:
     return f"{VERSION_FIELD}_{case.pk}"
 
 
+def bulk_selection_too_large(model_admin, request, queryset) -> bool:
+    """Refuse (with a message) a bulk action on more than ``BULK_ACTION_MAX_ROWS`` cases, e.g. "select
+    all 1,000,796": one transaction over a million cases would hold their locks for hours. Counts at
+    most one row past the limit."""
+    limit = settings.BULK_ACTION_MAX_ROWS
+    if queryset.order_by().values("pk")[: limit + 1].count() <= limit:
+        return False
+    model_admin.message_user(request, _(
+        "More than %(limit)s cases are selected; a bulk action works on at most %(limit)s at a time. Nothing was "
+        "changed: narrow the list with a filter (e.g. a queue or a deadline) and try again."
+    ) % {"limit": localize(limit)}, level=messages.ERROR)
+    return True
+
+
+def stale_versions(request, cases) -> list[RightsRequest]:
+    """The cases changed since the bulk page showed them (or whose version it did not post), read in
+    one locking query; call inside the transaction that writes."""
+    current = dict(RightsRequest.objects.select_for_update().filter(pk__in=[case.pk for case in cases])
+                   .values_list("pk", "version"))
+    return [case for case in cases
+            if str(request.POST.get(version_field_name(case), "")).strip() != str(current.get(case.pk, case.version))]
+
+
 def assign_cases(model_admin, request, queryset, *, to_self: bool = False):
     """The "assign to me" and "assign to…" actions: the cases (with the versions shown), the
-    assignee (chosen, or the person acting), then the service; a case changed since is refused."""
-    cases = list(queryset.select_related(None).order_by("reference")[:100])
+    assignee (chosen, or the person acting), then the service; a case changed since is refused.
+    Up to ``BULK_ACTION_MAX_ROWS`` cases, written as a set (``services.dsar_assign``)."""
+    if bulk_selection_too_large(model_admin, request, queryset):
+        return None
+    cases = list(queryset.select_related("assignee").order_by("reference"))
     form = None if to_self else AssignForm(request.POST if "apply" in request.POST else None)
     if "apply" in request.POST and (form is None or form.is_valid()):
         assignee = request.user if to_self else form.cleaned_data["assignee"]
         try:
             with transaction.atomic():
-                for case in cases:
-                    check_loaded_version(request, case, name=version_field_name(case))
+                stale = stale_versions(request, cases)
+                if stale:
+                    # Who changed what, for the first of them (as a single case's page says it).
+                    check_loaded_version(request, stale[0], name=version_field_name(stale[0]))
+                    raise ValidationError(_(
+                        "Nothing was assigned: someone changed these cases after you opened the list, or the page "
+                        "did not say which version you saw: %(references)s. Reload the list and try again."
+                    ) % {"references": ", ".join(case.reference for case in stale)}, code="stale")
                 count = services.dsar_assign(cases=cases, assignee=assignee, by=request.user)
         except (ValidationError, PermissionDenied) as exc:
             text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
