@@ -120,6 +120,9 @@ class AuditLogEntryAdmin(ReadOnlyAdminMixin, StreamingExportMixin, admin.ModelAd
     show_facets = admin.ShowFacets.NEVER
     ordering = ("-at", "-id")
     sortable_by = ()
+    # Exact record name (e.g. a case reference): audit_repr_idx.
+    search_fields = ("=object_repr",)
+    search_help_text = _("Exact record name, e.g. DSAR-2026-000123.")
     # The detail page: the reason and the diff in the reader's language, not the stored raw values.
     fields = ("at", "user", "user_name", "content_type", "object_id", "object_repr", "action", "reason_shown",
               "change_list", "history_id")
@@ -368,6 +371,9 @@ class ReminderAdmin(ReadOnlyAdminMixin, StreamingExportMixin, admin.ModelAdmin):
     search_fields = ("=subject", "=kind")
     paginator = LargeTablePaginator
     show_full_result_count = False
+    # Facet counts over millions of rows cost more than the page itself (388 ms against 192 ms).
+    show_facets = admin.ShowFacets.NEVER
+    ordering = ("-due_at", "-id")  # reminder_log_idx
     list_per_page = 50
 
     @admin.display(description=_("about"))

@@ -603,14 +603,19 @@ class LargeTablePaginator(Paginator):
 
     - Count: unfiltered lists on PostgreSQL use the planner's estimate (pg_class.reltuples);
       filtered lists count exactly up to ``CAP`` rows (COUNT over a LIMITed subquery), so a broad
-      filter costs at most CAP index entries. The admin shows no full result count.
+      filter costs at most CAP index entries. Past CAP, PostgreSQL gives the planner's row
+      estimate of the filtered query (EXPLAIN), so every page of a broad filter stays reachable
+      (``estimated`` is then True); elsewhere the count stops at CAP. The admin shows no full count.
+    - The last page of an estimated count is read from the other end of the ordering, so "last
+      page" always shows the true end of the list whatever the estimate.
     - Deep pages: past ``DEEP_OFFSET`` rows the page's ids are found first by a subquery that
       only reads the ordering index (an index-only scan skips rows far faster than a scan that
-      fetches each skipped row), then the 100 rows themselves.
+      fetches each skipped row), then the rows themselves.
     """
 
     CAP = 50_000
     DEEP_OFFSET = 10_000
+    estimated = False
 
     @cached_property
     def count(self):
@@ -620,17 +625,41 @@ class LargeTablePaginator(Paginator):
                 cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [qs.model._meta.db_table])
                 row = cursor.fetchone()
             if row and row[0] > self.CAP:
+                self.estimated = True
                 return int(row[0])
-        return qs.order_by().values("pk")[: self.CAP].count()
+        exact = qs.order_by().values("pk")[: self.CAP].count()
+        if exact < self.CAP or connection.vendor != "postgresql":
+            return exact
+        estimate = planner_row_estimate(qs)
+        if estimate > exact:
+            self.estimated = True
+            return estimate
+        return exact
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
+        if self.estimated and number > 1 and number == self.num_pages and self.object_list.ordered:
+            rows = list(self.object_list.reverse()[: self.per_page])
+            return self._get_page(rows[::-1], number, self)
         if bottom >= self.DEEP_OFFSET and self.object_list.query.can_filter():
             ids = self.object_list.values("pk")[bottom:top]
             return self._get_page(self.object_list.filter(pk__in=ids), number, self)
         return self._get_page(self.object_list[bottom:top], number, self)
+
+
+def planner_row_estimate(queryset) -> int:
+    """PostgreSQL's estimate of how many rows ``queryset`` returns (EXPLAIN, nothing is read)."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        import json
+
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def cached_choices(field, key: str, timeout: int = 60):

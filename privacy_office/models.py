@@ -104,6 +104,10 @@ class AuditLogEntry(models.Model):
             models.Index(fields=["user", "-at", "-id"], name="audit_user_at_idx"),
             models.Index(fields=["content_type", "-at", "-id"], name="audit_ct_at_idx"),
             models.Index(fields=["content_type", "object_id", "-at"], name="audit_object_idx"),
+            # The "action" filter (e.g. deleted: a few rows among millions) in the list's order.
+            models.Index(fields=["action", "-at", "-id"], name="audit_action_at_idx"),
+            # Lookup by record name (the list's exact search, "=object_repr").
+            models.Index(fields=["object_repr", "-at"], name="audit_repr_idx"),
         ]
         default_permissions = ("view",)
 
@@ -245,6 +249,9 @@ class Reminder(models.Model):
             # What the sweep hands to the broker: the few unsent among millions sent.
             models.Index(fields=["due_at"], name="reminder_unsent_idx",
                          condition=models.Q(status__in=["pending", "retrying", "failed"])),
+            # The reminder log in its order, and its "kind" filter.
+            models.Index(fields=["-due_at", "-id"], name="reminder_log_idx"),
+            models.Index(fields=["kind", "-due_at", "-id"], name="reminder_kind_idx"),
         ]
         default_permissions = ("view",)
 

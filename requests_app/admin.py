@@ -240,7 +240,8 @@ class RightsRequestAdmin(AuditedAdmin):
     sortable_by = ("reference", "due_on")
     search_fields = ("reference",)  # shows the box; get_search_results decides the (indexed) lookup
     search_help_text = gettext_lazy(
-        "Exact reference (DSAR-2026-000123), exact e-mail, exact phone or account id, or the start of the name."
+        "Exact reference (DSAR-2026-000123), e-mail or part of one with its @ (anna@, @example.com), exact phone or "
+        "account id, or the start of the name."
     )
     actions = ("assign_to_me", "assign_to_user", "erase_personal_data")
     filter_horizontal = ("services",)
@@ -334,7 +335,10 @@ class RightsRequestAdmin(AuditedAdmin):
             prefix, year, number = term.upper().split("-")
             return queryset.filter(reference=f"{prefix}-{year}-{int(number):06d}"), False
         if "@" in term:
-            return queryset.filter(requester_email=services.normalise_email(term)), False
+            # The whole address (dsar_email_idx) or a part of it, e.g. "schmidt@" or "@example.com"
+            # (addresses are stored lower-case; PostgreSQL: trigram index dsar_email_trgm_idx).
+            address = services.normalise_email(term)
+            return queryset.filter(Q(requester_email=address) | Q(requester_email__contains=address)), False
         if PHONE_RE.match(term):
             return queryset.filter(Q(requester_phone=services.normalise_phone(term)) | Q(account_id=term)), False
         # PostgreSQL: UPPER(name::text) LIKE 'TERM%' uses dsar_name_prefix_upper_idx (migration 0002).
