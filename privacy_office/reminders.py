@@ -65,17 +65,53 @@ def register_kind(*kinds: str):
 
 
 def reminders_record(*, specs: Iterable[ReminderSpec], now: datetime) -> int:
-    """Insert the reminders that are not yet recorded; returns how many specs were offered."""
+    """Insert the reminders that are not yet recorded; returns how many specs were offered.
+
+    The hourly reconcile offers every reminder owed to every open case near a date, nearly all of
+    them recorded long ago (about 95,000 an hour at a million cases): the keys already recorded
+    are read first (``unrecorded``: one index-only read per ``KEY_CHUNK`` records) and only the
+    rest is inserted. The insert still says ON CONFLICT DO NOTHING: between that read and the
+    insert another sweep may record the same key, and the unique constraint stays the judge."""
+    specs = list(specs)
     rows = [
         Reminder(
             content_type_id=s.content_type_id, object_id=s.object_id, kind=s.kind, threshold=s.threshold,
             recipient_id=s.recipient_id, due_at=s.due_at, late=now > s.due_at + s.grace,
         )
-        for s in specs
+        for s in unrecorded(specs)
     ]
-    # ON CONFLICT DO NOTHING: the database, not this code, decides what already exists.
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    return len(rows)
+    if rows:
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return len(specs)
+
+
+# Records whose recorded keys are read in one query (an IN list the unique index serves).
+KEY_CHUNK = 2000
+
+
+def unrecorded(specs: list[ReminderSpec]) -> list[ReminderSpec]:
+    """The specs whose key (record, kind, threshold, recipient) is not recorded yet, each once.
+    Reads the keys through the ``reminder_once`` unique index, a chunk of records at a time."""
+    def key(s):
+        return (s.content_type_id, s.object_id, s.kind, s.threshold, s.recipient_id)
+
+    offered: dict[tuple, ReminderSpec] = {}
+    for spec in specs:
+        offered.setdefault(key(spec), spec)
+    by_type: dict[int, set[int]] = {}
+    for ct, object_id, *_rest in offered:
+        by_type.setdefault(ct, set()).add(object_id)
+    recorded: set[tuple] = set()
+    for ct, object_ids in by_type.items():
+        kinds = {k[2] for k in offered if k[0] == ct}
+        ordered = sorted(object_ids)
+        for start in range(0, len(ordered), KEY_CHUNK):
+            recorded.update(
+                (ct, *row) for row in Reminder.objects.filter(
+                    content_type_id=ct, object_id__in=ordered[start:start + KEY_CHUNK], kind__in=kinds,
+                ).order_by().values_list("object_id", "kind", "threshold", "recipient_id")
+            )
+    return [spec for k, spec in offered.items() if k not in recorded]
 
 
 def reminders_enqueue_unsent(*, now: datetime, limit: int = 5000) -> list[int]:
