@@ -27,10 +27,8 @@ from privacy_office.states import check_move
 from . import governance_rules as rules
 from .models import ActivityField, ImpactAssessment, ProcessingActivity, Transfer
 
-# The approval of an assessment: a kind for privacy_office.roles.APPROVALS. Until the table names it,
-# the permission that only the approving role holds on this model stands in (managers export).
+# The approval of an assessment (privacy_office.roles.APPROVALS): a second person, a manager by default.
 APPROVAL_KIND = "approve_impact_assessment"
-INTERIM_APPROVAL_PERMISSION = "inventory_app.export_impactassessment"
 
 # Scalar items of an activity in the snapshot (model field names), then the lists.
 SNAPSHOT_FIELDS = (
@@ -41,16 +39,11 @@ SNAPSHOT_LISTS = ("fields", "recipients", "storage_locations", "transfers")
 
 
 def holds_assessment_approval(user) -> bool:
-    if APPROVAL_KIND in roles.APPROVALS:
-        return roles.holds_approval(user, APPROVAL_KIND)
-    return bool(user and user.is_active and user.has_perm(INTERIM_APPROVAL_PERMISSION))
+    return roles.holds_approval(user, APPROVAL_KIND)
 
 
 def require_assessment_approval(user) -> None:
-    if APPROVAL_KIND in roles.APPROVALS:
-        roles.require_approval(user=user, kind=APPROVAL_KIND)
-    elif not holds_assessment_approval(user):
-        raise PermissionDenied(roles.missing_permission_message(INTERIM_APPROVAL_PERMISSION))
+    roles.require_approval(user=user, kind=APPROVAL_KIND)
 
 
 # --- what an assessment covers -----------------------------------------------------------------

@@ -594,6 +594,7 @@ class ImpactAssessment(VersionedModel):
         verbose_name = _("impact assessment")
         verbose_name_plural = _("impact assessments")
         ordering = ["-created_at", "-id"]
+        permissions = [("approve_impactassessment", _("Can approve impact assessments"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(

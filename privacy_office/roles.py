@@ -79,6 +79,8 @@ APPROVALS: dict[str, str] = {
     "reject_request": "requests_app.approve_reject_request",
     # Re-opening an ended case (corrections after closure go through it).
     "reopen_case": "requests_app.approve_reopen_case",
+    # Approving an impact assessment (PIPL Art. 55-56, GDPR Art. 35): it freezes what was assessed.
+    "approve_impact_assessment": "inventory_app.approve_impactassessment",
 }
 APPROVERS = (MANAGER,)
 

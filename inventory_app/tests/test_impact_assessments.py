@@ -70,7 +70,7 @@ def test_activities_of_two_controllers_are_refused(seeded, staff_user):
 
 def test_approval_needs_a_second_person_holding_the_approval(seeded, staff_user, manager_user):
     assessment = draft(seeded, manager_user)
-    with pytest.raises(PermissionDenied, match="Can export impact assessment"):
+    with pytest.raises(PermissionDenied, match="Can approve impact assessments"):
         governance.assessment_approve(assessment=assessment, by=staff_user)
     with pytest.raises(PermissionDenied, match="second person"):
         governance.assessment_approve(assessment=assessment, by=manager_user)

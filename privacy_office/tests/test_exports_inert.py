@@ -20,7 +20,8 @@ from django.utils import timezone
 from breach_app.models import NoticeDraft, Obligation, TimelineEntry
 from breach_app.tests.factories import make_incident
 from inventory_app.models import (
-    ActivityField, Controller, DataField, DataLocation, ProcessingActivity, Recipient, Service, Transfer,
+    ActivityField, ComplianceAudit, Controller, DataField, DataLocation, ImpactAssessment, PeopleCount,
+    ProcessingActivity, Recipient, Service, Transfer, TransferFiling, TransferVolume,
 )
 from privacy_office.models import AuditLogEntry, AuditReview, Reminder
 from privacy_office.spreadsheets import inert
@@ -171,6 +172,42 @@ def reminders(user, texts=HOSTILE):
     return "subject"
 
 
+def impact_assessments(user, texts=HOSTILE):
+    for i, text in enumerate(texts):
+        ImpactAssessment.objects.create(reference=f"PIA-{i}", title=text, controller=_controller(), prepared_by=user,
+                                        created_at=timezone.now())
+    return "title"
+
+
+def transfer_volumes(user, texts=HOSTILE):
+    for i, text in enumerate(texts):
+        TransferVolume.objects.create(controller=_controller(), destination_country="DE", people=10 + i, note=text,
+                                      period_start=date(2026, 1, 1) + timedelta(days=i),
+                                      period_end=date(2026, 1, 1) + timedelta(days=i))
+    return "note"
+
+
+def transfer_filings(user, texts=HOSTILE):
+    for i, text in enumerate(texts):
+        TransferFiling.objects.create(controller=_controller(f"ctl{i}"), kind="scc",
+                                      effective_on=date(2026, 3, 2), note=text)
+    return "note"
+
+
+def people_counts(user, texts=HOSTILE):
+    for i, text in enumerate(texts):
+        PeopleCount.objects.create(controller=_controller(), counted_on=date(2026, 1, 1) + timedelta(days=i),
+                                   people=1_000 + i, note=text)
+    return "note"
+
+
+def compliance_audits(user, texts=HOSTILE):
+    for i, text in enumerate(texts):
+        ComplianceAudit.objects.create(reference=f"AUD-{i}", controller=_controller(), auditor=text,
+                                       period_start=date(2025, 1, 1), period_end=date(2025, 12, 31))
+    return "auditor"
+
+
 ENDPOINTS = {
     "inventory_app_controller": controllers,
     "inventory_app_datalocation": locations,
@@ -180,6 +217,11 @@ ENDPOINTS = {
     "inventory_app_processingactivity": activities,
     "inventory_app_activityfield": activity_fields,
     "inventory_app_transfer": transfers,
+    "inventory_app_impactassessment": impact_assessments,
+    "inventory_app_transfervolume": transfer_volumes,
+    "inventory_app_transferfiling": transfer_filings,
+    "inventory_app_peoplecount": people_counts,
+    "inventory_app_complianceaudit": compliance_audits,
     "requests_app_rightsrequest": cases,
     "requests_app_responsedraft": response_drafts,
     "breach_app_incident": incidents,
