@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from breach_app import display, notices
 from breach_app.models import Incident, NoticeDraft, Obligation
-from inventory_app.models import ProcessingActivity, Service
+from inventory_app.models import ImpactAssessment, ProcessingActivity, Service
 from privacy_office.models import AuditLogEntry, AuditReview
 from privacy_office.jurisdictions import local_date
 from requests_app import letters
@@ -158,6 +158,25 @@ def staff_sees_dashboard_counts(page, staff_user):
             (zh("with sensitive personal information"),
              str(ProcessingActivity.objects.filter(fields__field__sensitive=True).distinct().count())),
         ],
+        # The governance duties (inventory_app/dashboard.py); the cross-border and audit counts are
+        # checked in inventory_app's own tests, here their rows and that each shows a number.
+        zh("Governance"): [
+            (zh("impact assessments outdated: reassessment due"), str(ImpactAssessment.objects.outdated().count())),
+            (zh("impact assessments in draft"),
+             str(ImpactAssessment.objects.filter(status=ImpactAssessment.Status.DRAFT).count())),
+            *[(zh(label), None) for label in (
+                "handlers exporting without the required mechanism (PIPL Art. 38; 令16)",
+                "cross-border activities without separate consent (PIPL Art. 39)",
+                "cross-border activities without a current impact assessment (PIPL Art. 55(4))",
+                "standard contract filings overdue",
+                "security assessments in their renewal window",
+                "mechanisms to re-file after a change of facts",
+                "EU/UK transfers without SCC module or TIA, or past their review",
+                "audit remediation items overdue",
+                "audits ordered by a regulator, report not yet made",
+                "audit and officer clocks due or past (by people handled)",
+            )],
+        ],
         zh("Rights requests"): [
             *[(zh_label(Status(s).label), str(by_status[s])) for s in OPEN_STATUSES],
             (zh("Due within 7 days"),
@@ -188,9 +207,11 @@ def staff_sees_dashboard_counts(page, staff_user):
         for item, (label, value) in zip(card["items"], want):
             if value is not None:
                 assert item["value"] == value, f"{card['title']} / {label}: page {item['value']}, database {value}"
+            else:
+                assert item["value"] and (item["value"].isdigit() or label == zh("Nearest regulator deadline")), item
     # The nearest regulator deadline: which obligation, and its clock as of now.
     nearest = live.filter(recipient=Obligation.Recipient.REGULATOR, deadline__gte=now).order_by("deadline").first()
-    item = shown[2]["items"][1]
+    item = shown[3]["items"][1]
     assert item["detail"] == f"{nearest.incident.reference} · {nearest.code}"
     with translation.override(ZH):
         assert item["value"] in {display.time_left_text(nearest.deadline - now - timedelta(seconds=s))
