@@ -1,4 +1,4 @@
-"""Issue 8: a privacy officer's day, driven in headless Chromium against the live server.
+"""A privacy officer's day, driven in headless Chromium against the live server.
 
 Privacy staff works in Chinese (switched with the header's language select), the Privacy manager
 and the Auditor in English. Every step checks what the page shows against the database, and the
