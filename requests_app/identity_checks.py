@@ -36,6 +36,7 @@ from .clocks import dsar_recompute_due
 from .identity import identity_requirement, identity_shortfalls
 from .models import ClockPause, IdentityCheck, IdentityMethod, RightsRequest, Status, TimelineEntry
 from .case_writes import case_today, lock_case, refuse_if_ended, refuse_if_erased, timeline_add
+from .identity_documents import identity_documents_schedule_purge
 from .services import dsar_end_open_pause, dsar_transition
 
 
@@ -261,6 +262,7 @@ def dsar_record_identity_check(
             save_with_reason(
                 case, by=by, reason=gettext_noop("identity verified"), update_fields=["verified_on", "clock_paused"],
             )
+            identity_documents_schedule_purge(case=case)
             dsar_recompute_due(case=case, by=by, now=now)
             if case.status in (Status.RECEIVED, Status.AWAITING_IDENTITY):
                 dsar_transition(case=case, to_status=Status.IN_PROGRESS, by=by, now=now)

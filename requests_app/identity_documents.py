@@ -119,6 +119,7 @@ def dsar_upload_identity_document(*, case: RightsRequest, file, by, now: datetim
             request=case, original_name=name.rsplit("/", 1)[-1][:255],
             content_type=content_type, size=getattr(file, "size", 0) or 0,
             uploaded_by=by, uploaded_at=now,
+            retention_starts_at=retention_start(closed_at=case.closed_at, verified_on=case.verified_on),
         )
         document.file.save(document.original_name, File(file), save=False)
         save_with_reason(document, by=by, reason=gettext_noop("identity document uploaded"))
@@ -155,19 +156,37 @@ def identity_document_open(*, document: IdentityDocument, by, ip_address: str | 
     return handle
 
 
+def retention_start(*, closed_at: datetime | None, verified_on) -> datetime | None:
+    """When an identity document's retention period starts: the case's closure, or the start of
+    the office day after its verification (verified_on is a local date: counting from the next
+    office day errs one day late, never early), whichever is earlier; None while neither happened."""
+    starts = []
+    if closed_at is not None:
+        starts.append(closed_at)
+    if verified_on is not None:
+        starts.append(timezone.make_aware(datetime.combine(verified_on + timedelta(days=1), datetime.min.time()),
+                                          timezone.get_default_timezone()))
+    return min(starts) if starts else None
+
+
+def identity_documents_schedule_purge(*, case: RightsRequest) -> int:
+    """Store on the case's live documents when their retention starts (after it is verified, ends
+    or is re-opened, and on upload). Returns how many documents were updated."""
+    return IdentityDocument.objects.filter(request=case, deleted_at__isnull=True).update(
+        retention_starts_at=retention_start(closed_at=case.closed_at, verified_on=case.verified_on))
+
+
 def identity_documents_delete_expired(*, now: datetime | None = None) -> int:
     """Delete identity-document files N days (settings.IDENTITY_DOCUMENT_RETENTION_DAYS) after the
     case's verification or closure, whichever comes first; the row stays as the record that the
-    document existed and was deleted. Returns how many files were deleted."""
+    document existed and was deleted. Returns how many files were deleted. Reads the documents by
+    their stored ``retention_starts_at`` (indexed), never every case."""
     now = now or timezone.now()
     days = settings.IDENTITY_DOCUMENT_RETENTION_DAYS
     cutoff = now - timedelta(days=days)
-    # verified_on is a local date; compare it one day generously late (never early).
-    cutoff_date = timezone.localdate(cutoff) - timedelta(days=1)
     due = (
-        IdentityDocument.objects.filter(deleted_at__isnull=True)
-        .filter(Q(request__closed_at__lte=cutoff) | Q(request__verified_on__lte=cutoff_date))
-        .select_related("request")
+        IdentityDocument.objects.filter(deleted_at__isnull=True, retention_starts_at__lte=cutoff)
+        .select_related("request").order_by("retention_starts_at", "id")
     )
     deleted = 0
     for document in due.iterator(chunk_size=500):

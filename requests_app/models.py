@@ -551,8 +551,14 @@ class IdentityDocument(VersionedModel):
     uploaded_at = models.DateTimeField(_("uploaded at"))
     deleted_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
     deletion_reason = models.CharField(_("deletion reason"), max_length=200, blank=True)
+    # When the retention period of the file starts: the case's closure or the start of the office
+    # day after its verification, whichever is earlier (set by identity_documents_schedule_purge
+    # whenever either changes). The hourly purge reads by it (dsar_doc_purge_idx) instead of
+    # joining every case; the period itself (IDENTITY_DOCUMENT_RETENTION_DAYS) is applied when read,
+    # so changing the setting needs no rewrite. Not in the history: a schedule, not a fact.
+    retention_starts_at = models.DateTimeField(_("retention starts at"), null=True, blank=True, editable=False)
 
-    history = audited_history()
+    history = audited_history(excluded_fields=["retention_starts_at"])
 
     class Meta:
         verbose_name = _("identity document")
@@ -564,6 +570,8 @@ class IdentityDocument(VersionedModel):
         ]
         indexes = [
             models.Index(fields=["request"], name="dsar_doc_live_idx", condition=Q(deleted_at__isnull=True)),
+            models.Index(fields=["retention_starts_at"], name="dsar_doc_purge_idx",
+                         condition=Q(deleted_at__isnull=True, retention_starts_at__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(

@@ -44,6 +44,7 @@ from privacy_office.states import check_move
 from . import deadlines as dl
 from .clocks import compute_due, dsar_recompute_due, validate_extension_in_time
 from .identity import identity_requirement
+from .identity_documents import identity_documents_schedule_purge
 from . import letters
 from .letters import default_remedy_text
 from .models import (
@@ -548,6 +549,8 @@ def dsar_transition(*, case: RightsRequest, to_status: str, by, now: datetime | 
         if to_status not in OPEN_STATUSES:
             dsar_end_open_pause(case=case, on=case_today(case, now), by=by)
         save_with_reason(case, by=by, reason=gettext_noop("status changed"), update_fields=fields + ["clock_paused"])
+        if to_status in ENDED_STATUSES:
+            identity_documents_schedule_purge(case=case)
         timeline_add(
             case=case, kind=TimelineEntry.Kind.STATUS,
             message=gettext_noop("Status: %(from_status)s → %(to_status)s."),
@@ -709,6 +712,7 @@ def dsar_reopen(*, case: RightsRequest, by, reason: str, now: datetime | None = 
             case.duplicate_of = None
             fields.append("duplicate_of")
         save_with_reason(case, by=by, reason=reason.strip(), update_fields=fields)
+        identity_documents_schedule_purge(case=case)
         timeline_add(
             case=case, kind=TimelineEntry.Kind.REOPENED,
             message=gettext_noop("Re-opened: %(from_status)s → %(to_status)s."),

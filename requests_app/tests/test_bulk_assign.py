@@ -52,8 +52,12 @@ def test_assigning_500_cases_costs_the_queries_of_50(staff_client, staff_user):
     large = many_cases(500, start=50)
     few = assign_queries(staff_client, small)
     many = assign_queries(staff_client, large)
-    # bulk INSERTs split into batches on SQLite (its parameter limit): allow a few more there.
-    assert many <= few + (0 if connection.vendor == "postgresql" else 6)
+    if connection.vendor == "postgresql":
+        assert many == few
+    else:
+        # SQLite takes at most 999 parameters a statement, so the history INSERT (some 50 columns)
+        # is split into batches of about 20 rows: it grows by batch, far below one query a case.
+        assert many <= few + len(large) // 10
     assert RightsRequest.objects.filter(assignee=staff_user).count() == 550
 
 
