@@ -16,7 +16,7 @@ from django.urls import reverse
 from privacy_office.reminder_time import catch_up_floor, manager_ids, morning_of, office_today, reminder_days_in
 from privacy_office.reminders import ReminderSpec, content_type_id, register_kind
 
-from .models import ImpactAssessment, RemediationItem, TransferFiling
+from .models import ComplianceAudit, ImpactAssessment, RemediationItem, TransferFiling
 
 REVIEW_DAYS_BEFORE = 30
 # A standard contract's filing: 3 days ahead and on the day (10 working days from effect, 令13 Art. 7).
@@ -57,6 +57,50 @@ def due_reminders(*, now: datetime, since: datetime | None = None) -> list[Remin
 
     specs.extend(filing_reminders(now=now, days=days, managers=managers, floor=floor))
     specs.extend(remediation_reminders(now=now, days=days, managers=managers, floor=floor))
+    specs.extend(audit_deadline_reminders(now=now, days=days, managers=managers, floor=floor))
+    return specs
+
+
+# An ordered audit finishes "within the period the department sets" (governance-cn.md §3.4; PIPL Art. 64(1)):
+# the deadline is the regulator's own date, so reminders come a week and three
+# days ahead, on the day, and the day after while no report date is recorded.
+AUDIT_DAYS_BEFORE = (7, 3)
+
+
+def audit_recorded_by(audit_ids) -> dict[int, int]:
+    """Who recorded each audit (its first history row): the audit has no owner field of its own,
+    so the person who entered the regulator's order is the one to remind, with the managers."""
+    rows = (ComplianceAudit.history.filter(id__in=list(audit_ids), history_type="+", history_user_id__isnull=False)
+            .order_by("history_date").values_list("id", "history_user_id"))
+    recorded = {}
+    for pk, user_id in rows:
+        recorded.setdefault(pk, user_id)
+    return recorded
+
+
+def audit_deadline_reminders(*, now, days, managers, floor) -> list[ReminderSpec]:
+    """Ordered audits without a report date: to the person who recorded the audit and the managers
+    7 and 3 days before the regulator's deadline, on the day, and once the day after (overdue)."""
+    ct = content_type_id(ComplianceAudit)
+    today = office_today(now)
+    rows = ComplianceAudit.objects.filter(kind=ComplianceAudit.Kind.ORDERED, report_on__isnull=True,
+                                          deadline__isnull=False)
+    if days is not None:
+        rows = rows.filter(deadline__in=[d + timedelta(days=n) for d in days for n in (*AUDIT_DAYS_BEFORE, 0, -1)])
+    else:
+        rows = rows.filter(deadline__gte=today - timedelta(days=8), deadline__lte=today + timedelta(days=max(AUDIT_DAYS_BEFORE)))
+    rows = list(rows.order_by("pk").values_list("pk", "deadline"))
+    recorded = audit_recorded_by(pk for pk, _ in rows)
+    specs = []
+    for pk, deadline in rows:
+        recipients = sorted({*managers, *([recorded[pk]] if pk in recorded else [])})
+        moments = [(f"{n}d:{deadline}", "audit_deadline_before", deadline - timedelta(days=n)) for n in AUDIT_DAYS_BEFORE]
+        moments += [(str(deadline), "audit_deadline_today", deadline),
+                     (str(deadline), "audit_deadline_overdue", deadline + timedelta(days=1))]
+        for threshold, kind, day in moments:
+            moment = morning_of(day)
+            if floor <= moment <= now:
+                specs.extend(ReminderSpec(ct, pk, kind, threshold, r, moment) for r in recipients)
     return specs
 
 
@@ -161,4 +205,20 @@ def remediation_context(reminder):
         "controller": str(item.audit.controller),
         "due_on": item.due_on,
         "url": settings.SITE_URL.rstrip("/") + reverse("admin:inventory_app_complianceaudit_change", args=[item.audit_id]),
+    }
+
+
+@register_kind("audit_deadline_before", "audit_deadline_today", "audit_deadline_overdue")
+def audit_deadline_context(reminder):
+    audit = ComplianceAudit.objects.select_related("controller").filter(pk=reminder.object_id).first()
+    if audit is None or audit.report_on is not None or audit.deadline is None:
+        return None  # reported since (or no longer ordered with a deadline): nothing to remind about
+    return {
+        "reference": audit.reference,
+        "controller": str(audit.controller),
+        "ordered_by": audit.ordered_by or "—",
+        "auditor": audit.auditor,
+        "deadline": audit.deadline,
+        "days_left": (audit.deadline - office_today(reminder.due_at)).days,
+        "url": settings.SITE_URL.rstrip("/") + reverse("admin:inventory_app_complianceaudit_change", args=[audit.pk]),
     }
