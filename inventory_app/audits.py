@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from privacy_office.history import save_with_reason
@@ -27,8 +29,42 @@ def audit_clocks(audit: ComplianceAudit) -> None:
         audit.rectification_report_due_on = rules.rectification_report_due(audit.rectified_on).due_on
 
 
+# What may still be recorded once the report is made: the rectification that follows it (§3.4) and
+# the report date itself stays as it was. Everything else is what the report was made on.
+AFTER_REPORT_FIELDS = ("rectified_on", "rectification_reported_on", "rectification_report_due_on")
+
+
+def audit_frozen_changes(audit: ComplianceAudit) -> list[str]:
+    """The fields an edit changes on an audit whose report was already made (as stored): empty when
+    the audit is new, has no stored report date, or only its rectification is being recorded."""
+    if audit.pk is None:
+        return []
+    stored = ComplianceAudit.objects.filter(pk=audit.pk).first()
+    if stored is None or stored.report_on is None:
+        return []
+    return [f.attname for f in ComplianceAudit._meta.concrete_fields
+            if f.attname not in (*AFTER_REPORT_FIELDS, "version") and getattr(stored, f.attname) != getattr(audit, f.attname)]
+
+
+def audit_check_not_frozen(audit: ComplianceAudit) -> None:
+    """An audit whose report is made is frozen (it is what was reported): only its rectification can
+    still be recorded. Refused in the user's language, naming the fields."""
+    changed = audit_frozen_changes(audit)
+    if changed:
+        names = ", ".join(str(ComplianceAudit._meta.get_field(name.removesuffix("_id")).verbose_name)
+                          for name in changed)
+        raise ValidationError(
+            _("The report of %(reference)s was made on %(date)s: the audit cannot be changed any more (%(fields)s). "
+              "Only the rectification can still be recorded.")
+            % {"reference": audit.reference, "date": ComplianceAudit.objects.get(pk=audit.pk).report_on.isoformat(),
+               "fields": names},
+            code="audit_frozen")
+
+
 def audit_save(*, audit: ComplianceAudit, by, reason: str = "") -> ComplianceAudit:
-    """Save an audit with its clocks; a new one gets the next AUD- reference."""
+    """Save an audit with its clocks; a new one gets the next AUD- reference. Once its report is
+    made, only the rectification can change (``audit_check_not_frozen``)."""
+    audit_check_not_frozen(audit)
     audit_clocks(audit)
     if audit.pk is None:
         save_with_next_reference(audit, prefix=f"AUD-{audit.period_end.year}-", digits=4, by=by,
