@@ -70,9 +70,8 @@ from .resources import (
     resource_for,
 )
 from .policy_text import collection_list_render, policy_compare
-from .records import activities_for_record, ropa_export_gdpr, ropa_export_pipl
+from .records import activities_for_record, ropa_response
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 logger = logging.getLogger(__name__)
 
 
@@ -517,18 +516,13 @@ class ProcessingActivityAdmin(InventoryAdmin):
         return "; ".join(obj.pia_reasons()) or gettext("not required by PIPL Art. 55")
 
     # -- record of processing activities ------------------------------------------------------
-    def _xlsx(self, content: bytes, name: str) -> HttpResponse:
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-
     @admin.action(description=_("Export selected as GDPR Art. 30 record (XLSX)"), permissions=["export"])
     def export_gdpr_record(self, request, queryset):
-        return self._xlsx(ropa_export_gdpr(activities=queryset), "art30-record.xlsx")
+        return ropa_response("gdpr", activities=queryset)
 
     @admin.action(description=_("Export selected as PIPL record (XLSX)"), permissions=["export"])
     def export_pipl_record(self, request, queryset):
-        return self._xlsx(ropa_export_pipl(activities=queryset), "pipl-record.xlsx")
+        return ropa_response("pipl", activities=queryset)
 
     def get_urls(self):
         urls = super().get_urls()
@@ -543,10 +537,8 @@ class ProcessingActivityAdmin(InventoryAdmin):
             raise PermissionDenied
         form = RecordExportForm(request.GET or None)
         if form.is_bound and form.is_valid():
-            layout = form.cleaned_data["layout"]
-            build = ropa_export_gdpr if layout == "gdpr" else ropa_export_pipl
-            content = build(controller=form.cleaned_data["controller"], service=form.cleaned_data["service"])
-            return self._xlsx(content, "art30-record.xlsx" if layout == "gdpr" else "pipl-record.xlsx")
+            return ropa_response(form.cleaned_data["layout"], controller=form.cleaned_data["controller"],
+                                 service=form.cleaned_data["service"])
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
