@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -147,10 +147,21 @@ def _instant(day: date, end: bool = False) -> datetime:
     return datetime.combine(day, time.max if end else time.min, tzinfo=timezone.get_current_timezone())
 
 
+def assessments_as_of(*, controller: Controller, at: datetime) -> tuple[int, int]:
+    """(current, outdated) assessments of ``controller`` as they stood at ``at``, from their stored
+    dates: approved by then, not yet superseded (the reassessment replacing it approved later), and
+    current if not found outdated by then. An assessment outdated after ``at`` was current at ``at``."""
+    replaced = ImpactAssessment.objects.filter(supersedes=OuterRef("pk"), approved_at__lte=at)
+    standing = ImpactAssessment.objects.filter(controller=controller, approved_at__lte=at).exclude(Exists(replaced))
+    current = standing.filter(Q(outdated_at__isnull=True) | Q(outdated_at__gt=at)).count()
+    return current, standing.filter(outdated_at__lte=at).count()
+
+
 def audit_evidence(*, audit: ComplianceAudit, now: datetime | None = None) -> Evidence:
     """Counts computed now from the product's own records for the audited period: rights requests
     received in it answered on time (office date of the reply on or before the due date) or late,
-    notification obligations due in it sent on time or late, the assessments as they stand,
+    notification obligations due in it sent on time or late, the assessments as they stood at the
+    period's end (or now, for a period not yet over),
     handlers exporting without the required mechanism at the period's end, and audit-log reviews
     recorded in it."""
     now = now or timezone.now()
@@ -178,9 +189,10 @@ def audit_evidence(*, audit: ComplianceAudit, now: datetime | None = None) -> Ev
             notices_open_overdue=due.filter(Obligation.live_q(), deadline__lt=now).count(),
         )
     AuditReview = apps.get_model("privacy_office", "AuditReview")
+    current, outdated = assessments_as_of(controller=audit.controller, at=min(_instant(end, end=True), now))
     evidence.update(
-        assessments_current=ImpactAssessment.objects.current().filter(controller=audit.controller).count(),
-        assessments_outdated=ImpactAssessment.objects.outdated().filter(controller=audit.controller).count(),
+        assessments_current=current,
+        assessments_outdated=outdated,
         handlers_uncovered=sum(1 for p in crossborder.handlers_uncovered(as_of=min(end, today))
                                if p.controller.pk == audit.controller_id),
         audit_reviews=AuditReview.objects.filter(
