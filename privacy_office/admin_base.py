@@ -707,7 +707,7 @@ class CappedInlineMixin:
     beyond the cap are not on the form, so an editable capped inline edits only what it shows.
     """
 
-    shown_max = 50
+    shown_max = 20
     template = "requests_app/admin/capped_tabular.html"
 
     def see_all_url(self, request, obj) -> str:

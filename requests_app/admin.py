@@ -161,6 +161,9 @@ class IdentityDocumentInline(CappedInlineMixin, ReadOnlyInline):
 
 class TaskInline(CappedInlineMixin, admin.TabularInline):
     model = Task
+    # Editable rows render three selects each (the costliest part of the case page): open tasks
+    # first (the model's ordering), ten at a time.
+    shown_max = 10
     extra = 0
     can_delete = False
     fields = ("title", "service", "processor", "owner", "due_on", "done", "done_at")
