@@ -7,6 +7,7 @@ import logging
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, models, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
@@ -30,6 +31,7 @@ from privacy_office.admin_base import (
     AuditedAdmin,
     AuditedImportExportAdmin,
     AuditedModelForm,
+    CappedInlineMixin,
     CachedRelatedFieldListFilter,
     CachedRelatedOnlyFieldListFilter,
     LargeTablePaginator,
@@ -266,8 +268,68 @@ class RecipientAdmin(InventoryAdmin):
     autocomplete_fields = ("fields_shared",)
 
 
-class FieldUseInline(ReadOnlyInline):
-    """Every activity that uses the field (read-only: edit the link on the activity's page)."""
+# Rows an inventory inline shows on a page; the rest are one click away in the filtered list.
+INLINE_ROWS_SHOWN = 50
+
+
+def activity_field_list_url(**lookup) -> str:
+    """The field spreadsheet's list filtered to one activity or one field."""
+    (name, pk), = lookup.items()
+    return f"{reverse('admin:inventory_app_activityfield_changelist')}?{name}__id__exact={pk}"
+
+
+class LoadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete whose chosen option is the row its inline already read with ``select_related``.
+
+    Django's widget reads the chosen option with a query of its own, once per inline row: an
+    activity with 501 fields cost 510 queries. Any other value (a choice changed on a form sent back
+    with an error) is read as Django reads it."""
+
+    loaded = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [str(v) for v in value if v not in self.choices.field.empty_values]
+        obj = self.loaded
+        if obj is None or chosen != [str(obj.pk)]:
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        options.append(self.create_option(name, obj.pk, self.choices.field.label_from_instance(obj), True,
+                                          len(options)))
+        return [(None, options, 0)]
+
+
+class LoadedAutocompleteInlineMixin:
+    """An inline whose ``autocomplete_fields`` show the rows its ``get_queryset`` joined (no query per row)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = LoadedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        names = [name for name in self.get_autocomplete_fields(request) if name in formset.form.base_fields]
+
+        class LoadedForm(formset.form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                for name in names:
+                    widget = self.fields[name].widget
+                    widget = getattr(widget, "widget", widget)
+                    if self.instance.pk and getattr(self.instance, self.instance._meta.get_field(name).attname):
+                        widget.loaded = getattr(self.instance, name)
+
+        LoadedForm.__name__ = formset.form.__name__
+        formset.form = LoadedForm
+        return formset
+
+
+class FieldUseInline(CappedInlineMixin, ReadOnlyInline):
+    """The activities that use the field (read-only: edit the link on the activity's page), the first
+    ``INLINE_ROWS_SHOWN`` by activity code, with a link to all of them (a field used by 1,001
+    activities rendered them all)."""
 
     model = ActivityField
     fk_name = "field"
@@ -275,9 +337,13 @@ class FieldUseInline(ReadOnlyInline):
     readonly_fields = fields
     verbose_name = _("activity using this field")
     verbose_name_plural = _("activities using this field")
+    shown_max = INLINE_ROWS_SHOWN
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("activity")
+        return super().get_queryset(request).select_related("activity").order_by("activity__code", "position", "id")
+
+    def see_all_url(self, request, obj) -> str:
+        return activity_field_list_url(field=obj.pk)
 
 
 class UsedByCountFilter(admin.SimpleListFilter):
@@ -315,23 +381,30 @@ class DataFieldAdmin(InventoryAdmin):
         return obj._activity_count
 
 
-class ActivityFieldInline(admin.TabularInline):
+class ActivityFieldInline(CappedInlineMixin, LoadedAutocompleteInlineMixin, admin.TabularInline):
+    """The activity's fields in the policy's order, the first ``INLINE_ROWS_SHOWN`` editable here and
+    every one in the field spreadsheet's list (an activity with 501 fields rendered 501 forms)."""
+
     model = ActivityField
     fk_name = "activity"
     fields = ("position", "field", "field_sensitive", "group_zh", "detail_zh", "required", "note")
     readonly_fields = ("field_sensitive",)
     autocomplete_fields = ("field",)
     extra = 0
+    shown_max = INLINE_ROWS_SHOWN
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("field")
+        return super().get_queryset(request).select_related("field").order_by("position", "id")
+
+    def see_all_url(self, request, obj) -> str:
+        return activity_field_list_url(activity=obj.pk)
 
     @admin.display(description=_("sensitive"), boolean=True)
     def field_sensitive(self, obj):
         return obj.field.sensitive if obj.field_id else None
 
 
-class TransferInline(admin.TabularInline):
+class TransferInline(LoadedAutocompleteInlineMixin, admin.TabularInline):
     model = Transfer
     fields = ("destination_country", "mechanism", "recipient", "location", "scc_module", "tia_done_on", "review_on", "note")
     autocomplete_fields = ("recipient", "location")

@@ -23,7 +23,8 @@ def _activities(n: int, *, fields_each: int = 2, start: int = 0):
         recipient = Recipient.objects.create(code=f"r{i}", name=f"接收方{i}", name_en=f"Recipient {i}",
                                              kind=Recipient.Kind.PROCESSOR)
         activity = ProcessingActivity.objects.create(
-            code=f"a{i}", name_zh=f"活动{i}", name_en=f"Activity {i}", controller=controller, position=i)
+            code=f"a{i}", name_zh=f"活动{i}", name_en=f"Activity {i}", controller=controller, position=i,
+            pipl_basis=ProcessingActivity.PiplBasis.CONTRACT)
         activity.services.add(service)
         activity.storage_locations.add(location)
         activity.recipients.add(recipient)
@@ -120,3 +121,98 @@ def test_the_activities_csv_names_every_related_record(manager_client):
     assert len(rows) == 30
     row = next(r for r in rows if r["code"] == "a12")
     assert (row["controller"], row["services"], row["storage_locations"], row["recipients"]) == ("c12", "s12", "l12", "r12")
+
+
+# --- change pages --------------------------------------------------------------------------------
+
+def _more_fields(activity):
+    def build(n: int, *, start: int):
+        for j in range(start, start + n):
+            field = DataField.objects.create(code=f"x{j}", name_zh=f"附加字段{j}", name_en=f"Extra {j}")
+            ActivityField.objects.create(activity=activity, field=field, group_zh="g", position=100 + j)
+    return build
+
+
+def _more_uses(field):
+    def build(n: int, *, start: int):
+        for i in range(start, start + n):
+            activity = ProcessingActivity.objects.create(code=f"u{i:03}", name_zh=f"用途{i}",
+                                                         controller=Controller.objects.get(code="c0"))
+            ActivityField.objects.create(activity=activity, field=field, group_zh="g")
+    return build
+
+
+def _page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def test_the_activity_page_costs_the_same_queries_for_3_and_60_fields(staff_client):
+    activity = _activities(1, fields_each=0)[0]
+    url = reverse("admin:inventory_app_processingactivity_change", args=[activity.pk])
+    counts = _queries_at([3, 60], _more_fields(activity), lambda: _page(staff_client, url))
+    assert counts[0] == counts[1], counts
+
+
+def test_the_data_field_page_costs_the_same_queries_for_3_and_60_activities(staff_client):
+    _activities(1, fields_each=0)
+    field = DataField.objects.create(code="phone", name_zh="手机号", name_en="Phone number")
+    url = reverse("admin:inventory_app_datafield_change", args=[field.pk])
+    counts = _queries_at([3, 60], _more_uses(field), lambda: _page(staff_client, url))
+    assert counts[0] == counts[1], counts
+
+
+def test_a_long_activity_shows_its_first_fields_with_their_names_and_links_to_all(staff_client):
+    activity = _activities(1, fields_each=0)[0]
+    _more_fields(activity)(60, start=0)
+    html = _page(staff_client, reverse("admin:inventory_app_processingactivity_change", args=[activity.pk])) \
+        .content.decode()
+    # The chosen field of each shown row is named without reading it again (policy order: x0 … x49).
+    assert "附加字段49" in html and "附加字段50" not in html
+    assert 'name="fields-TOTAL_FORMS" value="50"' in html
+    link = f"{reverse('admin:inventory_app_activityfield_changelist')}?activity__id__exact={activity.pk}"
+    assert link.replace("&", "&amp;") in html
+    listed = _page(staff_client, link)
+    assert listed.context["cl"].result_count == 60
+
+
+def test_a_field_used_by_many_activities_links_to_all_of_them(staff_client):
+    _activities(1, fields_each=0)
+    field = DataField.objects.create(code="phone", name_zh="手机号", name_en="Phone number")
+    _more_uses(field)(60, start=0)
+    html = _page(staff_client, reverse("admin:inventory_app_datafield_change", args=[field.pk])).content.decode()
+    assert "u049" in html and "u050" not in html
+    link = f"{reverse('admin:inventory_app_activityfield_changelist')}?field__id__exact={field.pk}"
+    assert link in html
+    assert _page(staff_client, link).context["cl"].result_count == 60
+
+
+def _form_data(response) -> dict:
+    """What the browser sends back for the page as rendered."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            data[bound.html_name] = [str(v) for v in value] if isinstance(value, (list, tuple)) else value
+    return data
+
+
+def test_editing_a_shown_field_of_a_long_activity_saves_it_and_keeps_the_rest(staff_client):
+    activity = _activities(1, fields_each=0)[0]
+    _more_fields(activity)(60, start=0)
+    url = reverse("admin:inventory_app_processingactivity_change", args=[activity.pk])
+    data = _form_data(_page(staff_client, url))
+    data["fields-0-note"] = "collected at sign-up"
+    data["_change_reason"] = "note on the first field"
+    data["_loaded_version"] = ProcessingActivity.objects.get(pk=activity.pk).version
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, [response.context["adminform"].form.errors] + [
+        inline.formset.errors for inline in response.context["inline_admin_formsets"]]
+    assert ActivityField.objects.filter(activity=activity).count() == 60
+    assert ActivityField.objects.get(activity=activity, position=100).note == "collected at sign-up"
