@@ -551,6 +551,17 @@ class ProcessingActivityAdmin(InventoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_pia_flags()
 
+    def get_search_results(self, request, queryset, search_term):
+        """An activity's exact code finds that activity through its unique index (the autocomplete
+        answers a pasted code without a substring search); any other term searches codes, names,
+        purposes and field names as before (PostgreSQL: trigram indexes, migration 0009)."""
+        term = search_term.strip()
+        if term and " " not in term:
+            exact = queryset.filter(code=term)
+            if exact.exists():
+                return exact, False
+        return super().get_search_results(request, queryset, search_term)
+
     def assessed_activity_ids(self, obj):
         return [obj.pk]
 
