@@ -346,8 +346,13 @@ class Incident(VersionedModel):
         indexes = [
             models.Index(fields=["status", "-discovered_at"], name="incident_status_idx"),
             models.Index(fields=["-discovered_at", "-id"], name="incident_discovered_idx"),
-            models.Index(fields=["next_deadline"], name="incident_next_deadline_idx",
-                         condition=Q(next_deadline__isnull=False)),
+            # The list sorted by nearest deadline (ascending with empty clocks last, and its reverse)
+            # with the admin's tie-break on -id: read in index order, not a sort of every incident.
+            # PostgreSQL's b-tree puts NULLs last ascending and first descending, as those orders do
+            # (written without NULLS clauses, which SQLite indexes refuse). The ascending one also
+            # serves the overdue filter (next_deadline < now).
+            models.Index(fields=["next_deadline", "-id"], name="incident_nearest_deadline_idx"),
+            models.Index(fields=["-next_deadline", "-id"], name="incident_latest_deadline_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -572,7 +577,14 @@ class Obligation(VersionedModel):
         permissions = [("approve_waive_notification",
                         _("Can confirm a decision not to notify a required notification"))]
         indexes = [
-            models.Index(fields=["status", "deadline"], name="obligation_status_deadline_idx"),
+            # The obligation list's order (deadline, id) unfiltered and under each list filter, so a
+            # page (deep ones too: the paginator reads ids index-only) never sorts 300,000 rows.
+            models.Index(fields=["deadline", "id"], name="obligation_deadline_id_idx"),
+            models.Index(fields=["status", "deadline", "id"], name="obligation_status_order_idx"),
+            models.Index(fields=["jurisdiction", "deadline", "id"], name="obligation_jur_order_idx"),
+            models.Index(fields=["applicability", "deadline", "id"], name="obligation_appl_order_idx"),
+            models.Index(fields=["recipient", "deadline", "id"], name="obligation_recipient_order_idx"),
+            models.Index(fields=["deadline", "id"], name="obligation_unverified_idx", condition=Q(unverified=True)),
             # The live obligations with a clock (dashboard, overdue filter, reminder sweep): a few
             # rows among hundreds of thousands sent or decided.
             models.Index(
