@@ -189,7 +189,7 @@ def transfer_volumes(user, texts=HOSTILE):
 
 def transfer_filings(user, texts=HOSTILE):
     for i, text in enumerate(texts):
-        TransferFiling.objects.create(controller=_controller(f"ctl{i}"), kind="scc",
+        TransferFiling.objects.create(controller=_controller(f"ctl{i}"), kind="certification",
                                       effective_on=date(2026, 3, 2), note=text)
     return "note"
 
