@@ -72,7 +72,7 @@ from .resources import (
     resource_for,
 )
 from .policy_text import collection_list_render, policy_compare
-from .records import activities_for_record, ropa_response
+from .records import activities_for_collection_list, activities_for_record, ropa_response
 
 logger = logging.getLogger(__name__)
 
@@ -648,7 +648,7 @@ class ProcessingActivityAdmin(InventoryAdmin):
             "title": gettext("Policy tools: 个人信息收集清单"),
             "form": form,
             "comparison": comparison,
-            "generated": collection_list_render(activities=activities_for_record(
+            "generated": collection_list_render(activities=activities_for_collection_list(
                 controller=form.cleaned_data.get("controller") if form.is_bound and form.is_valid() else None,
                 service=form.cleaned_data.get("service") if form.is_bound and form.is_valid() else None,
             )),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from .models import ActivityField, ProcessingActivity
-from .records import activities_for_record
+from .records import EXPORT_CHUNK_ROWS, activities_for_collection_list, activities_for_record
 
 
 LIST_TITLE = "个人信息收集清单"
@@ -35,7 +35,9 @@ def collection_list_render(*, activities: Iterable[ProcessingActivity] | None = 
     """The 个人信息收集清单 as the policy prints it: purpose → fields, sensitive ones in <u>…</u>
     (the policy's bold-underline), fields grouped under their heading."""
     if activities is None:
-        activities = activities_for_record()
+        activities = activities_for_collection_list()
+    if isinstance(activities, QuerySet):
+        activities = activities.iterator(chunk_size=EXPORT_CHUNK_ROWS)  # one chunk in memory at a time
     lines = [LIST_TITLE, LIST_HEADER]
     for activity in activities:
         parts: list[str] = []

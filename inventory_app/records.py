@@ -34,6 +34,20 @@ def activities_for_record(
     return qs.order_by("position", "code")
 
 
+def activities_for_collection_list(*, controller: Controller | None = None, service: Service | None = None) -> QuerySet:
+    """Only what the 个人信息收集清单 prints (each activity's name and its fields, in the policy's
+    order): the policy-tools page printed it from ``activities_for_record``, whose PIA flags and five
+    other prefetches it never shows, on every visit."""
+    qs = ProcessingActivity.objects.prefetch_related(
+        Prefetch("fields", queryset=ActivityField.objects.select_related("field").order_by("position", "id")),
+    )
+    if controller is not None:
+        qs = qs.for_controller(controller)
+    if service is not None:
+        qs = qs.for_service(service)
+    return qs.order_by("position", "code")
+
+
 def _join(values: Iterable[str], sep: str = "; ") -> str:
     seen = []
     for value in values:

@@ -216,3 +216,13 @@ def test_editing_a_shown_field_of_a_long_activity_saves_it_and_keeps_the_rest(st
         inline.formset.errors for inline in response.context["inline_admin_formsets"]]
     assert ActivityField.objects.filter(activity=activity).count() == 60
     assert ActivityField.objects.get(activity=activity, position=100).note == "collected at sign-up"
+
+
+def test_the_policy_tools_page_costs_the_same_queries_for_3_and_30_activities(staff_client):
+    url = reverse("admin:inventory_app_policy_tools")
+    counts = _queries_at([3, 30], _more_activities, lambda: _page(staff_client, url))
+    assert counts[0] == counts[1], counts
+    generated = _page(staff_client, url).context["generated"]
+    # Every activity in the policy's order, its sensitive field underlined, grouped under its heading.
+    assert generated.splitlines()[2] == "活动0\tg（<u>字段0-0</u>、字段0-1）"
+    assert len(generated.splitlines()) == 2 + 30
