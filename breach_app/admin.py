@@ -804,8 +804,7 @@ class ObligationAdmin(AuditedAdmin):
     def has_add_permission(self, request):
         return False
 
-    # A search matching more incidents than this filters by a subquery (the page then walks the
-    # deadline index, which finds its rows quickly because they are many); fewer, by their ids.
+    # A search matching more incidents (or obligations) than this filters by a subquery; fewer, by ids.
     SEARCH_INCIDENT_IDS_MAX = 1000
 
     def get_search_results(self, request, queryset, search_term):
@@ -822,10 +821,15 @@ class ObligationAdmin(AuditedAdmin):
         incidents = Incident.objects.order_by()
         for word in term.split():
             incidents = incidents.filter(Q(reference__icontains=word) | Q(title__icontains=word))
-        ids = list(incidents.values_list("pk", flat=True)[: self.SEARCH_INCIDENT_IDS_MAX + 1])
-        of_incidents = (Q(incident__in=incidents.values("pk")) if len(ids) > self.SEARCH_INCIDENT_IDS_MAX
-                        else Q(incident_id__in=ids))
-        return queryset.filter(of_incidents | Q(regulator_reference__icontains=term) | Q(code__icontains=term)), False
+        most = self.SEARCH_INCIDENT_IDS_MAX
+        ids = list(incidents.values_list("pk", flat=True)[: most + 1])
+        of_incidents = Q(incident__in=incidents.values("pk")) if len(ids) > most else Q(incident_id__in=ids)
+        own = Obligation.objects.order_by().filter(Q(regulator_reference__icontains=term) | Q(code__icontains=term))
+        own_ids = list(own.values_list("pk", flat=True)[: most + 1])
+        # Few matches on either side are ids (one bitmap over the obligation indexes); many become a
+        # subquery, and the page then walks the deadline index, finding its rows quickly.
+        of_own = Q(pk__in=own.values("pk")) if len(own_ids) > most else Q(pk__in=own_ids)
+        return queryset.filter(of_incidents | of_own), False
 
     @admin.display(description=_("required content"))
     def required_content_display(self, obj):
