@@ -5,12 +5,24 @@ date_hierarchy) so the ratio is measured in one run."""
 from django.contrib import admin
 from django.urls import include, path
 
-from breach_app.models import Incident
+from breach_app.models import Incident, Obligation
 from inventory_app.models import DataField, ProcessingActivity
 from privacy_office.models import AuditLogEntry
 from requests_app.models import RightsRequest
 
-stock_site = admin.AdminSite(name="stock")
+
+
+class StockSite(admin.AdminSite):
+    """A stock AdminSite, plus the one URL the project's admin templates link to on every page."""
+
+    def get_urls(self):
+        from privacy_office.two_factor import two_factor_view
+
+        return [path("two-factor/", lambda request: two_factor_view(request, self), name="two_factor"),
+                *super().get_urls()]
+
+
+stock_site = StockSite(name="stock")
 
 
 class StockRightsRequestAdmin(admin.ModelAdmin):
@@ -27,10 +39,17 @@ class StockAuditLogAdmin(admin.ModelAdmin):
 
 
 class StockIncidentAdmin(admin.ModelAdmin):
-    list_display = ("reference", "title", "status", "owner", "discovered_at")
+    list_display = ("reference", "title", "status", "owner", "discovered_at", "next_deadline")
     list_filter = ("status",)
     search_fields = ("reference", "title")
     date_hierarchy = "discovered_at"
+
+
+class StockObligationAdmin(admin.ModelAdmin):
+    list_display = ("code", "incident", "jurisdiction", "recipient", "applicability", "status", "deadline")
+    list_filter = ("status", "applicability", "jurisdiction", "recipient", "unverified")
+    search_fields = ("code", "incident__reference", "incident__title", "regulator_reference")
+    ordering = ("deadline",)
 
 
 class StockDataFieldAdmin(admin.ModelAdmin):
@@ -41,6 +60,7 @@ class StockDataFieldAdmin(admin.ModelAdmin):
 stock_site.register(RightsRequest, StockRightsRequestAdmin)
 stock_site.register(AuditLogEntry, StockAuditLogAdmin)
 stock_site.register(Incident, StockIncidentAdmin)
+stock_site.register(Obligation, StockObligationAdmin)
 stock_site.register(DataField, StockDataFieldAdmin)
 stock_site.register(ProcessingActivity, admin.ModelAdmin)
 
