@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 
 from django import forms
@@ -69,6 +70,7 @@ from .resources import (
     RecipientResource,
     ServiceResource,
     TransferResource,
+    TransferVolumeResource,
     resource_for,
 )
 from .policy_text import collection_list_render, policy_compare
@@ -987,8 +989,14 @@ class TransferVolumeForm(AuditedModelForm):
 
 
 @admin.register(TransferVolume)
-class TransferVolumeAdmin(AuditedAdmin):
+class TransferVolumeAdmin(InventoryAdmin):
+    """Volumes are typed here or imported per period (CSV/XLSX, all or nothing)."""
+
     form = TransferVolumeForm
+    resource_classes = [TransferVolumeResource]
+
+    def assessed_activity_ids(self, obj):
+        return ()  # volumes are not part of what an assessment froze
     list_display = ("controller", "destination_country", "recipient", "period_start", "period_end", "people",
                     "sensitive_people", "necessity")
     list_select_related = ("controller", "recipient")
@@ -1102,6 +1110,16 @@ class ComplianceAuditForm(AuditedModelForm):
         for name in ("report_on", "rectified_on", "rectification_reported_on"):
             if cleaned.get(name) and cleaned[name] > today:
                 self.add_error(name, gettext("This date cannot be in the future."))
+        if self.instance.pk:
+            # A reported audit is frozen (audits.audit_check_not_frozen): refused here, before the save.
+            candidate = copy.copy(self.instance)
+            for name in self._meta.fields:
+                if name in cleaned:
+                    setattr(candidate, name, cleaned[name])
+            try:
+                audits.audit_check_not_frozen(candidate)
+            except ValidationError as exc:
+                self.add_error(None, exc)
         return cleaned
 
 
