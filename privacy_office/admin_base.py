@@ -708,7 +708,7 @@ class CappedInlineMixin:
     """
 
     shown_max = 20
-    template = "requests_app/admin/capped_tabular.html"
+    template = "admin/privacy_office/capped_tabular.html"
 
     def see_all_url(self, request, obj) -> str:
         """The filtered list of every row ("" when there is none to link to)."""
