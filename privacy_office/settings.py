@@ -140,6 +140,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the integration tests' Celery worker and beat processes must see it.
     # One file per test run, so parallel runs never share a database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
+    # The covering index of the open cases' clock carries INCLUDE columns, a PostgreSQL plan
+    # optimisation; SQLite keeps the index's key columns, which is all the demo needs.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     # One test database per test run, so two runs on one server never collide.

@@ -244,11 +244,15 @@ def version_field_name(case: RightsRequest) -> str:
     return f"{VERSION_FIELD}_{case.pk}"
 
 
-def bulk_selection_too_large(model_admin, request, queryset) -> bool:
-    """Refuse (with a message) a bulk action on more than ``BULK_ACTION_MAX_ROWS`` cases, e.g. "select
-    all 1,000,796": one transaction over a million cases would hold their locks for hours. Counts at
-    most one row past the limit."""
-    limit = settings.BULK_ACTION_MAX_ROWS
+# The erasure confirmation lists each selected case with whether, and why not, it may be erased.
+ERASURE_PAGE_MAX_ROWS = 200
+
+
+def bulk_selection_too_large(model_admin, request, queryset, *, limit: int | None = None) -> bool:
+    """Refuse (with a message) a bulk action on more than ``limit`` (default ``BULK_ACTION_MAX_ROWS``)
+    cases, e.g. "select all 1,000,796": one transaction over a million cases would hold their locks
+    for hours. Counts at most one row past the limit."""
+    limit = settings.BULK_ACTION_MAX_ROWS if limit is None else limit
     if queryset.order_by().values("pk")[: limit + 1].count() <= limit:
         return False
     model_admin.message_user(request, _(
@@ -305,8 +309,11 @@ def assign_cases(model_admin, request, queryset, *, to_self: bool = False):
 
 
 def erase_personal_data(model_admin, request, queryset):
-    """A confirmation page listing which selected cases may be erased and why not; then the service."""
-    cases = list(queryset.select_related(None).order_by("reference")[:200])
+    """A confirmation page listing which selected cases may be erased and why not; then the service.
+    A larger selection is refused with a message (it used to be cut to the first 200 silently)."""
+    if bulk_selection_too_large(model_admin, request, queryset, limit=ERASURE_PAGE_MAX_ROWS):
+        return None
+    cases = list(queryset.select_related(None).order_by("reference"))
     form = ErasureForm(request.POST if "apply" in request.POST else None)
     if "apply" in request.POST and form.is_valid():
         erased, refused = [], []

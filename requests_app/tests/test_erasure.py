@@ -207,3 +207,14 @@ def test_a_retention_period_below_24_months_is_refused_at_start_up():
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "CASE_RETENTION_DAYS must be at least 730" in result.stderr
+
+
+def test_a_selection_larger_than_one_confirmation_page_is_refused_not_cut(manager_client, staff_user, monkeypatch):
+    from requests_app import views
+
+    monkeypatch.setattr(views, "ERASURE_PAGE_MAX_ROWS", 2)
+    cases = [_ended_case(staff_user, ended=at(2022, 3, 10)) for _ in range(3)]
+    page = manager_client.post(CHANGELIST, {"action": "erase_personal_data",
+                                            ACTION_CHECKBOX_NAME: [case.pk for case in cases]}, follow=True)
+    assert "More than 2 cases are selected" in page.content.decode()
+    assert not RightsRequest.objects.filter(erased_at__isnull=False).exists()
