@@ -8,10 +8,8 @@ Server time through Django's test client (request → rendered response), median
 """
 
 import argparse
-import statistics
-import time
 
-from _setup import setup
+from _setup import measure, setup
 
 connection = setup()
 
@@ -19,26 +17,10 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 settings.ROOT_URLCONF = "stock_urls"
 settings.ALLOWED_HOSTS = ["testserver"]
 settings.DEBUG = False
-
-
-def measure(client, url, runs):
-    response = client.get(url)
-    if response.status_code != 200:
-        return {"error": f"HTTP {response.status_code}"}
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
-    sql_ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
-    return {"median": statistics.median(times), "min": min(times), "max": max(times), "queries": len(ctx.captured_queries), "sql": sql_ms}
 
 
 def main():

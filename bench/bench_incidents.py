@@ -13,18 +13,15 @@ run. ``--explain`` prints the plan of each list's main query.
 """
 
 import argparse
-import statistics
-import time
 from datetime import timedelta
 
-from _setup import setup
+from _setup import measure, setup
 
 connection = setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 settings.ROOT_URLCONF = "stock_urls"
@@ -32,23 +29,6 @@ settings.ALLOWED_HOSTS = ["testserver"]
 settings.DEBUG = False
 
 BIG = "INC-2026-BENCH"  # the incident given many related rows
-
-
-def measure(client, url, runs):
-    response = client.get(url)
-    if response.status_code != 200:
-        return {"error": f"HTTP {response.status_code}"}
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
-    sql_ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
-    slowest = max(ctx.captured_queries, key=lambda q: float(q["time"]))["sql"] if ctx.captured_queries else ""
-    return {"median": statistics.median(times), "min": min(times), "max": max(times),
-            "queries": len(ctx.captured_queries), "sql": sql_ms, "slowest": slowest}
 
 
 def big_incident(related: int):
