@@ -18,7 +18,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.formats import localize
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +31,7 @@ from privacy_office.admin_base import (
     ReadOnlyAdminMixin,
     ReadOnlyInline,
     StreamingExportMixin,
+    selection_too_large,
     check_loaded_version,
     typed_reason,
 )
@@ -73,14 +73,11 @@ def confirm_each(model_admin, request, queryset, *, title, apply, done_message, 
     """An action's confirmation page, then the action on each record as the page showed it: each
     record's version (and, for drafts to approve, the text itself) is on the page and posted back,
     so a record someone changed since is refused instead of acted on unseen."""
-    limit = bulk_action_max_rows()
-    if queryset.order_by().values("pk")[: limit + 1].count() > limit:
-        # "Select all" over a whole list would hold one transaction for hours and list every record
-        # on the confirmation page: refused before anything is read or written.
-        model_admin.message_user(request, _(
+    # "Select all" over a whole list would hold one transaction for hours and list every record on
+    # the confirmation page: refused before anything is read or written.
+    if selection_too_large(model_admin, request, queryset, message=_(
             "More than %(limit)s records are selected; a list action works on at most %(limit)s at a time. Nothing "
-            "was changed: narrow the list with a filter or a search and try again.") % {"limit": localize(limit)},
-            level=messages.ERROR)
+            "was changed: narrow the list with a filter or a search and try again.")):
         return None
     form = None
     if "apply" in request.POST:
@@ -110,11 +107,6 @@ def confirm_each(model_admin, request, queryset, *, title, apply, done_message, 
         "action": request.POST.get("action"), "opts": model_admin.model._meta, "show_texts": show_texts,
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
     })
-
-
-def bulk_action_max_rows() -> int:
-    """Most records one list action may touch (the same setting as the case list's bulk actions)."""
-    return getattr(settings, "BULK_ACTION_MAX_ROWS", 2000)
 
 
 INCIDENT_REFERENCE_RE = re.compile(r"^INC-(\d{4})-(\d{1,8})$", re.IGNORECASE)

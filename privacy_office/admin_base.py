@@ -752,3 +752,14 @@ def staff_choices(*, active_only: bool = True) -> list[tuple[str, str]]:
         choices = [(str(pk), name) for pk, name in users.order_by(User.USERNAME_FIELD).values_list("pk", User.USERNAME_FIELD)[:300]]
         cache.set(key, choices, 60)
     return choices
+
+
+def selection_too_large(model_admin, request, queryset, *, message, limit: int | None = None) -> bool:
+    """Refuse (with ``message``, which names ``%(limit)s``) a bulk action on more than ``limit``
+    (default ``BULK_ACTION_MAX_ROWS``) rows, e.g. "select all 1,000,796": one transaction over a
+    million rows would hold their locks for hours. Counts at most one row past the limit."""
+    limit = settings.BULK_ACTION_MAX_ROWS if limit is None else limit
+    if queryset.order_by().values("pk")[: limit + 1].count() <= limit:
+        return False
+    model_admin.message_user(request, message % {"limit": localize(limit)}, level=messages.ERROR)
+    return True

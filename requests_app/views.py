@@ -16,11 +16,10 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from privacy_office.admin_base import VERSION_FIELD, check_loaded_version
+from privacy_office.admin_base import VERSION_FIELD, check_loaded_version, selection_too_large
 from privacy_office.middleware import client_ip
 from privacy_office.roles import holds_approval
 
@@ -249,17 +248,11 @@ ERASURE_PAGE_MAX_ROWS = 200
 
 
 def bulk_selection_too_large(model_admin, request, queryset, *, limit: int | None = None) -> bool:
-    """Refuse (with a message) a bulk action on more than ``limit`` (default ``BULK_ACTION_MAX_ROWS``)
-    cases, e.g. "select all 1,000,796": one transaction over a million cases would hold their locks
-    for hours. Counts at most one row past the limit."""
-    limit = settings.BULK_ACTION_MAX_ROWS if limit is None else limit
-    if queryset.order_by().values("pk")[: limit + 1].count() <= limit:
-        return False
-    model_admin.message_user(request, _(
+    """Refuse (with a message) a bulk action on more cases than ``limit`` (default
+    ``BULK_ACTION_MAX_ROWS``)."""
+    return selection_too_large(model_admin, request, queryset, limit=limit, message=_(
         "More than %(limit)s cases are selected; a bulk action works on at most %(limit)s at a time. Nothing was "
-        "changed: narrow the list with a filter (e.g. a queue or a deadline) and try again."
-    ) % {"limit": localize(limit)}, level=messages.ERROR)
-    return True
+        "changed: narrow the list with a filter (e.g. a queue or a deadline) and try again."))
 
 
 def stale_versions(request, cases) -> list[RightsRequest]:
