@@ -32,11 +32,13 @@ class PrivacyAdminSite(admin.AdminSite):
         return True
 
     def get_urls(self):
+        from .preferences import preferences_view
         from .two_factor import two_factor_view
 
         # Not wrapped in admin_view: whoever has yet to set up two-factor sign-in must reach it.
         return [
             path("two-factor/", lambda request: two_factor_view(request, self), name="two_factor"),
+            path("preferences/", lambda request: preferences_view(request, self), name="preferences"),
             *super().get_urls(),
         ]
 

@@ -15,7 +15,7 @@ class PrivacyOfficeConfig(AppConfig):
     verbose_name = _("Privacy office")
 
     def ready(self):
-        from . import audit, auth_backends, roles
+        from . import audit, auth_backends, preferences, roles
 
         # Infrastructure, not business logic: every historical record simple-history writes is
         # mirrored into the cross-model audit log managers review (one indexed table instead of a
@@ -23,6 +23,8 @@ class PrivacyOfficeConfig(AppConfig):
         audit.connect_signals()
         # A role change takes effect at once, though permissions are cached (auth_backends).
         auth_backends.connect_signals()
+        # Each person's language and time zone are copied into the session at sign-in.
+        preferences.connect_signals()
         # Roles are created by a data migration; this keeps their permissions in sync whenever a
         # later migration adds a model or a permission.
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)

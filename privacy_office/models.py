@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -174,6 +176,12 @@ class AuditReview(VersionedModel):
             raise ValidationError({"period_end": _("The period must end on or after its start.")})
 
 
+def validate_time_zone_name(value: str) -> None:
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(zone)s” is not a time zone name (e.g. Europe/Berlin, Asia/Shanghai)."),
+                              params={"zone": value}, code="time_zone")
+
+
 class StaffProfile(models.Model):
     """Per-person settings the office needs: the language reminders and digests are written in."""
 
@@ -181,6 +189,12 @@ class StaffProfile(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="privacy_profile"
     )
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    # Blank: the office's zone (TIME_ZONE). A manager in Berlin reads and types the 72-hour EU
+    # clock in Berlin time, not Shanghai time.
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_time_zone_name],
+        help_text=_("Times are shown and entered in this zone (e.g. Europe/Berlin). Empty: the office's zone."),
+    )
 
     class Meta:
         verbose_name = _("staff profile")
@@ -188,6 +202,12 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+def user_time_zone_name(user) -> str:
+    """The zone ``user`` reads and types times in (their profile, else the office's)."""
+    profile = getattr(user, "privacy_profile", None) if user is not None else None
+    return (profile.time_zone if profile is not None else "") or settings.TIME_ZONE
 
 
 def user_language(user) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -21,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from . import outgoing
-from .models import Reminder, user_language
+from .models import Reminder, user_language, user_time_zone_name
 
 # A reminder found or sent this long after its moment is marked late (the system was down).
 LATE_AFTER = timedelta(minutes=15)
@@ -154,7 +155,9 @@ def render_reminder(reminder: Reminder) -> RenderedReminder | None:
     if builder is None:
         raise LookupError(f"no reminder kind {reminder.kind!r} is registered")
     language = user_language(reminder.recipient)
-    with translation.override(language):
+    # Times in the text are in the recipient's own zone, as on their pages.
+    zone = ZoneInfo(user_time_zone_name(reminder.recipient))
+    with translation.override(language), timezone.override(zone):
         context = builder(reminder)
         if context is None:
             return None

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The signed-in person's own language and time zone (staff profile), over the browser's.
+    "privacy_office.preferences.StaffPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Where two-factor sign-in is required, a signed-in user without it reaches only enrollment.
     "privacy_office.middleware.TwoFactorRequiredMiddleware",

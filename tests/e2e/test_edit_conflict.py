@@ -2,7 +2,8 @@
 colleague changed, the re-shown form holds the colleague's values where the later editor changed
 nothing, and saving again applies both; a field both changed is asked about, never overwritten.
 
-The staff member works in English, then in Chinese (switched with the header's language select);
+The staff member (Chinese in her profile) works in English, then in Chinese (switched with the header's
+language select, which saves the choice to her profile);
 the refusal page is saved as a screenshot in each language under var/screenshots/."""
 
 from __future__ import annotations
@@ -56,6 +57,12 @@ def test_two_people_edit_one_case_and_nothing_is_lost(browsers, demo):
 
     manager = browsers.login("manager")
     staff = browsers.login("staff")
+    # The demo officer's profile says Chinese; she works in English first (the header's list,
+    # which also saves the choice to her profile).
+    expect(staff.locator("html")).to_have_attribute("lang", ZH)
+    with staff.expect_navigation():
+        staff.locator("#language-switch select").select_option("en")
+    expect(staff.locator("html")).to_have_attribute("lang", "en")
 
     # ---- different fields: the colleague's phone survives the staff member's second save -------
     open_case(manager, case)

@@ -12,6 +12,7 @@ import re
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.utils import formats, timezone, translation
 from django.utils.html import strip_tags
@@ -107,7 +108,7 @@ def test_a_privacy_officers_day(browsers, demo):
     staff = browsers.login("staff")
 
     # ---- 1. staff (Chinese): dashboard, inventory search, export refused -----------------------
-    staff_switches_to_chinese(staff)
+    staff_works_in_chinese(staff)
     staff_sees_dashboard_counts(staff, staff_user)
     staff_searches_inventory(staff)
     staff_cannot_export_the_record(staff)
@@ -135,14 +136,19 @@ def test_a_privacy_officers_day(browsers, demo):
 # ================================================================================================
 
 
-def staff_switches_to_chinese(page):
-    expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.locator("#content h1")).to_have_text("Work at a glance")
-    with page.expect_navigation():
-        page.locator("#language-switch select").select_option(ZH)
+def staff_works_in_chinese(page):
+    # Her profile says Chinese: the pages are Chinese although the browser asks for English
+    # (en-US), and the header names the zone her times are in.
     expect(page.locator("html")).to_have_attribute("lang", ZH)
     expect(page.locator("#content h1")).to_have_text(zh("Work at a glance"))
     assert zh("Work at a glance") == "工作概览"
+    expect(page.locator("#my-time-zone")).to_have_text(f"时区：{django_settings.TIME_ZONE}")
+    # The header's list switches for this person (saved to her profile), and back.
+    for language, heading in (("en", "Work at a glance"), (ZH, "工作概览")):
+        with page.expect_navigation():
+            page.locator("#language-switch select").select_option(language)
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        expect(page.locator("#content h1")).to_have_text(heading)
 
 
 def staff_sees_dashboard_counts(page, staff_user):
