@@ -18,6 +18,8 @@ STAFF = "Privacy staff"
 MANAGER = "Privacy manager"
 AUDITOR = "Auditor"
 ROLES = (STAFF, MANAGER, AUDITOR)
+# The group names are stored in English; pages show them in the reader's language.
+ROLE_LABELS = (gettext_noop("Privacy staff"), gettext_noop("Privacy manager"), gettext_noop("Auditor"))
 
 # The apps whose records the office works; ``privacy_office`` holds the audit log and reminder log.
 DOMAIN_APPS = ("inventory_app", "requests_app", "breach_app")
