@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -91,6 +91,22 @@ class AuditedResourceMixin:
 
     import_by = None
     import_reason = gettext_noop("imported")
+
+    # An empty cell of an XLSX arrives as None. django-import-export reads it as "" only for a
+    # blank CharField; a blank TextField (a description) got None and the row failed on NOT NULL,
+    # so an unchanged export could not be imported back.
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        if isinstance(f, models.TextField):
+            return widgets.CharWidget
+        return super().widget_from_django_field(f, default)
+
+    @classmethod
+    def widget_kwargs_for_field(cls, field_name, django_field):
+        kwargs = super().widget_kwargs_for_field(field_name, django_field)
+        if isinstance(django_field, models.TextField) and django_field.blank:
+            kwargs.update({"coerce_to_string": True, "allow_blank": True})
+        return kwargs
 
     def before_import(self, dataset, **kwargs):
         by = kwargs.get("user")
