@@ -12,7 +12,7 @@ from privacy_office import jurisdictions as registry
 from privacy_office.urgency import WARN, badge
 
 from . import deadlines as dl
-from .models import DueKind, RightsRequest
+from .models import DueKind, RightsRequest, Status
 
 
 def clock_explanation(case: RightsRequest) -> list[str]:
@@ -40,6 +40,14 @@ def clock_explanation(case: RightsRequest) -> list[str]:
         lines.append(_("UK: the clock waits for the proof of identity asked for on %(on)s; until it arrives the "
                        "date is counted from receipt.")
                      % {"on": str(registry.local_date(case.identity_requested_at, case.jurisdiction))})
+    # Waiting for the requester stops no clock but the UK's (Art. 12A; identity_checks.py): an
+    # officer used to "on hold" in other tools must read that the date does not move.
+    if case.status == Status.AWAITING_IDENTITY and not case.clock_paused and case.jurisdiction != dl.UK:
+        lines.append(_("Waiting for proof of identity: the clock keeps running (%(jurisdiction)s law has no pause "
+                       "for it); the due date does not move.") % {"jurisdiction": case.get_jurisdiction_display()})
+    if case.status == Status.AWAITING_CLARIFICATION and not case.clock_paused:
+        lines.append(_("Waiting for the requester's clarification: the clock keeps running (only UK GDPR Art. 12A "
+                       "stops it, for access requests); the due date does not move."))
     if case.requester_time_zone and case.received_at:
         office = registry.get(case.jurisdiction)
         theirs = case.received_at.astimezone(ZoneInfo(case.requester_time_zone)).date()
