@@ -363,7 +363,8 @@ class SentDocument(models.Model):
     """The .docx and PDF of a letter, notice or report exactly as sent, frozen when it was marked
     sent (``services.sent_document_freeze``): every later download serves these bytes, whatever
     changes afterwards in the inventory's letterhead or in the templates. One row per sent draft;
-    a row is written once and then refuses every change and deletion."""
+    a row is written once and then refuses every change and deletion, save the erasure of a
+    case's personal data after retention (``SentDocumentQuerySet.erase_personal_data``)."""
 
     content_type = models.ForeignKey(ContentType, verbose_name=_("record type"), on_delete=models.PROTECT,
                                      related_name="+")
