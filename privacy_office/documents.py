@@ -11,7 +11,7 @@ which needs no font file on the server (a PDF reader supplies the glyphs from it
 fonts), so a fresh clone and the Docker image render Chinese with nothing but ``pip install``.
 
 A sent draft's documents are frozen once (``services.sent_document_freeze``, model ``SentDocument``)
-and downloads serve those bytes forever: see ``frozen_or_rendered``.
+and downloads serve those bytes forever: see ``document_bytes``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape
@@ -97,19 +98,22 @@ def serves_mainland_china(controller) -> bool:
 def letterhead_controller(candidates, *, mainland_china: bool):
     """The controller entity whose letterhead a document carries.
 
-    ``candidates`` are the entities of the record (an incident's affected activities and services, a
-    case's services), else every entity in the inventory. A mainland-China letter or report goes
-    out on the paper of an entity serving mainland China, any other on that of an entity that does
-    not (the global services' entity); where none fits, the first candidate by code."""
-    candidates = sorted(set(candidates), key=lambda c: c.code)
-    if not candidates:
+    ``candidates`` are the entities of the record's activities and services (one entry per
+    activity or service, so an entity behind more of them counts more), else every entity in the
+    inventory. A mainland-China letter or report goes out on the paper of an entity serving
+    mainland China, any other on that of an entity that does not (the global services' entity);
+    among those, the one behind most of the record's activities and services (then by code). Where
+    none fits, that same ranking over all candidates: the entity that processed the data."""
+    counts = Counter(candidates)
+    if not counts:
         from inventory_app.models import Controller
 
-        candidates = list(Controller.objects.order_by("code"))
-    for controller in candidates:
+        counts = Counter(Controller.objects.order_by("code"))
+    ranked = sorted(counts, key=lambda c: (-counts[c], c.code))
+    for controller in ranked:
         if serves_mainland_china(controller) == mainland_china:
             return controller
-    return candidates[0] if candidates else None
+    return ranked[0] if ranked else None
 
 
 def letterhead(controller, language: str) -> Letterhead:
@@ -266,15 +270,16 @@ def add_field(paragraph, instruction: str) -> None:
         return node
 
     run = paragraph.add_run()
-    run._r.append(element("w:fldChar", **{"w:fldCharType": "begin"}))  # python-docx has no field API
+    # python-docx has no API for fields: the run's XML element gets the field characters.
+    run.element.append(element("w:fldChar", **{"w:fldCharType": "begin"}))
     text = element("w:instrText", **{"xml:space": "preserve"})
     text.text = f" {instruction} "
-    run._r.append(text)
-    run._r.append(element("w:fldChar", **{"w:fldCharType": "separate"}))
+    run.element.append(text)
+    run.element.append(element("w:fldChar", **{"w:fldCharType": "separate"}))
     placeholder = element("w:t")
     placeholder.text = "1"
-    run._r.append(placeholder)
-    run._r.append(element("w:fldChar", **{"w:fldCharType": "end"}))
+    run.element.append(placeholder)
+    run.element.append(element("w:fldChar", **{"w:fldCharType": "end"}))
 
 
 # --------------------------------------------------------------------------- PDF
@@ -299,7 +304,6 @@ def pdf_bytes(document: Document) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfgen import canvas as pdf_canvas
     from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
     register_pdf_fonts()
@@ -321,69 +325,65 @@ def pdf_bytes(document: Document) -> bytes:
         shown = escape(text) if text.strip() else "&nbsp;"
         return Paragraph(shown, style(text, **kwargs))
 
-    story = []
-    meta = [words["reference"], words["date"]] + ([] if document.sent else [words["draft"]])
-    for line in meta:
-        story.append(paragraph(line, align=TA_RIGHT, space_after=1, bold=line == words["draft"]))
-    story.append(Spacer(1, 6 * mm))
-    for level, line in body_lines(document.body):
-        if level:
-            story.append(paragraph(line, size={1: 15, 2: 12.5, 3: 11}[level], bold=True, space_before=6,
-                                   space_after=4))
-        else:
-            story.append(paragraph(line))
-    story.append(Spacer(1, 10 * mm))
-    story.append(KeepTogether([paragraph(line, space_after=6) for line in (
-        words["on_behalf"], words["approver"], words["signature"], words["signed_on"])]))
+    def make_story():
+        story = []
+        meta = [words["reference"], words["date"]] + ([] if document.sent else [words["draft"]])
+        for line in meta:
+            story.append(paragraph(line, align=TA_RIGHT, space_after=1, bold=line == words["draft"]))
+        story.append(Spacer(1, 6 * mm))
+        for level, line in body_lines(document.body):
+            if level:
+                story.append(paragraph(line, size={1: 15, 2: 12.5, 3: 11}[level], bold=True, space_before=6,
+                                       space_after=4))
+            else:
+                story.append(paragraph(line))
+        story.append(Spacer(1, 10 * mm))
+        story.append(KeepTogether([paragraph(line, space_after=6) for line in (
+            words["on_behalf"], words["approver"], words["signature"], words["signed_on"])]))
+        return story
 
     head = document.letterhead
     head_lines = [line for line in (head.address, words["contact"] if head.contact else "") if line]
 
-    def letterhead_and_page_number(canvas, pages: int):
-        width, height = A4
-        canvas.saveState()
-        y = height - 16 * mm
-        canvas.setFont(pdf_font(head.name, bold=True, language=language), 13)
-        canvas.drawString(20 * mm, y, clean(head.name))
-        canvas.setFont(pdf_font(" ".join(head_lines), language=language), 8.5)
-        for line in head_lines:
-            y -= 4.5 * mm
-            canvas.drawString(20 * mm, y, clean(line))
-        canvas.setLineWidth(0.6)
-        canvas.line(20 * mm, y - 3 * mm, width - 20 * mm, y - 3 * mm)
-        number = words["page"] % {"page": canvas.getPageNumber(), "pages": pages}
-        canvas.setFont(pdf_font(number, language=language), 8.5)
-        canvas.drawCentredString(width / 2, 12 * mm, number)
-        canvas.restoreState()
+    def build(pages: int) -> tuple[bytes, int]:
+        """One layout pass; "page n of m" needs m, so the first pass counts the pages."""
+        seen = []
 
-    class NumberedCanvas(pdf_canvas.Canvas):
-        """Draws each page's letterhead and "page n of m" once the number of pages is known."""
+        def letterhead_and_page_number(canvas, template):
+            width, height = A4
+            seen.append(canvas.getPageNumber())
+            canvas.saveState()
+            y = height - 16 * mm
+            canvas.setFont(pdf_font(head.name, bold=True, language=language), 13)
+            canvas.drawString(20 * mm, y, clean(head.name))
+            canvas.setFont(pdf_font(" ".join(head_lines), language=language), 8.5)
+            for line in head_lines:
+                y -= 4.5 * mm
+                canvas.drawString(20 * mm, y, clean(line))
+            canvas.setLineWidth(0.6)
+            canvas.line(20 * mm, y - 3 * mm, width - 20 * mm, y - 3 * mm)
+            number = words["page"] % {"page": canvas.getPageNumber(), "pages": pages}
+            canvas.setFont(pdf_font(number, language=language), 8.5)
+            canvas.drawCentredString(width / 2, 12 * mm, number)
+            canvas.restoreState()
 
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.pages = []
+        buffer = io.BytesIO()
+        template = SimpleDocTemplate(
+            buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
+            topMargin=(32 + 4.5 * len(head_lines)) * mm, bottomMargin=22 * mm, title=clean(document.title),
+            author=clean(head.name), lang=language,
+            # Identical input gives identical bytes (no creation time, fixed document id): a frozen
+            # copy's hash can be re-checked by rendering again.
+            invariant=1,
+        )
+        template.build(make_story(), onFirstPage=letterhead_and_page_number, onLaterPages=letterhead_and_page_number)
+        return buffer.getvalue(), len(seen)
 
-        def showPage(self):
-            self.pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            for state in self.pages:
-                self.__dict__.update(state)
-                letterhead_and_page_number(self, len(self.pages))
-                super().showPage()
-            super().save()
-
-    buffer = io.BytesIO()
-    template = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=(32 + 4.5 * len(head_lines)) * mm,
-        bottomMargin=22 * mm, title=clean(document.title), author=clean(head.name), lang=language,
-        # Identical input gives identical bytes (no creation time, fixed document id): a frozen
-        # copy's hash can be re-checked by rendering again.
-        invariant=1,
-    )
-    template.build(story, canvasmaker=NumberedCanvas)
-    return buffer.getvalue()
+    content, pages = build(0)
+    # The footer is drawn outside the text frame: the total changes nothing in the layout, so the
+    # second pass has the same pages.
+    content, _ = build(pages)
+    return content
 
 
 def render(document: Document) -> Rendered:

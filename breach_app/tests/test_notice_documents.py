@@ -6,6 +6,7 @@ sent are what every later download serves, whatever changes in the inventory aft
 from __future__ import annotations
 
 import io
+import zipfile
 import docx
 import pypdfium2
 import pytest
@@ -63,9 +64,10 @@ def download(client, d, file_format):
 def docx_parts(content: bytes) -> tuple[str, list[str], str]:
     """(letterhead, body paragraphs, footer XML) of a .docx."""
     document = docx.Document(io.BytesIO(content))
-    section = document.sections[0]
-    head = "\n".join(p.text for p in section.header.paragraphs)
-    return head, [p.text for p in document.paragraphs], section.footer._element.xml
+    head = "\n".join(p.text for p in document.sections[0].header.paragraphs)
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        footer = "".join(package.read(name).decode() for name in package.namelist() if name.startswith("word/footer"))
+    return head, [p.text for p in document.paragraphs], footer
 
 
 def pdf_pages(content: bytes) -> list[str]:

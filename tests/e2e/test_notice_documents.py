@@ -77,9 +77,12 @@ def test_a_notice_in_each_language_is_downloaded_as_sent(browsers, tmp_path):
         frozen = SentDocument.objects.for_record(draft).get()
         assert (files["docx"], files["pdf"]) == (bytes(frozen.docx), bytes(frozen.pdf))
 
-        # The letterhead is the entity serving the people told: the Chinese entity for CN users.
+        # The letterhead is an entity of the incident's activities and services: for CN users one
+        # serving mainland China (the demo incident has no other, so the EU notice has it too).
         entity = notice_documents.reporting_entity(draft)
-        assert serves_mainland_china(entity) is (code == "CN-IND")
+        controllers = {a.controller for a in incident.affected_activities.all()} | {
+            s.controller for s in incident.affected_services.all()}
+        assert entity in controllers and serves_mainland_china(entity)
         name = entity.name_zh if language == "zh-hans" else (entity.name_en or entity.name_zh)
         document = docx.Document(io.BytesIO(files["docx"]))
         head = document.sections[0].header.paragraphs[0].text.splitlines()
