@@ -43,9 +43,14 @@ LATIN_PDF_FONT = "Helvetica"
 LATIN_PDF_BOLD = "Helvetica-Bold"
 
 HEADING = re.compile(r"^(#+)\s*(.*)$")
-# Anything past Latin-1 (CJK, full-width punctuation, “curly quotes”…) is set in the CID font, which
-# has them; Helvetica's standard encoding has only Latin-1.
-NON_LATIN1 = re.compile(r"[^\x00-\xff]")
+# ReportLab's Helvetica is encoded in WinAnsi (cp1252: Latin-1 plus dashes, “curly quotes”, €…); a
+# line with anything else (CJK, full-width punctuation) is set in the CID font, which has those.
+def fits_helvetica(text: str) -> bool:
+    try:
+        (text or "").encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -294,7 +299,7 @@ def register_pdf_fonts() -> None:
 
 
 def pdf_font(text: str, *, bold: bool = False, language: str = "en") -> str:
-    if language != "en" or NON_LATIN1.search(text or ""):
+    if language != "en" or not fits_helvetica(text):
         return CJK_PDF_FONT
     return LATIN_PDF_BOLD if bold else LATIN_PDF_FONT
 
