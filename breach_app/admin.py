@@ -41,6 +41,7 @@ from privacy_office.spreadsheets import inert_resource_for
 from privacy_office.urgency import DANGER, badge
 
 from . import display, notices, services
+from . import notice_documents
 from .models import (
     AffectedPopulation,
     Incident,
@@ -1006,6 +1007,7 @@ class NoticeDraftAdmin(AuditedAdmin):
             path("<int:pk>/keep-edit/", view(self.keep_edit_view), name="breach_app_noticedraft_keep_edit"),
             path("<int:pk>/download.docx", view(self.docx_view), name="breach_app_noticedraft_docx"),
             path("<int:pk>/download.txt", view(self.text_view), name="breach_app_noticedraft_text"),
+            path("<int:pk>/download.pdf", view(self.pdf_view), name="breach_app_noticedraft_pdf"),
         ]
         return own + super().get_urls()
 
@@ -1100,14 +1102,12 @@ class NoticeDraftAdmin(AuditedAdmin):
     def _filename(self, draft, ext):
         return f"{draft.obligation.incident.reference}-{slugify(draft.obligation.code)}-{draft.phase}-{draft.language}.{ext}"
 
+    # Letterhead, reference, approver, signature block, page numbers; once sent, the frozen bytes.
     def docx_view(self, request, pk):
-        draft = self._draft(request, pk, change=False)
-        response = HttpResponse(
-            notices.docx_bytes(draft.text, title=str(draft)),
-            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{self._filename(draft, "docx")}"'
-        return response
+        return notice_documents.download(self._draft(request, pk, change=False), "docx")
+
+    def pdf_view(self, request, pk):
+        return notice_documents.download(self._draft(request, pk, change=False), "pdf")
 
     def text_view(self, request, pk):
         draft = self._draft(request, pk, change=False)

@@ -26,6 +26,7 @@ from privacy_office.states import check_move
 
 from . import deadlines, notices
 from .models import AffectedPopulation, Incident, NoticeDraft, Obligation, TimelineEntry
+from . import notice_documents
 
 # A time typed as "now" is a few minutes old by the time the form is saved, and clocks drift: within
 # this margin a claimed time counts as now and needs no reason for being entered late.
@@ -1002,6 +1003,8 @@ def notice_draft_mark_sent(*, draft: NoticeDraft, by, channel: str, reference: s
     draft.sent_late_reason = late_reason
     draft.sent_text = draft.body
     save_with_reason(draft, by=by, reason=gettext_noop("marked sent"))
+    # The .docx and PDF as sent are kept: downloads serve them forever, whatever changes later.
+    notice_documents.notice_freeze(draft=draft, by=by)
     _obligation_sent(draft.obligation, by=by, channel=channel, reference=reference, sent_at=sent_at,
                      late_reason=late_reason)
     return draft

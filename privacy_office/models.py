@@ -358,3 +358,65 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"{self.content_type.model} {self.file_format} #{self.pk}"
+
+
+class SentDocumentQuerySet(models.QuerySet):
+    def for_record(self, record):
+        return self.filter(content_type=ContentType.objects.get_for_model(record), object_id=record.pk)
+
+    # What went out is evidence (GDPR Art. 5(2), Art. 33(5); PIPL Art. 54 audits): never changed,
+    # never removed, not even in bulk.
+    def update(self, **kwargs):
+        raise ValidationError(_("A document as sent is never changed."), code="frozen")
+
+    def delete(self):
+        raise ValidationError(_("A document as sent is never deleted."), code="frozen")
+
+    def erase_personal_data(self, *, now) -> int:
+        """The one change a sent document allows: its bytes go when its case's personal data is
+        erased after the retention period (GDPR Art. 5(1)(e), PIPL Art. 47); the row, the
+        hashes (proof of what was sent) and the time of erasure stay."""
+        return models.QuerySet.update(self, docx=b"", pdf=b"", erased_at=now)
+
+
+class SentDocument(models.Model):
+    """The .docx and PDF of a letter, notice or report exactly as sent, frozen when it was marked
+    sent (``services.sent_document_freeze``): every later download serves these bytes, whatever
+    changes afterwards in the inventory's letterhead or in the templates. One row per sent draft;
+    a row is written once and then refuses every change and deletion, save the erasure of a
+    case's personal data after retention (``SentDocumentQuerySet.erase_personal_data``)."""
+
+    content_type = models.ForeignKey(ContentType, verbose_name=_("record type"), on_delete=models.PROTECT,
+                                     related_name="+")
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    record = GenericForeignKey("content_type", "object_id")
+    language = models.CharField(_("language"), max_length=10)
+    file_name = models.CharField(_("file name (without extension)"), max_length=200)
+    docx = models.BinaryField(_(".docx as sent"))
+    pdf = models.BinaryField(_("PDF as sent"))
+    docx_sha256 = models.CharField(_("SHA-256 of the .docx"), max_length=64)
+    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    frozen_at = models.DateTimeField(_("frozen at"))
+    frozen_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("frozen by"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
+
+    objects = SentDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document as sent")
+        verbose_name_plural = _("documents as sent")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="sent_document_one_per_record"),
+        ]
+
+    def __str__(self):
+        return self.file_name
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(_("A document as sent is never changed."), code="frozen")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("A document as sent is never deleted."), code="frozen")

@@ -38,3 +38,21 @@ def staff_deactivate(*, user, by, reason: str, now: datetime | None = None) -> b
             changes=[{"field": "is_active", "old": "True", "new": "False"}], history_id=None,
         )
     return True
+
+
+def sent_document_freeze(*, record, document, file_name: str, by, now: datetime | None = None):
+    """Render ``document`` (a ``documents.Document``) as .docx and PDF and keep the bytes and their
+    SHA-256 for ``record`` (a sent draft), once: the first freeze wins, so a repeated call returns
+    the stored row. Called inside the transaction that marks the draft sent."""
+    from . import documents
+    from .models import SentDocument
+
+    existing = SentDocument.objects.for_record(record).first()
+    if existing is not None:
+        return existing
+    rendered = documents.render(document)
+    return SentDocument.objects.create(
+        content_type=ContentType.objects.get_for_model(record), object_id=record.pk, language=document.language,
+        file_name=file_name, docx=rendered.docx, pdf=rendered.pdf, docx_sha256=rendered.docx_sha256,
+        pdf_sha256=rendered.pdf_sha256, frozen_at=now or timezone.now(), frozen_by=by,
+    )

@@ -37,6 +37,7 @@ from privacy_office.admin_base import (
 )
 
 from . import case_tasks, display, letters, services, views
+from . import letter_documents
 from .forms import RightsRequestForm
 from .models import (
     ClockPause,
@@ -483,6 +484,29 @@ class ResponseDraftAdmin(AuditedAdmin):
         if obj is not None and obj.sent_at is not None:
             return (*base, "subject", "body")
         return base
+
+    # Letterhead, reference, signature block, page numbers; once sent, the frozen bytes (SentDocument).
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/download.docx", view(self.docx_view), name="requests_app_responsedraft_docx"),
+            path("<int:pk>/download.pdf", view(self.pdf_view), name="requests_app_responsedraft_pdf"),
+        ] + super().get_urls()
+
+    def viewable_draft(self, request, pk):
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import get_object_or_404
+
+        draft = get_object_or_404(ResponseDraft.objects.select_related("request", "sent_by"), pk=pk)
+        if not self.has_view_permission(request, draft):
+            raise PermissionDenied
+        return draft
+
+    def docx_view(self, request, pk):
+        return letter_documents.download(self.viewable_draft(request, pk), "docx")
+
+    def pdf_view(self, request, pk):
+        return letter_documents.download(self.viewable_draft(request, pk), "pdf")
 
     def save_model(self, request, obj, form, change):
         if obj.sent_at is None:  # a sent draft has no editable field left

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from privacy_office.history import save_with_reason
-from privacy_office.models import AuditLogEntry
+from privacy_office.models import AuditLogEntry, SentDocument
 from privacy_office.roles import missing_permission_message
 
 from .models import (
@@ -137,6 +137,9 @@ def dsar_erase_personal_data(*, case: RightsRequest, by, reason: str, now: datet
         save_with_reason(case, by=by, reason=reason)
         for model, rows in children.items():
             _purge_history_and_audit(model, [row.pk for row in rows])
+        SentDocument.objects.filter(
+            content_type=ContentType.objects.get_for_model(ResponseDraft),
+            object_id__in=[row.pk for row in children[ResponseDraft]]).erase_personal_data(now=now)
         _purge_history_and_audit(RightsRequest, [case.pk])
         for entry in case.timeline.all():
             params = dict(entry.params or {})

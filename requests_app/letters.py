@@ -22,6 +22,7 @@ from . import deadlines as dl
 from .clocks import dsar_extension_take_effect, extended_preview, validate_extension_in_time
 from .models import DraftKind, ResponseDraft, RightsRequest, Status, TimelineEntry
 from .case_writes import lock_case, refuse_if_ended, refuse_if_erased, request_type_label, timeline_add
+from . import letter_documents
 
 # A letter goes out by e-mail or post under a subject line.
 LETTERS = outgoing.Family("requests_app/responses", has_subject=True)
@@ -218,6 +219,8 @@ def draft_mark_sent(*, draft: ResponseDraft, by, now: datetime | None = None) ->
         refuse_if_frozen(case, draft.kind)
         draft.sent_subject, draft.sent_body, draft.sent_at, draft.sent_by = draft.subject, draft.body, now, by
         save_with_reason(draft, by=by, reason=gettext_noop("sent"))
+        # The .docx and PDF as sent are kept: downloads serve them forever, whatever changes later.
+        letter_documents.letter_freeze(draft=draft, by=by)
         if draft.kind == DraftKind.EXTENSION_NOTICE:
             dsar_extension_take_effect(case=case, notice=draft, by=by)
         if draft.kind == DraftKind.ACKNOWLEDGEMENT and case.acknowledged_at is None:

@@ -105,7 +105,7 @@ def test_docx_and_plain_text_downloads(incident, staff_client, staff_user):
     document = Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Notice of Data Breach" in text and "What Information Was Involved" in text
-    assert document.paragraphs[0].style.name.startswith("Heading")
+    assert document.paragraphs[1].style.name.startswith("Heading")  # after the reference and date
 
     response = staff_client.get(f"/admin/breach_app/noticedraft/{d.pk}/download.txt")
     assert response["Content-Type"] == "text/plain; charset=utf-8"
