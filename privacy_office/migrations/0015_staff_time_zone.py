@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy_office', '0013_list_indexes'),
+        ('privacy_office', '0014_sent_document'),
     ]
 
     operations = [
