@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -53,10 +53,11 @@ def act_buttons(inbound: InboundMessage) -> str:
     if inbound.in_review:
         buttons.append((reverse("admin:requests_app_inboundmessage_act", args=[inbound.pk, "reviewed"]),
                         _("Mark reviewed")))
-    return format_html("".join(
-        format_html('<button type="submit" class="button" formmethod="post" formaction="{}" formnovalidate>{}</button> ',
-                    url, label) for url, label in buttons
-    )) if buttons else "—"
+    if not buttons:
+        return "—"
+    return format_html_join(
+        "", '<button type="submit" class="button" formmethod="post" formaction="{}" formnovalidate>{}</button> ',
+        buttons)
 
 
 class InboundMessageInline(CappedInlineMixin, ReadOnlyInline):

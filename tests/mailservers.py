@@ -191,3 +191,33 @@ def dovecot_server():
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def make_message(*, sender: str = "Li Wei <li.wei@qq.com>", to: str = "privacy@aqara.test", subject: str = "删除我的数据",
+                 body: str = "请删除我的账号数据。", message_id: str | None = "<req-1@qq.com>", date: datetime | None = None,
+                 headers: dict | None = None, attachments=()) -> bytes:
+    """The raw bytes of an e-mail as a requester's mail program would send it.
+
+    ``attachments``: (file name, bytes, MIME type). ``message_id=None`` leaves the header out."""
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    if message_id:
+        message["Message-ID"] = message_id
+    if date is not None:
+        message["Date"] = format_datetime(date)
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(body)
+    for name, content, mimetype in attachments:
+        maintype, subtype = mimetype.split("/", 1)
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
+    return message.as_bytes()
+
+
+# The smallest file each allowed identity-document type is recognised as (by content).
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
