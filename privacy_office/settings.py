@@ -388,8 +388,10 @@ def _mailboxes() -> dict:
             raise ImproperlyConfigured(
                 f"Mailbox {name!r} is listed in MAILBOXES but has no " + ", ".join(prefix + k.upper() for k in missing) + "."
             )
-        # A password in clear over the network: only on loopback or inside the compose network in a trial.
-        if security == "plain" and PRODUCTION_MODE and config["host"] not in ("127.0.0.1", "localhost", "::1"):
+        # A password in clear over the network: only on loopback, or to a host without a domain (a
+        # service on the compose network, e.g. the demo's GreenMail "imap").
+        if (security == "plain" and PRODUCTION_MODE and "." in config["host"]
+                and config["host"] not in ("127.0.0.1", "::1")):
             raise ImproperlyConfigured(f"{prefix}SECURITY=plain sends the password in clear; use ssl or starttls.")
         mailboxes[name] = config
     return mailboxes
