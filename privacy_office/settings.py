@@ -379,7 +379,7 @@ def _mailboxes() -> dict:
             "password": env.str(prefix + "PASSWORD", default=""),
             "folder": env.str(prefix + "FOLDER", default="INBOX"),
             "address": env.str(prefix + "ADDRESS", default=""),
-            "done_flag": env.str(prefix + "DONE_FLAG", default="$PrivacyOfficeImported"),
+            "done_flag": env.str(prefix + "DONE_FLAG", default="PrivacyOfficeImported"),
             "timeout": env.int(prefix + "TIMEOUT", default=30),
         }
         config["address"] = config["address"] or config["user"]

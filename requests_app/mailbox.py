@@ -78,7 +78,7 @@ def fetch_one(box, uid: str) -> tuple[bytes, datetime | None] | None:
 def mailbox_poll(*, name: str, limit: int | None = None) -> PollResult:
     """Read and file the messages of mailbox ``name`` not yet imported (at most ``limit``)."""
     config = mailbox_config(name)
-    flag = config.get("done_flag") or "$PrivacyOfficeImported"
+    flag = config.get("done_flag") or "PrivacyOfficeImported"
     result = PollResult(mailbox=name)
     with connect(config) as box:
         uids = box.uids(not_done(flag))
@@ -98,6 +98,6 @@ def mailbox_poll(*, name: str, limit: int | None = None) -> PollResult:
                 result.duplicates += 1
             else:
                 result.filed += 1
-                result.kinds[inbound.kind] = result.kinds.get(inbound.kind, 0) + 1
+                result.kinds[str(inbound.kind)] = result.kinds.get(str(inbound.kind), 0) + 1
     log.info("mailbox %s: %s read, %s filed, %s already filed", name, result.seen, result.filed, result.duplicates)
     return result

@@ -27,7 +27,7 @@ def requests(n, *, size=0):
 
 @pytest.fixture
 def privacy_mailbox(dovecot_server, settings):
-    settings.PRIVACY_MAILBOXES = {"privacy": dovecot_server.mailbox_settings(done_flag="$PrivacyOfficeImported")}
+    settings.PRIVACY_MAILBOXES = {"privacy": dovecot_server.mailbox_settings(done_flag="PrivacyOfficeImported")}
     return dovecot_server
 
 
@@ -45,7 +45,7 @@ def test_one_poll_files_each_new_message_and_flags_it_only_after(privacy_mailbox
     assert request.request.identity_documents.count() == 1
     assert InboundMessage.objects.filter(kind=InboundMessage.Kind.BOUNCE).count() == 1
     assert InboundMessage.objects.get(kind=InboundMessage.Kind.REVIEW).raw
-    assert all("$PrivacyOfficeImported" in flags and "\\Seen" not in flags for flags in privacy_mailbox.flags())
+    assert all("PrivacyOfficeImported" in flags and "\\Seen" not in flags for flags in privacy_mailbox.flags())
     # Polled again: nothing new.
     assert mailbox_poll(name="privacy").seen == 0
 
@@ -129,7 +129,7 @@ def test_a_connection_cut_mid_fetch_loses_nothing(privacy_mailbox, settings):
     result = mailbox_poll(name="privacy")
     assert InboundMessage.objects.count() == 10 and RightsRequest.objects.count() == 10
     assert result.filed == 10 - filed_before
-    assert all("$PrivacyOfficeImported" in flags for flags in privacy_mailbox.flags())
+    assert all("PrivacyOfficeImported" in flags for flags in privacy_mailbox.flags())
 
 
 @pytest.mark.django_db
