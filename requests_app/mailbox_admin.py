@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -46,7 +47,7 @@ def act_buttons(inbound: InboundMessage) -> str:
         label = (_("Record the proof of identity as received %(when)s") if inbound.awaited == "identity"
                  else _("Record the clarification as received %(when)s"))
         buttons.append((reverse("admin:requests_app_inboundmessage_act", args=[inbound.pk, "answer"]),
-                        label % {"when": f"{inbound.received_at:%Y-%m-%d %H:%M}"}))
+                        label % {"when": f"{timezone.localtime(inbound.received_at):%Y-%m-%d %H:%M}"}))
     if inbound.kind == InboundMessage.Kind.REQUEST and inbound.suggestion_confirmed_at is None:
         buttons.append((reverse("admin:requests_app_inboundmessage_act", args=[inbound.pk, "confirm"]),
                         _("Confirm jurisdiction and request type")))
@@ -64,11 +65,18 @@ class InboundMessageInline(CappedInlineMixin, ReadOnlyInline):
     model = InboundMessage
     fk_name = "request"
     verbose_name_plural = gettext_lazy("received e-mails")
-    fields = ("received_at", "from_address", "subject", "kind", "waiting_for", "suggestion", "files", "acts")
+    fields = ("received_at", "sender", "subject", "kind", "waiting_for", "suggestion", "files", "acts")
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).order_by("-received_at", "-id")
+        return super().get_queryset(request).select_related("request").order_by("-received_at", "-id")
+
+    @admin.display(description=gettext_lazy("from"))
+    def sender(self, inbound):
+        # Anyone can quote a reference: proof from another address than the requester's is flagged.
+        if inbound.request_id and inbound.from_address and inbound.from_address != inbound.request.requester_email:
+            return format_html('{} <strong>({})</strong>', inbound.from_address, _("not the requester's address"))
+        return inbound.from_address or "—"
 
     def see_all_url(self, request, obj) -> str:
         return f"{reverse('admin:requests_app_inboundmessage_changelist')}?request={obj.pk}"

@@ -119,20 +119,23 @@ def classify(message: EmailMessage, from_address: str) -> str | None:
 
 def thread_case(parsed: Parsed) -> RightsRequest | None:
     """The case a message answers: a Message-ID we sent or received on the thread, else the
-    reference in its subject."""
+    reference in its subject. A case whose personal data was erased answers nothing: the message
+    is a new request (its tombstone takes no new personal data)."""
     ids = [i for i in [parsed.in_reply_to, *parsed.references] if i]
+    case = None
     if ids:
-        sent = OutboundEmail.objects.filter(message_id__in=ids).order_by("-sent_at").first()
+        sent = OutboundEmail.objects.filter(message_id__in=ids).select_related("request").order_by("-sent_at").first()
         if sent is not None:
-            return sent.request
-        received = (InboundMessage.objects.filter(message_key__in=ids, request__isnull=False)
-                    .order_by("-received_at").first())
-        if received is not None:
-            return received.request
-    match = REFERENCE_RE.search(parsed.subject)
-    if match:
-        return RightsRequest.objects.filter(reference=match.group(0)).first()
-    return None
+            case = sent.request
+        else:
+            received = (InboundMessage.objects.filter(message_key__in=ids, request__isnull=False)
+                        .select_related("request").order_by("-received_at").first())
+            case = received.request if received is not None else None
+    if case is None:
+        match = REFERENCE_RE.search(parsed.subject)
+        if match:
+            case = RightsRequest.objects.filter(reference=match.group(0)).first()
+    return case if case is not None and case.erased_at is None else None
 
 
 def awaited_by(case: RightsRequest) -> str:

@@ -201,3 +201,24 @@ def test_the_review_queue_lists_what_could_not_be_filed(staff_client):
     intake(b"garbage", at(2026, 3, 2))
     page = staff_client.get(reverse("admin:requests_app_inboundmessage_changelist") + "?review=open")
     assert page.status_code == 200 and "could not be parsed" in page.content.decode()
+
+
+def test_proof_from_another_address_than_the_requesters_is_flagged_on_the_case_page(staff_client, staff_user):
+    from django.urls import reverse
+
+    case = make_case(jurisdiction="UK", received_at=at(2026, 3, 2), now=at(2026, 3, 2, 12))
+    identity_checks.dsar_request_identity(case=case, by=staff_user, now=at(2026, 3, 3))
+    intake(make_message(sender="someone@else.example", subject=f"{case.reference}", body="Here is her passport.",
+                        message_id="<other@else.example>"), at(2026, 3, 6, 9))
+    page = staff_client.get(reverse("admin:requests_app_rightsrequest_change", args=[case.pk])).content.decode()
+    assert "not the requester&#x27;s address" in page or "not the requester's address" in page
+    assert "Record the proof of identity as received 2026-03-06" in page
+
+
+def test_a_reply_to_an_erased_case_opens_a_new_one(manager_user):
+    case = make_case()
+    RightsRequest.objects.filter(pk=case.pk).update(status="closed", closed_at=at(2026, 3, 3), erased_at=at(2026, 3, 4),
+                                                    erased_by=manager_user)
+    inbound = intake(make_message(sender="anna@example.com", subject=f"Re: {case.reference}",
+                                  message_id="<late@example.com>"), at(2026, 3, 5))
+    assert inbound.kind == InboundMessage.Kind.REQUEST and inbound.request != case
