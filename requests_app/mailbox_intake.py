@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import getaddresses
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -31,7 +31,7 @@ from django.utils.translation import gettext_noop
 from . import identity_checks, identity_documents, services
 from .case_writes import timeline_add
 from .intake_suggest import suggest
-from .models import ClockPause, InboundMessage, OutboundEmail, RightsRequest, Status, TimelineEntry
+from .models import InboundMessage, OutboundEmail, RightsRequest, Status, TimelineEntry
 
 log = logging.getLogger(__name__)
 
@@ -405,12 +405,3 @@ def pending_answers(case: RightsRequest):
     """E-mails that arrived while the case waited for proof of identity or a clarification, not yet recorded."""
     return case.inbound_messages.exclude(awaited="").filter(answer_recorded_at__isnull=True).order_by("received_at")
 
-
-def received_time(internal_date: datetime | None, message_date: str = "") -> datetime | None:
-    """INTERNALDATE (the server's receipt); else the message's Date header."""
-    if internal_date is not None:
-        return internal_date
-    try:
-        return parsedate_to_datetime(message_date) if message_date else None
-    except (TypeError, ValueError):
-        return None
