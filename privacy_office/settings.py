@@ -361,6 +361,56 @@ CELERY_BEAT_SCHEDULE: dict = {
     "exports-purge": {"task": "privacy_office.tasks.purge_expired_exports", "schedule": 3600.0},
 }
 
+# --- The privacy mailbox (IMAP intake) and letters sent by e-mail -----------------------------
+# MAILBOXES names the mailboxes to poll (e.g. "privacy"); each is read from MAILBOX_<NAME>_HOST,
+# _PORT, _SECURITY (ssl | starttls | plain), _USER, _PASSWORD, _FOLDER, _ADDRESS (the office's
+# address there) and _DONE_FLAG (the IMAP keyword set on a message once it is imported; "\\Seen"
+# on a server without keywords). No mailbox: intake is off (the demo needs none).
+def _mailboxes() -> dict:
+    mailboxes = {}
+    for name in env.list("MAILBOXES", default=[]):
+        prefix = f"MAILBOX_{name.upper().replace('-', '_')}_"
+        security = env.str(prefix + "SECURITY", default="ssl")
+        if security not in ("ssl", "starttls", "plain"):
+            raise ImproperlyConfigured(f"{prefix}SECURITY must be ssl, starttls or plain.")
+        config = {
+            "host": env.str(prefix + "HOST", default=""),
+            "port": env.int(prefix + "PORT", default=993 if security == "ssl" else 143),
+            "security": security,
+            "user": env.str(prefix + "USER", default=""),
+            "password": env.str(prefix + "PASSWORD", default=""),
+            "folder": env.str(prefix + "FOLDER", default="INBOX"),
+            "address": env.str(prefix + "ADDRESS", default=""),
+            "done_flag": env.str(prefix + "DONE_FLAG", default="PrivacyOfficeImported"),
+            "timeout": env.int(prefix + "TIMEOUT", default=30),
+        }
+        config["address"] = config["address"] or config["user"]
+        missing = [key for key in ("host", "user", "password") if not config[key]]
+        if missing:
+            raise ImproperlyConfigured(
+                f"Mailbox {name!r} is listed in MAILBOXES but has no " + ", ".join(prefix + k.upper() for k in missing) + "."
+            )
+        # A password in clear over the network: only on loopback, or to a host without a domain (a
+        # service on the compose network, e.g. the demo's GreenMail "imap").
+        if (security == "plain" and PRODUCTION_MODE and "." in config["host"]
+                and config["host"] not in ("127.0.0.1", "::1")):
+            raise ImproperlyConfigured(f"{prefix}SECURITY=plain sends the password in clear; use ssl or starttls.")
+        mailboxes[name] = config
+    return mailboxes
+
+
+PRIVACY_MAILBOXES = _mailboxes()
+MAILBOX_POLL_SECONDS = env.float("MAILBOX_POLL_SECONDS", default=60.0)
+# A larger message is kept unread in the review queue (raw kept) instead of being filed.
+MAILBOX_MAX_MESSAGE_BYTES = env.int("MAILBOX_MAX_MESSAGE_BYTES", default=40 * 1024 * 1024)
+# Letters e-mailed from a case come from here (replies come back to the privacy mailbox).
+LETTER_FROM_EMAIL = env.str(
+    "LETTER_FROM_EMAIL",
+    default=next((m["address"] for m in PRIVACY_MAILBOXES.values() if m["address"]), "") or DEFAULT_FROM_EMAIL,
+)
+if PRIVACY_MAILBOXES:
+    CELERY_BEAT_SCHEDULE["mailbox-poll"] = {"task": "requests_app.tasks.poll_mailboxes", "schedule": MAILBOX_POLL_SECONDS}
+
 # --- History and import/export --------------------------------------------------------------
 SIMPLE_HISTORY_REVERT_DISABLED = True
 # A reason is as long as the person needs (CharField(100) lost edits with a DataError).

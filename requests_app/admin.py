@@ -36,8 +36,9 @@ from privacy_office.admin_base import (
     staff_choices,
 )
 
-from . import case_tasks, display, letters, services, views
+from . import case_tasks, display, letters, outbound_mail, services, views
 from . import letter_documents
+from .mailbox_admin import InboundMessageInline, OutboundEmailInline
 from .forms import RightsRequestForm
 from .models import (
     ClockPause,
@@ -249,8 +250,9 @@ class RightsRequestAdmin(AuditedAdmin):
     )
     actions = ("assign_to_me", "assign_to_user", "erase_personal_data")
     filter_horizontal = ("services",)
-    inlines = (ClockPauseInline, IdentityCheckInline, IdentityDocumentInline, TaskInline, ResponseDraftInline,
-               TimelineInline, ReminderInline)
+    # Received e-mails first: an answer the case waits for is seen at once.
+    inlines = (InboundMessageInline, ClockPauseInline, IdentityCheckInline, IdentityDocumentInline, TaskInline,
+               ResponseDraftInline, OutboundEmailInline, TimelineInline, ReminderInline)
     readonly_fields = (
         "reference", "status", "received_on", "due_on", "clock_explanation", "due_rule", "due_provisional",
         "original_due_on", "acknowledgement_due_on", "acknowledged_at", "extension_deadline", "extended",
@@ -513,9 +515,21 @@ class ResponseDraftAdmin(AuditedAdmin):
             letters.draft_edit(draft=obj, by=request.user)
 
     def response_change(self, request, obj):
+        if "_send_email" in request.POST:
+            try:
+                outbound_mail.draft_send_email(draft=obj, by=request.user)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            except OSError as exc:  # the SMTP server refused or could not be reached: nothing was marked
+                messages.error(request, _("The e-mail could not be sent (%(error)s); the letter is not marked sent.")
+                               % {"error": type(exc).__name__})
+            else:
+                messages.success(request, _("E-mailed to the requester; the sent version is frozen."))
+            return HttpResponseRedirect(reverse("admin:requests_app_rightsrequest_change", args=[obj.request_id]))
         if "_mark_sent" in request.POST:
             try:
-                letters.draft_mark_sent(draft=obj, by=request.user)
+                outbound_mail.draft_mark_sent_by_hand(draft=obj, by=request.user,
+                                                      reason=request.POST.get("sent_by_hand_reason", ""))
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:

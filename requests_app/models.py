@@ -708,6 +708,7 @@ class TimelineEntry(TimelineEntryBase):
         ERASURE = "erasure", _("personal data erased")
         REFUSAL = "refusal", _("refusal")
         REOPENED = "reopened", _("re-opened")
+        MAIL = "mail", _("e-mail")
 
     # Parameters stored as a choice's value and shown with its label in the reader's language.
     PARAM_CHOICES = {
@@ -722,3 +723,7 @@ class TimelineEntry(TimelineEntryBase):
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline")
         indexes = [models.Index(fields=["request", "at", "id"], name="dsar_timeline_idx")]
+
+
+# The privacy mailbox's records (received and sent e-mail) live in their own module.
+from .mailbox_models import InboundMessage, OutboundEmail  # noqa: E402,F401

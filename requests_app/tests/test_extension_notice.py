@@ -35,6 +35,7 @@ def test_clicking_extend_prepares_the_notice_and_sending_it_extends(staff_client
     draft_url = reverse("admin:requests_app_responsedraft_change", args=[notice.pk])
     form = staff_client.get(draft_url).context["adminform"].form
     response = staff_client.post(draft_url, {"subject": notice.subject, "body": notice.body, "_mark_sent": "1",
+                                             "sent_by_hand_reason": "registered post",
                                              "_loaded_version": form.instance.version})
     assert response.status_code == 302
     case.refresh_from_db()

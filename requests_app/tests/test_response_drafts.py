@@ -93,6 +93,7 @@ def test_sent_draft_is_read_only_in_the_admin(staff_client, staff_user):
     draft = letters.draft_generate(case=case, kind=DraftKind.ACKNOWLEDGEMENT, language="en", by=staff_user)
     url = reverse("admin:requests_app_responsedraft_change", args=[draft.pk])
     response = staff_client.post(url, {"subject": draft.subject, "body": "Edited in the admin", "_mark_sent": "1",
+                                       "sent_by_hand_reason": "handed over at the service desk",
                                        "_loaded_version": draft.version})
     assert response.status_code == 302, response.content.decode()[:2000]
     draft.refresh_from_db()

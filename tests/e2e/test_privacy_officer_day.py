@@ -371,6 +371,7 @@ def staff_works_an_access_request(page, staff_user) -> RightsRequest:
         assert f"- {recipient['name']}" in body, recipient
     assert body.index("一、处理目的") < body.index("三、接收方")
     # The reply goes out; its sent time becomes the case's response time.
+    page.fill("#id_sent_by_hand_reason", "挂号信 / registered post")
     page.click("input[name=_mark_sent]")
     expect(message(page)).to_contain_text(zh("Marked as sent; the sent version is frozen."))
     page.goto(f"/admin/requests_app/rightsrequest/{case.pk}/change/")
