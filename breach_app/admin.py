@@ -943,6 +943,12 @@ class ObligationAdmin(AuditedAdmin):
         if obj is not None:
             context["can_change_obligation"] = self.has_change_permission(request, obj)
             context["waiver_proposed"] = obj.waiver_proposed
+            context["send_refusal"] = ""
+            if obj.is_live:
+                try:
+                    services.obligation_check_sendable(obligation=obj)
+                except ValidationError as exc:
+                    context["send_refusal"] = _errors(exc)
             context["action_checkbox_name"] = admin.helpers.ACTION_CHECKBOX_NAME
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 

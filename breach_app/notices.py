@@ -467,7 +467,8 @@ def eu_report_context(obligation: Obligation, language: str) -> dict:
         controllers |= {s.controller for s in incident.affected_services.select_related("controller")
                         if s.controller_id}
         representatives = sorted({c.eu_representative_text for c in controllers if c.eu_representative_text})
-        context["eu_representative"] = sep.join(representatives) or missing_marker("eu_representative", language)
+        # Shown when recorded; its absence is no Art. 33(3) content gap, so it does not block approval.
+        context["eu_representative"] = sep.join(representatives)
     return context
 
 

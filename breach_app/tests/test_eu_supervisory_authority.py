@@ -48,7 +48,7 @@ def test_without_a_main_establishment_the_obligation_and_report_name_each_concer
     assert ("Representative in the Union (GDPR Art. 27): Aqara EU Representative GmbH, Musterstraße 1 10115 Berlin, "
             "Germany; eu-rep@example.com") in report
     zh = services.notice_draft_generate(obligation=eu_sa, by=staff_user, language="zh-hans").body
-    assert "报送：法国国家信息与自由委员会（CNIL）；荷兰数据保护局" in zh
+    assert "报送：法国国家信息与自由委员会；荷兰数据保护局" in zh
     assert "欧盟境内代表（GDPR 第 27 条）：Aqara EU Representative GmbH" in zh
 
 
@@ -66,11 +66,13 @@ def test_with_a_main_establishment_its_authority_leads_and_the_others_are_listed
     assert "Representative in the Union" not in report  # established in the Union: Art. 27 does not apply
 
 
-def test_unrecorded_member_states_and_representative_are_flagged_missing(staff_user):
-    incident = eu_incident(staff_user)
-    report = services.notice_draft_generate(obligation=codes(incident)["EU-SA"], by=staff_user, language="en").body
-    assert "To: [MISSING: Member States where the EU people affected live]" in report
-    assert "Representative in the Union (GDPR Art. 27): [MISSING: EU representative (GDPR Art. 27)]" in report
+def test_unrecorded_member_states_are_flagged_missing_and_block_approval(staff_user, manager_user):
+    incident = eu_incident(staff_user, eu_affected_states="")
+    draft = services.notice_draft_generate(obligation=codes(incident)["EU-SA"], by=staff_user, language="en")
+    assert "To: [MISSING: Member States where the EU people affected live]" in draft.body
+    assert "Representative in the Union" not in draft.body  # none recorded: no line, no guess
+    with pytest.raises(ValidationError, match="still flags missing facts"):
+        services.notice_draft_approve(draft=draft, by=manager_user)
 
 
 def test_an_unknown_member_state_code_is_refused(staff_user):

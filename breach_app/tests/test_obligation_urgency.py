@@ -118,3 +118,18 @@ def test_mark_sent_says_before_the_form_that_no_draft_is_approved(staff_client, 
     assert 'name="channel"' not in page and 'name="apply"' not in page  # no form to fill in for nothing
     pipl.refresh_from_db()
     assert pipl.status == "pending"
+
+
+def test_the_obligation_page_says_no_draft_is_approved_before_mark_sent_is_pressed(staff_client, incident):
+    pipl = codes(incident)["CN-CAC-PIPL"]
+    page = staff_client.get(f"{OBLIGATIONS}{pipl.pk}/change/").content.decode()
+    assert 'class="help breach-send-refusal">CN-CAC-PIPL has no approved draft' in page
+
+
+def test_the_incident_list_flags_an_open_immediate_duty(staff_client, staff_user, incident):
+    quiet = make_incident(by=staff_user, title="EU only", discovered_at=DISCOVERED, populations={"EU": {"people_min": 3}})
+    rows = staff_client.get("/admin/breach_app/incident/").content.decode().split("<tr")
+    cn_row = next(r for r in rows if incident.reference in r)
+    eu_row = next(r for r in rows if quiet.reference in r)
+    assert 'urgency-danger">immediately' in cn_row
+    assert "immediately" not in eu_row and re.search(r"2 d 2[23] h", eu_row)  # its 72 h EU clock (ticking)

@@ -16,7 +16,7 @@ def test_every_eea_state_has_one_authority_named_in_english_and_chinese():
     assert "GR" in eu_authorities.COUNTRIES and "EL" not in eu_authorities.COUNTRIES
     for authority in eu_authorities.AUTHORITIES.values():
         assert authority.name_en and authority.name_zh and authority.country_zh
-    assert eu_authorities.get("fr").name(chinese=True) == "法国国家信息与自由委员会（CNIL）"
+    assert eu_authorities.get("fr").name(chinese=True) == "法国国家信息与自由委员会"
 
 
 def test_without_a_main_establishment_each_concerned_authority_is_notified():
