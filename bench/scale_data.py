@@ -53,6 +53,8 @@ def insert_series(model, count, values: dict, *, source=None):
     for field in model._meta.concrete_fields:
         if field.primary_key and field.column not in values:
             continue
+        if getattr(field, "generated", False):  # computed by the database (Obligation.urgency)
+            continue
         columns.append(f'"{field.column}"')
         exprs.append(values.get(field.column) or literal(field))
     source = source or f"generate_series(1, {count}) AS g"

@@ -15,9 +15,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.formats import localize
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -219,19 +220,41 @@ def time_left(obligation):
 
 @admin.display(description=_("why"))
 def obligation_reason(obligation):
-    return obligation.reason_text
+    return display.statement_text(obligation.reason)
+
+
+@admin.display(description=_("citation"))
+def obligation_citation(obligation):
+    return display.statement_text(obligation.citation)
+
+
+@admin.display(description=_("obligation"))
+def obligation_name(obligation):
+    return display.obligation_name(obligation)
+
+
+@admin.display(description=_("deadline"), ordering="deadline")
+def obligation_deadline(obligation):
+    """The deadline as the duty words it: a local time, or "immediately", "without undue delay"…"""
+    if obligation.deadline is not None:
+        return localize(timezone.localtime(obligation.deadline))
+    return obligation.get_deadline_kind_display()
 
 
 class ObligationInline(CappedInlineMixin, ReadOnlyInline):
-    """The nearest deadlines first; an incident with more obligations links to all of them."""
+    """The most urgent first: "immediately" (立即), then by deadline; not required last and quiet. An
+    incident with more obligations links to all of them."""
 
     model = Obligation
-    fields = ("code_link", "recipient", "applicability", "status", "deadline", time_left, "citation",
-              obligation_reason)
+    fields = ("code_link", "recipient", "applicability", "status", obligation_deadline, time_left,
+              obligation_citation, obligation_reason)
     readonly_fields = fields
     show_change_link = False
-    ordering = ("deadline", "code")
+    ordering = Obligation.URGENCY_ORDER
     verbose_name_plural = _("notification obligations and clocks")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("incident")  # EU-SA names its authorities
 
     def see_all_url(self, request, obj) -> str:
         return f"{reverse('admin:breach_app_obligation_changelist')}?incident__id__exact={obj.pk}"
@@ -239,7 +262,7 @@ class ObligationInline(CappedInlineMixin, ReadOnlyInline):
     @admin.display(description=_("obligation"))
     def code_link(self, obj):
         url = reverse("admin:breach_app_obligation_change", args=[obj.pk])
-        return format_html('<a href="{}"><strong>{}</strong></a>', url, obj.code)
+        return format_html('<a href="{}">{}</a>', url, display.obligation_name_html(obj))
 
 
 @admin.display(description=_("what"))
@@ -356,6 +379,10 @@ class IncidentAdmin(AuditedAdmin):
             "external_illegal_access", "significant_harm", "later_measures_remove_high_risk",
             "individual_notice_disproportionate", "ssn_or_id_number_involved", "law_enforcement_delay",
         )}),
+        (_("EU supervisory authority (one-stop shop)"), {
+            "description": _("GDPR Arts 56 and 60: with a main establishment in the Union, its authority leads; without "
+                             "one, the authority of every Member State where affected people live is notified."),
+            "fields": ("eu_affected_states", "eu_main_establishment")}),
         (PRODUCT_SECURITY, {
             "description": _("EU Cyber Resilience Act Art. 14: an actively exploited vulnerability or a severe "
                              "incident in a product sold in the EU is reported to the coordinating CSIRT and ENISA "
@@ -391,7 +418,10 @@ class IncidentAdmin(AuditedAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("populations")
+        # An open "immediately" duty (PIPL Art. 57 立即) outranks any running clock on the list
+        # (obligation_inc_urgency_idx answers it per row).
+        immediate = Obligation.objects.live().filter(incident=OuterRef("pk"), urgency=0)
+        return super().get_queryset(request).prefetch_related("populations").annotate(has_immediate=Exists(immediate))
 
     def has_change_permission(self, request, obj=None):
         # A closed incident is frozen: its page opens read-only and a posted change is refused;
@@ -421,6 +451,10 @@ class IncidentAdmin(AuditedAdmin):
     # direction, with the -id tie-break, is one of the two nearest-deadline indexes.
     @admin.display(description=_("nearest deadline"), ordering=F("next_deadline").asc(nulls_last=True))
     def nearest_deadline_display(self, obj):
+        if getattr(obj, "has_immediate", False):
+            # The nearest running clock stays beside it (an overdue one is as pressing).
+            clock = display.deadline_html(obj.next_deadline) if obj.next_deadline else ""
+            return format_html("{} {}", badge(DANGER, _("immediately"), strong=True), clock)
         return display.deadline_html(obj.next_deadline)
 
     @admin.display(description=_("jurisdictions"))
@@ -770,8 +804,9 @@ class WithdrawForm(forms.Form):
 @admin.register(Obligation)
 class ObligationAdmin(AuditedAdmin):
     change_form_template = "breach_app/admin/obligation_change_form.html"
-    list_display = ("code", "incident", "jurisdiction", "recipient", "applicability", "status", "deadline",
+    list_display = ("name_link", "incident", "jurisdiction", "applicability", "status", obligation_deadline,
                     time_left)
+    list_display_links = None
     list_filter = (ObligationOverdueFilter, "status", "applicability", "jurisdiction", "recipient", "unverified")
     search_fields = ("code",)  # shows the box; get_search_results decides the (indexed) lookups
     search_help_text = _("Exact incident reference (INC-2026-0042), or part of the incident's title, of the "
@@ -782,13 +817,15 @@ class ObligationAdmin(AuditedAdmin):
     list_per_page = 50
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
-    ordering = ("deadline", "id")  # obligation_deadline_id_idx, and (filter, deadline, id) per list filter
-    sortable_by = ("deadline",)
+    # The most urgent first ("immediately", then by deadline; not required last):
+    # obligation_urgency_idx. Sorting by the deadline column reads (filter, deadline, id).
+    ordering = Obligation.URGENCY_ORDER
+    sortable_by = (obligation_deadline,)
     inlines = (NoticeDraftInline,)
     actions = ("decide_not_to_notify", "confirm_not_to_notify", "turn_down_not_to_notify", "mark_sent")
     readonly_fields = (
-        "incident", "code", "jurisdiction", "recipient", "applicability", obligation_reason, "deadline", time_left,
-        "deadline_kind", "clock_start", "citation", "unverified", "required_content_display", "computed_at", "status",
+        "incident", obligation_name, "code", "jurisdiction", "recipient", "applicability", obligation_reason,
+        "deadline", time_left, "deadline_kind", "clock_start", obligation_citation, "unverified", "required_content_display", "computed_at", "status",
         "sent_at", "channel", "regulator_reference", "waiver_proposed_by", "waiver_proposed_at", "waiver_reason",
         "waiver_legal_basis", "decided_by", "decided_at", "decision_reason",
     )
@@ -824,6 +861,11 @@ class ObligationAdmin(AuditedAdmin):
         of_own = Q(pk__in=own.values("pk")) if len(own_ids) > most else Q(pk__in=own_ids)
         return queryset.filter(of_incidents | of_own), False
 
+    @admin.display(description=_("obligation"))
+    def name_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:breach_app_obligation_change", args=[obj.pk]),
+                           display.obligation_name_html(obj))
+
     @admin.display(description=_("required content"))
     def required_content_display(self, obj):
         return format_html_join("", "<li>{}</li>", ((notices.CONTENT_LABELS.get(k, k),) for k in obj.required_content))
@@ -853,6 +895,22 @@ class ObligationAdmin(AuditedAdmin):
 
     @admin.action(description=_("Mark sent (approved drafts only)"), permissions=["change"])
     def mark_sent(self, request, queryset):
+        few = queryset.order_by().values("pk")[: settings.BULK_ACTION_MAX_ROWS + 1].count() <= settings.BULK_ACTION_MAX_ROWS
+        if "apply" not in request.POST and few:  # a larger selection is refused by confirm_each
+            # Say before the form, not after it is filled in, which obligation has no approved draft.
+            refusals, selected = [], list(queryset)
+            for obligation in selected:
+                try:
+                    services.obligation_check_sendable(obligation=obligation)
+                except ValidationError as exc:
+                    refusals.append(format_html("{}: {}", display.obligation_name(obligation), _errors(exc)))
+            if refusals and len(refusals) == len(selected):
+                return TemplateResponse(request, "breach_app/admin/action_form.html", {
+                    **self.admin_site.each_context(request), "title": _("Mark sent"), "refusals": refusals,
+                    "objects": [], "opts": self.model._meta,
+                    "back_url": reverse("admin:breach_app_obligation_change", args=[selected[0].pk])
+                    if len(selected) == 1 else reverse("admin:breach_app_obligation_changelist"),
+                })
         return self._details(request, queryset, SendForm, _("Mark sent"), lambda o, data: (
             services.obligation_mark_sent(obligation=o, by=request.user, channel=data["channel"],
                                           reference=data["reference"], sent_at=data["sent_at"],
@@ -886,6 +944,12 @@ class ObligationAdmin(AuditedAdmin):
         if obj is not None:
             context["can_change_obligation"] = self.has_change_permission(request, obj)
             context["waiver_proposed"] = obj.waiver_proposed
+            context["send_refusal"] = ""
+            if obj.is_live:
+                try:
+                    services.obligation_check_sendable(obligation=obj)
+                except ValidationError as exc:
+                    context["send_refusal"] = _errors(exc)
             context["action_checkbox_name"] = admin.helpers.ACTION_CHECKBOX_NAME
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 

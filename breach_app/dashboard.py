@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,20 +22,32 @@ def cards(request) -> list[Card]:
     obligations = reverse("admin:breach_app_obligation_changelist")
     open_count = cached_count("breach_app:open_incidents", lambda: Incident.objects.open().count())
     overdue_count = Obligation.objects.live().overdue(now).count()
-    nearest = (Obligation.objects.live().filter(recipient=Obligation.Recipient.REGULATOR, deadline__gte=now)
-               .select_related("incident").order_by("deadline").first())
+    # The most urgent regulator duty: an "immediately" one (PIPL Art. 57 立即: due since discovery)
+    # before any running clock, then the nearest deadline still ahead (the overdue ones are counted below).
+    regulator = Obligation.objects.live().filter(recipient=Obligation.Recipient.REGULATOR)
+    nearest = (regulator.filter(Q(deadline_kind=Obligation.DeadlineKind.IMMEDIATELY) | Q(deadline__gte=now))
+               .select_related("incident").order_by(*Obligation.URGENCY_ORDER).first())
     items = [
         CardItem(label=_("Open incidents"), value=open_count, url=f"{incidents}?open=yes",
                  tone=WARN if open_count else OK),
     ]
-    if nearest is not None:
+    if nearest is not None and nearest.deadline_kind == Obligation.DeadlineKind.IMMEDIATELY:
+        immediate = regulator.filter(deadline_kind=Obligation.DeadlineKind.IMMEDIATELY).count()
+        detail = f"{nearest.incident.reference} · {display.obligation_name(nearest)}"
+        if immediate > 1:
+            detail += " " + _("(+%(n)s more due immediately)") % {"n": immediate - 1}
+        items.append(CardItem(
+            label=_("Nearest regulator deadline"), value=_("immediately"),
+            url=f"{obligations}?clock=live&recipient__exact=regulator", tone=DANGER, detail=detail,
+        ))
+    elif nearest is not None:
         level = display.urgency(nearest.deadline, now)
         items.append(CardItem(
             label=_("Nearest regulator deadline"),
             value=display.time_left_text(nearest.deadline - now),
             url=f"{obligations}?clock=live&recipient__exact=regulator",
             tone=level if level in (DANGER, WARN) else "",
-            detail=f"{nearest.incident.reference} · {nearest.code}",
+            detail=f"{nearest.incident.reference} · {display.obligation_name(nearest)}",
         ))
     else:
         items.append(CardItem(label=_("Nearest regulator deadline"), value="—"))

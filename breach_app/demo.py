@@ -73,6 +73,8 @@ def load_demo(*, stdout) -> None:
             },
             activities=activities, services=service_rows, extra_data_categories="Support ticket free text",
             aqara_role=Incident.AqaraRole.BOTH, customers=INSTALLER,
+            # No main establishment in the Union recorded: each concerned authority (GDPR Art. 56, 60).
+            eu_affected_states="DE, FR, NL",
         )
         services.incident_change_status(incident=incident, by=staff, to_status=Incident.Status.ASSESSING)
         services.incident_generate_drafts(incident=incident, by=staff)
@@ -98,6 +100,7 @@ def load_demo(*, stdout) -> None:
             likely_consequences="None expected: data unintelligible without the key.",
             measures_taken="Remote wipe; credentials of the engineer rotated.", contact_point=CONTACT,
             populations={"EU": {"people_min": 40, "people_max": 60, "estimate": True}},
+            eu_affected_states="DE",
         )
         services.incident_change_status(incident=incident, by=staff, to_status=Incident.Status.ASSESSING)
         services.incident_change_status(incident=incident, by=staff, to_status=Incident.Status.MONITORING,

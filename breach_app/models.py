@@ -17,11 +17,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.translation import gettext
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+from privacy_office import eu_authorities
 from privacy_office.history import audited_history
 from privacy_office.jurisdiction_choices import jurisdiction_choices
 from privacy_office.messages import message_text
@@ -59,6 +61,24 @@ def validate_member_states(value: str) -> None:
             _("Not an EU Member State code: %(codes)s. Use ISO 3166 two-letter codes separated by commas "
               "(e.g. DE, FR, NL; Greece is GR)."),
             code="member_state", params={"codes": ", ".join(unknown)})
+
+
+def eea_state_choices():
+    """The EU/EEA Member States (privacy_office/eu_authorities.py), named in the reader's language."""
+    return [(a.country, lazy(eea_country_name, str)(a.country)) for a in eu_authorities.AUTHORITIES.values()]
+
+
+def eea_country_name(code: str) -> str:
+    return eu_authorities.get(code).country_name(chinese=(get_language() or "").startswith("zh"))
+
+
+def validate_eea_states(value: str) -> None:
+    unknown = [code for code in parse_member_states(value) if code not in eu_authorities.AUTHORITIES]
+    if unknown:
+        raise ValidationError(
+            _("Not an EU/EEA Member State code: %(codes)s. Use ISO 3166 two-letter codes separated by commas "
+              "(e.g. DE, FR, NL; Greece is GR)."),
+            code="eea_state", params={"codes": ", ".join(unknown)})
 
 
 # --------------------------------------------------------------------------- incident
@@ -333,6 +353,21 @@ class Incident(VersionedModel):
     # obligations, kept by services.incident_refresh_next_deadline whenever an obligation changes,
     # so the list sorts and filters on it without aggregating every obligation (100,000 incidents).
     next_deadline = models.DateTimeField(_("nearest deadline"), null=True, blank=True, editable=False)
+    # GDPR one-stop shop (Arts 4(16), 56, 60; privacy_office/eu_authorities.py): where the EU people
+    # affected live, and whether Aqara has a main establishment in the Union, decide which supervisory
+    # authority the EU-SA notification goes to: the lead authority, or each concerned authority.
+    eu_affected_states = models.CharField(
+        _("EU/EEA Member States of the people affected"), max_length=120, blank=True,
+        validators=[validate_eea_states],
+        help_text=_("ISO 3166 two-letter codes separated by commas, e.g. DE, FR, NL (Greece is GR; Iceland, "
+                    "Liechtenstein and Norway too)."),
+    )
+    eu_main_establishment = models.CharField(
+        _("Aqara's main establishment in the EU"), max_length=2, blank=True, choices=eea_state_choices,
+        help_text=_("The Member State of Aqara's main establishment in the Union (GDPR Art. 4(16)): its authority "
+                    "leads. Empty: no establishment in the Union; every concerned authority is notified (a "
+                    "representative under Art. 27 does not make one lead)."),
+    )
 
     history = audited_history(excluded_fields=["created_at", "next_deadline"])
     objects = IncidentQuerySet.as_manager()
@@ -411,6 +446,18 @@ class Incident(VersionedModel):
         return parse_member_states(self.member_states)
 
     @property
+    def eu_affected_state_list(self) -> list[str]:
+        """The EU/EEA Member State codes of ``eu_affected_states`` (upper case, in the order given)."""
+        return parse_member_states(self.eu_affected_states)
+
+    @property
+    def eu_breach_authorities(self) -> eu_authorities.BreachAuthorities:
+        """The lead authority, or each concerned one, of the GDPR Art. 33 notification."""
+        states = [c for c in self.eu_affected_state_list if c in eu_authorities.AUTHORITIES]
+        main = self.eu_main_establishment if self.eu_main_establishment in eu_authorities.AUTHORITIES else ""
+        return eu_authorities.breach_authorities(main_establishment=main, affected_states=states)
+
+    @property
     def has_personal_data(self) -> bool:
         return self.kind in self.PERSONAL_DATA_KINDS
 
@@ -423,6 +470,8 @@ class Incident(VersionedModel):
         # Stored as typed codes normalised: "de; fr" -> "DE, FR" (the validator refuses unknown ones).
         if self.member_states and not any(c not in EU_MEMBER_STATES for c in self.member_state_list):
             self.member_states = ", ".join(self.member_state_list)
+        if self.eu_affected_states and all(c in eu_authorities.AUTHORITIES for c in self.eu_affected_state_list):
+            self.eu_affected_states = ", ".join(self.eu_affected_state_list)
 
 
 class AffectedPopulation(VersionedModel):
@@ -566,14 +615,30 @@ class Obligation(VersionedModel):
     waiver_proposed_at = models.DateTimeField(_("decision not to notify proposed at"), null=True, blank=True)
     waiver_reason = models.TextField(_("proposed reasons not to notify"), blank=True)
     waiver_legal_basis = models.TextField(_("legal basis for not notifying"), blank=True)
+    # How urgent the duty is, for every list: 0 "immediately" (PIPL Art. 57 立即: due since discovery,
+    # so before any clock that still runs), 1 a set time (then by ``deadline``), 2 "without undue
+    # delay", 3 clock not started, 4 done (sent or decided), 5 not required or obsolete (last, quiet).
+    # Generated by the database, so no write path (service, bulk update, import) can leave it stale.
+    urgency = models.GeneratedField(
+        expression=models.Case(
+            models.When(applicability__in=["not_required", "obsolete"], then=models.Value(5)),
+            models.When(status__in=["sent", "not_notified"], then=models.Value(4)),
+            models.When(deadline_kind="immediately", then=models.Value(0)),
+            models.When(deadline_kind="instant", then=models.Value(1)),
+            models.When(deadline_kind="without_undue_delay", then=models.Value(2)),
+            default=models.Value(3),
+        ),
+        output_field=models.PositiveSmallIntegerField(), db_persist=True, verbose_name=_("urgency"),
+    )
+    URGENCY_ORDER = ("urgency", "deadline", "id")
 
-    history = audited_history()
+    history = audited_history(excluded_fields=["urgency"])
     objects = ObligationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification obligation")
         verbose_name_plural = _("notification obligations")
-        ordering = ["incident", "deadline", "code"]
+        ordering = ["incident", "urgency", "deadline", "code"]
         permissions = [("approve_waive_notification",
                         _("Can confirm a decision not to notify a required notification"))]
         indexes = [
@@ -585,6 +650,9 @@ class Obligation(VersionedModel):
             models.Index(fields=["applicability", "deadline", "id"], name="obligation_appl_order_idx"),
             models.Index(fields=["recipient", "deadline", "id"], name="obligation_recipient_order_idx"),
             models.Index(fields=["deadline", "id"], name="obligation_unverified_idx", condition=Q(unverified=True)),
+            # The list's default order: the most urgent first (immediately, then by deadline).
+            models.Index(fields=["urgency", "deadline", "id"], name="obligation_urgency_idx"),
+            models.Index(fields=["incident", "urgency", "deadline"], name="obligation_inc_urgency_idx"),
             # The live obligations with a clock (dashboard, overdue filter, reminder sweep): a few
             # rows among hundreds of thousands sent or decided.
             models.Index(

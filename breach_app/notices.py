@@ -88,6 +88,8 @@ CONTENT_LABELS = {
     "people": gettext_lazy("number of people affected"),
     "contained_time": gettext_lazy("containment time"),
     "late_reasons": gettext_lazy("reasons for the delay"),
+    "eu_affected_states": gettext_lazy("Member States where the EU people affected live"),
+    "eu_representative": gettext_lazy("EU representative (GDPR Art. 27)"),
 }
 
 # California Civ. Code §1798.82(d)(1): the title and headings must appear as written.
@@ -442,6 +444,34 @@ def _state_context(obligation: Obligation, language: str) -> dict:
     return context
 
 
+def eu_report_context(obligation: Obligation, language: str) -> dict:
+    """An EU-SA report's addressee and the controller's representative (privacy_office/eu_authorities.py):
+    the lead authority (GDPR Art. 56(1)), or each concerned authority where Aqara has no main
+    establishment in the Union (EDPB Guidelines 9/2022 para. 73); and, with no establishment, the
+    Art. 27 representative recorded on the controllers of the affected activities or services."""
+    if obligation.code != "EU-SA":
+        return {}
+    incident = obligation.incident
+    zh = language.startswith("zh")
+    authorities = incident.eu_breach_authorities
+    sep = "；" if zh else "; "
+    context = {
+        "eu_lead": authorities.lead.name(chinese=zh) if authorities.lead else "",
+        "eu_concerned": sep.join(a.name(chinese=zh) for a in authorities.concerned),
+        "eu_addressees": sep.join(a.name(chinese=zh) for a in authorities.addressees)
+        or missing_marker("eu_affected_states", language),
+        "eu_representative": "",
+    }
+    if authorities.lead is None:
+        controllers = {a.controller for a in incident.affected_activities.select_related("controller")}
+        controllers |= {s.controller for s in incident.affected_services.select_related("controller")
+                        if s.controller_id}
+        representatives = sorted({c.eu_representative_text for c in controllers if c.eu_representative_text})
+        # Shown when recorded; its absence is no Art. 33(3) content gap, so it does not block approval.
+        context["eu_representative"] = sep.join(representatives)
+    return context
+
+
 def render_draft(obligation: Obligation, language: str, phase: str = NoticeDraft.Phase.INITIAL) -> Rendered:
     incident = obligation.incident
     values = content_values(incident, obligation, language)
@@ -459,6 +489,7 @@ def render_draft(obligation: Obligation, language: str, phase: str = NoticeDraft
             # A single customer is named; several get the same text each, naming none of the others.
             "addressee": incident.customer_list[0] if len(incident.customer_list) == 1 else "",
             **_state_context(obligation, language),
+            **eu_report_context(obligation, language),
         }
         if "sample_notice_copy" in obligation.required_content:
             sample = SAMPLE_NOTICE_TEMPLATE.get(obligation.jurisdiction, "us_state_resident_notice")

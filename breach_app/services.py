@@ -703,12 +703,9 @@ def _decide_not_to_notify(obligation: Obligation, *, by, reason: str, incident_w
                  params={"code": obligation.code}, note=reason)
 
 
-@transaction.atomic
-def obligation_mark_sent(*, obligation: Obligation, by, channel: str, reference: str = "",
-                         sent_at: datetime | None = None, late_reason: str = "") -> Obligation:
-    """Mark an approved obligation sent: its approved drafts are sent too, their text frozen."""
-    obligation = Obligation.objects.select_for_update().select_related("incident").get(pk=obligation.pk)
-    incident_check_not_frozen(obligation.incident)
+def obligation_check_sendable(*, obligation: Obligation) -> list[NoticeDraft]:
+    """The approved drafts not sent yet that marking ``obligation`` sent would send; refused (with
+    what to do) when it has none, so the page can say so before anyone fills in the form."""
     if obligation.status != Obligation.Status.APPROVED:
         kind = notices.notice_kind(obligation)
         raise ValidationError(
@@ -719,6 +716,16 @@ def obligation_mark_sent(*, obligation: Obligation, by, channel: str, reference:
     if not drafts:
         raise ValidationError(_("%(code)s has no approved draft left to send.") % {"code": obligation.code},
                               code="not_approved")
+    return drafts
+
+
+@transaction.atomic
+def obligation_mark_sent(*, obligation: Obligation, by, channel: str, reference: str = "",
+                         sent_at: datetime | None = None, late_reason: str = "") -> Obligation:
+    """Mark an approved obligation sent: its approved drafts are sent too, their text frozen."""
+    obligation = Obligation.objects.select_for_update().select_related("incident").get(pk=obligation.pk)
+    incident_check_not_frozen(obligation.incident)
+    drafts = obligation_check_sendable(obligation=obligation)
     for draft in drafts:
         notice_draft_mark_sent(draft=draft, by=by, channel=channel, reference=reference, sent_at=sent_at,
                                late_reason=late_reason)

@@ -48,6 +48,18 @@ class Controller(VersionedModel):
         help_text=_("A material change (person, contact details, handler name) to report within 30 working days."),
     )
     pipo_change_reported_on = models.DateField(_("change reported on"), null=True, blank=True)
+    # GDPR Art. 27: a controller not established in the Union that offers goods or services to people
+    # in it designates in writing a representative in a Member State where they are; the
+    # representative is named in the Art. 30(1)(a) record and in breach reports to the authorities.
+    eu_representative = models.CharField(
+        _("EU representative (GDPR Art. 27)"), max_length=200, blank=True,
+        help_text=_("Name of the representative in the Union; empty: none designated (an EU establishment, "
+                    "or no offer to people in the EU)."),
+    )
+    eu_representative_contact = models.TextField(
+        _("EU representative's address and contact"), blank=True,
+        help_text=_("Postal address in the Member State and e-mail, as given to the supervisory authorities."),
+    )
 
     history = audited_history()
 
@@ -58,6 +70,12 @@ class Controller(VersionedModel):
 
     def __str__(self):
         return self.name_zh or self.name_en
+
+    @property
+    def eu_representative_text(self) -> str:
+        """The Art. 27 representative with their contact on one line, or "" when none is recorded."""
+        contact = " ".join(self.eu_representative_contact.split())
+        return ", ".join(part for part in (self.eu_representative.strip(), contact) if part)
 
 
 class DataLocation(VersionedModel):

@@ -79,7 +79,8 @@ def _categories(activity, *, zh: bool, labels: dict[str, str] | None = None) -> 
 
 # The Art. 30 record is written for EU supervisory authorities, so its headings stay English.
 GDPR_HEADERS = [
-    "Processing activity", "Controller", "Controller contact", "DPO / privacy contact",
+    "Processing activity", "Controller", "Controller contact", "Representative in the EU (Art. 27)",
+    "DPO / privacy contact",
     "Purposes of the processing", "Legal basis (GDPR Art. 6)", "Categories of data subjects",
     "Categories of personal data", "Categories of recipients", "Transfers to third countries",
     "Safeguards for transfers", "Envisaged time limits for erasure", "Technical and organisational security measures",
@@ -103,6 +104,9 @@ def gdpr_rows(
             f"{a.name_en or a.name_zh} ({a.code})",
             _join([c.name_en, c.name_zh], " / "),
             _join([c.address, c.contact], "; ") or none,
+            # Art. 30(1)(a): "the name and contact details of the controller ... and the controller's
+            # representative".
+            c.eu_representative_text or none,
             _join([c.dpo_name, c.dpo_email], ", ") or none,
             a.purpose_en or a.purpose_zh,
             gdpr_basis.get(a.gdpr_basis, a.gdpr_basis),

@@ -22,6 +22,7 @@ FULL_FACTS = dict(
     system_overview="Ticketing system.",
     extra_data_categories="Name\nPhone number\nHome address",
     delay_reasons="The extent was only established after the vendor's log review.",
+    eu_affected_states="DE, FR",
 )
 
 

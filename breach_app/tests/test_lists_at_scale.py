@@ -103,8 +103,8 @@ def test_obligation_list_costs_the_same_queries_for_5_or_50_rows_and_counts_no_f
     assert queries(OBLIGATIONS + "?status__exact=pending&jurisdiction__exact=EU")[0] <= few + 1
     assert "show_facets" not in page  # no facet counts offered: each would count 300,000 rows
     # Only the deadline column sorts (its order is indexed); the others are plain headers.
-    assert re.search(r'<th scope="col" class="sortable[^"]*column-deadline', page)
-    assert not re.search(r'<th scope="col" class="sortable[^"]*column-code', page)
+    assert re.search(r'<th scope="col" class="sortable[^"]*column-obligation_deadline', page)
+    assert not re.search(r'<th scope="col" class="sortable[^"]*column-name_link', page)
 
 
 def test_list_action_over_the_limit_is_refused_with_a_message_and_changes_nothing(

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import formats, timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext
@@ -215,13 +216,19 @@ def staff_sees_dashboard_counts(page, staff_user):
                 assert item["value"] == value, f"{card['title']} / {label}: page {item['value']}, database {value}"
             else:
                 assert item["value"] and (item["value"].isdigit() or label == zh("Nearest regulator deadline")), item
-    # The nearest regulator deadline: which obligation, and its clock as of now.
-    nearest = live.filter(recipient=Obligation.Recipient.REGULATOR, deadline__gte=now).order_by("deadline").first()
+    # The most urgent regulator duty: an open "immediately" one (PIPL Art. 57) before any running
+    # clock, else the nearest deadline; named, not coded, in the reader's language.
+    regulator = live.filter(recipient=Obligation.Recipient.REGULATOR)
+    nearest = (regulator.filter(Q(deadline_kind="immediately") | Q(deadline__gte=now))
+               .order_by(*Obligation.URGENCY_ORDER).first())
     item = shown[3]["items"][1]
-    assert item["detail"] == f"{nearest.incident.reference} · {nearest.code}"
     with translation.override(ZH):
-        assert item["value"] in {display.time_left_text(nearest.deadline - now - timedelta(seconds=s))
-                                 for s in range(-120, 121, 10)}
+        assert item["detail"].startswith(f"{nearest.incident.reference} · {display.obligation_name(nearest)}")
+        if nearest.deadline_kind == "immediately":
+            assert item["value"] == zh("immediately")
+        else:
+            assert item["value"] in {display.time_left_text(nearest.deadline - now - timedelta(seconds=s))
+                                     for s in range(-120, 121, 10)}
 
 
 def staff_searches_inventory(page):
@@ -467,14 +474,17 @@ def staff_records_an_incident(page) -> Incident:
     shown = page.eval_on_selector_all(
         "#obligations-group tbody tr.has_original",
         """rows => rows.map(row => ({
-              code: row.querySelector('.field-code_link').textContent.trim(),
+              code: row.querySelector('.field-code_link small').textContent.trim(),
+              name: row.querySelector('.field-code_link a').firstChild.textContent.trim(),
               left: row.querySelector('.field-time_left').textContent.trim(),
               title: (row.querySelector('.field-time_left span[title]') || {title: ''}).title,
-              deadline: row.querySelector('.field-deadline').textContent.trim()}))""",
+              deadline: row.querySelector('.field-obligation_deadline').textContent.trim()}))""",
     )
     assert sorted(r["code"] for r in shown) == sorted(obligations)
     for row in shown:
         obligation = obligations[row["code"]]
+        with translation.override(ZH):
+            assert display.obligation_name(obligation).startswith(row["name"]), row  # named, not coded
         assert row["left"] in clock_texts(obligation, ZH), (row, obligation.deadline)
         if obligation.deadline is not None:
             with translation.override(ZH):
