@@ -363,8 +363,8 @@ class IncidentForm(AuditedModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Tick exactly the inventory fields that were exposed: nothing is included because an activity "
                     "or service holds it. The fields offered are those of the processing activities and services "
-                    "above (save them first). Data the inventory does not list goes under “data categories not in "
-                    "the inventory” in each language's facts."),
+                    "above (save them first). Data the inventory does not list goes under “additional data categories” "
+                    "in each language's facts."),
     )
 
     class Meta:
