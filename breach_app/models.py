@@ -437,8 +437,8 @@ def narrative_language_choices():
 
     names = dict(global_settings.LANGUAGES)
     office = list(settings.LANGUAGES)
-    return office + [(code, _(names[code]) if code in names else code) for code in EU_LANGUAGES
-                     if code not in dict(office)]
+    names["mt"] = "Maltese"  # an official EU language Django does not translate into
+    return office + [(code, _(names[code])) for code in EU_LANGUAGES if code not in dict(office)]
 
 
 class IncidentNarrative(VersionedModel):

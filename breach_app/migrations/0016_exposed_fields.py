@@ -20,23 +20,50 @@ NARRATIVE = (
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
+def split_by_language(row) -> dict:
+    """language -> {fact: text} of one incident row (current or historical)."""
+    per_language = {}
+    for name in NARRATIVE:
+        text = getattr(row, name) or ""
+        if text.strip():
+            language = "zh-hans" if HAN.search(text) else "en"
+            per_language.setdefault(language, {})[name] = text
+    return per_language
+
+
 def facts_per_language(apps, schema_editor):
+    """Each incident's texts become one row per language, and the incident's past versions of those
+    texts become the history of those rows (who, when, why), so the record of what was known when
+    survives the move (GDPR Art. 33(5))."""
     Incident = apps.get_model("breach_app", "Incident")
+    HistoricalIncident = apps.get_model("breach_app", "HistoricalIncident")
     Narrative = apps.get_model("breach_app", "IncidentNarrative")
-    rows = []
-    for incident in Incident.objects.only("pk", *NARRATIVE).iterator(chunk_size=2000):
-        per_language = {}
-        for name in NARRATIVE:
-            text = getattr(incident, name) or ""
-            if text.strip():
-                language = "zh-hans" if HAN.search(text) else "en"
-                per_language.setdefault(language, {})[name] = text
-        rows += [Narrative(incident_id=incident.pk, language=language, **values)
-                 for language, values in per_language.items()]
-        if len(rows) >= 2000:
-            Narrative.objects.bulk_create(rows)
-            rows = []
-    Narrative.objects.bulk_create(rows)
+    HistoricalNarrative = apps.get_model("breach_app", "HistoricalIncidentNarrative")
+    for incident in Incident.objects.only("pk", *NARRATIVE).iterator(chunk_size=500):
+        rows = {language: Narrative.objects.create(incident_id=incident.pk, language=language, **values)
+                for language, values in split_by_language(incident).items()}
+        if not rows:
+            continue
+        past, previous, versions = [], {}, {}
+        for record in HistoricalIncident.objects.filter(id=incident.pk).only(
+                "history_date", "history_user_id", "history_change_reason", *NARRATIVE
+        ).order_by("history_date", "history_id"):
+            state = split_by_language(record)
+            for language, row in rows.items():
+                values = {name: state.get(language, {}).get(name, "") for name in NARRATIVE}
+                if values == previous.get(language) or (language not in versions and not any(values.values())):
+                    continue
+                versions[language] = versions.get(language, 0) + 1
+                past.append(HistoricalNarrative(
+                    id=row.pk, incident_id=incident.pk, language=language, version=versions[language],
+                    history_date=record.history_date, history_user_id=record.history_user_id,
+                    history_change_reason=record.history_change_reason,
+                    history_type="+" if versions[language] == 1 else "~", **values))
+                previous[language] = values
+        HistoricalNarrative.objects.bulk_create(past)
+        for language, row in rows.items():
+            if versions.get(language, 1) != row.version:
+                Narrative.objects.filter(pk=row.pk).update(version=versions[language])
 
 
 class Migration(migrations.Migration):
@@ -48,6 +75,139 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='historicalnoticedraft',
+            name='outdated',
+            field=models.BooleanField(default=False, verbose_name='out of date (exposed data changed)'),
+        ),
+        migrations.AddField(
+            model_name='noticedraft',
+            name='outdated',
+            field=models.BooleanField(default=False, verbose_name='out of date (exposed data changed)'),
+        ),
+        migrations.CreateModel(
+            name='ExposedDataField',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
+                ('field', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exposures', to='inventory_app.datafield', verbose_name='data field')),
+                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exposed_fields', to='breach_app.incident', verbose_name='incident')),
+            ],
+            options={
+                'verbose_name': 'exposed data field',
+                'verbose_name_plural': 'exposed data fields',
+                'ordering': ['incident', 'field'],
+                'constraints': [models.UniqueConstraint(fields=('incident', 'field'), name='exposed_field_once')],
+            },
+        ),
+        migrations.CreateModel(
+            name='HistoricalExposedDataField',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
+                ('history_id', models.BigAutoField(editable=False, primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField()),
+                ('history_change_reason', models.TextField(null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('field', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='inventory_app.datafield', verbose_name='data field')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('incident', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='breach_app.incident', verbose_name='incident')),
+            ],
+            options={
+                'verbose_name': 'historical exposed data field',
+                'verbose_name_plural': 'historical exposed data fields',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+                'indexes': [models.Index(fields=['history_date', 'id'], name='breach_app__history_6a5198_idx')],
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='HistoricalIncidentNarrative',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
+                ('language', models.CharField(choices=[('zh-hans', '简体中文'), ('en', 'English'), ('bg', 'Bulgarian'), ('cs', 'Czech'), ('da', 'Danish'), ('de', 'German'), ('el', 'Greek'), ('es', 'Spanish'), ('et', 'Estonian'), ('fi', 'Finnish'), ('fr', 'French'), ('ga', 'Irish'), ('hr', 'Croatian'), ('hu', 'Hungarian'), ('it', 'Italian'), ('lt', 'Lithuanian'), ('lv', 'Latvian'), ('mt', 'Maltese'), ('nl', 'Dutch'), ('pl', 'Polish'), ('pt', 'Portuguese'), ('ro', 'Romanian'), ('sk', 'Slovak'), ('sl', 'Slovenian'), ('sv', 'Swedish')], max_length=8, verbose_name='language')),
+                ('description', models.TextField(blank=True, verbose_name='what happened')),
+                ('cause', models.TextField(blank=True, verbose_name='cause')),
+                ('risk_reasoning', models.TextField(blank=True, verbose_name='risk reasoning')),
+                ('likely_consequences', models.TextField(blank=True, verbose_name='likely consequences')),
+                ('measures_taken', models.TextField(blank=True, verbose_name='measures taken')),
+                ('measures_planned', models.TextField(blank=True, verbose_name='measures planned')),
+                ('self_protection_advice', models.TextField(blank=True, verbose_name='what individuals can do')),
+                ('remedies', models.TextField(blank=True, verbose_name='remedies offered to individuals')),
+                ('contact_point', models.TextField(blank=True, verbose_name='contact point (DPO or other)')),
+                ('delay_reasons', models.TextField(blank=True, verbose_name='reasons for a late notification')),
+                ('system_overview', models.TextField(blank=True, verbose_name='reporting unit and system overview')),
+                ('pending_items', models.TextField(blank=True, verbose_name='items not yet known (to be reported later)')),
+                ('investigation_results', models.TextField(blank=True, verbose_name='investigation results')),
+                ('responsible_persons', models.TextField(blank=True, verbose_name='persons responsible, if identified')),
+                ('accountability', models.TextField(blank=True, verbose_name='accountability / disciplinary handling')),
+                ('lessons_learned', models.TextField(blank=True, verbose_name='lessons learned')),
+                ('affected_products', models.TextField(blank=True, help_text='Products, models and firmware versions concerned.', verbose_name='products concerned')),
+                ('vulnerability', models.TextField(blank=True, help_text='What the vulnerability is and how it is exploited; CVE or internal identifier.', verbose_name='vulnerability')),
+                ('malicious_actor', models.TextField(blank=True, help_text='What is known of whoever exploited the vulnerability.', verbose_name='malicious actor')),
+                ('security_update', models.TextField(blank=True, help_text='The update or other corrective or mitigating measure made available.', verbose_name='security update or corrective measure')),
+                ('user_measures', models.TextField(blank=True, help_text='Corrective or mitigating measures users can take (told to them and to the CSIRT).', verbose_name='what users can do')),
+                ('sensitivity', models.TextField(blank=True, help_text='How sensitive Aqara considers the reported information (CRA Art. 14(2)(b)).', verbose_name='sensitivity of the information')),
+                ('severity_and_impact', models.TextField(blank=True, verbose_name='severity and impact')),
+                ('extra_data_categories', models.TextField(blank=True, help_text='One per line, in this language: exposed data the inventory does not list.', verbose_name='additional data categories')),
+                ('history_id', models.BigAutoField(editable=False, primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField()),
+                ('history_change_reason', models.TextField(null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('incident', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='breach_app.incident', verbose_name='incident')),
+            ],
+            options={
+                'verbose_name': 'historical facts in one language',
+                'verbose_name_plural': 'historical facts per language',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+                'indexes': [models.Index(fields=['history_date', 'id'], name='breach_app__history_e6774b_idx')],
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='IncidentNarrative',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
+                ('language', models.CharField(choices=[('zh-hans', '简体中文'), ('en', 'English'), ('bg', 'Bulgarian'), ('cs', 'Czech'), ('da', 'Danish'), ('de', 'German'), ('el', 'Greek'), ('es', 'Spanish'), ('et', 'Estonian'), ('fi', 'Finnish'), ('fr', 'French'), ('ga', 'Irish'), ('hr', 'Croatian'), ('hu', 'Hungarian'), ('it', 'Italian'), ('lt', 'Lithuanian'), ('lv', 'Latvian'), ('mt', 'Maltese'), ('nl', 'Dutch'), ('pl', 'Polish'), ('pt', 'Portuguese'), ('ro', 'Romanian'), ('sk', 'Slovak'), ('sl', 'Slovenian'), ('sv', 'Swedish')], max_length=8, verbose_name='language')),
+                ('description', models.TextField(blank=True, verbose_name='what happened')),
+                ('cause', models.TextField(blank=True, verbose_name='cause')),
+                ('risk_reasoning', models.TextField(blank=True, verbose_name='risk reasoning')),
+                ('likely_consequences', models.TextField(blank=True, verbose_name='likely consequences')),
+                ('measures_taken', models.TextField(blank=True, verbose_name='measures taken')),
+                ('measures_planned', models.TextField(blank=True, verbose_name='measures planned')),
+                ('self_protection_advice', models.TextField(blank=True, verbose_name='what individuals can do')),
+                ('remedies', models.TextField(blank=True, verbose_name='remedies offered to individuals')),
+                ('contact_point', models.TextField(blank=True, verbose_name='contact point (DPO or other)')),
+                ('delay_reasons', models.TextField(blank=True, verbose_name='reasons for a late notification')),
+                ('system_overview', models.TextField(blank=True, verbose_name='reporting unit and system overview')),
+                ('pending_items', models.TextField(blank=True, verbose_name='items not yet known (to be reported later)')),
+                ('investigation_results', models.TextField(blank=True, verbose_name='investigation results')),
+                ('responsible_persons', models.TextField(blank=True, verbose_name='persons responsible, if identified')),
+                ('accountability', models.TextField(blank=True, verbose_name='accountability / disciplinary handling')),
+                ('lessons_learned', models.TextField(blank=True, verbose_name='lessons learned')),
+                ('affected_products', models.TextField(blank=True, help_text='Products, models and firmware versions concerned.', verbose_name='products concerned')),
+                ('vulnerability', models.TextField(blank=True, help_text='What the vulnerability is and how it is exploited; CVE or internal identifier.', verbose_name='vulnerability')),
+                ('malicious_actor', models.TextField(blank=True, help_text='What is known of whoever exploited the vulnerability.', verbose_name='malicious actor')),
+                ('security_update', models.TextField(blank=True, help_text='The update or other corrective or mitigating measure made available.', verbose_name='security update or corrective measure')),
+                ('user_measures', models.TextField(blank=True, help_text='Corrective or mitigating measures users can take (told to them and to the CSIRT).', verbose_name='what users can do')),
+                ('sensitivity', models.TextField(blank=True, help_text='How sensitive Aqara considers the reported information (CRA Art. 14(2)(b)).', verbose_name='sensitivity of the information')),
+                ('severity_and_impact', models.TextField(blank=True, verbose_name='severity and impact')),
+                ('extra_data_categories', models.TextField(blank=True, help_text='One per line, in this language: exposed data the inventory does not list.', verbose_name='additional data categories')),
+                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='narratives', to='breach_app.incident', verbose_name='incident')),
+            ],
+            options={
+                'verbose_name': 'facts in one language',
+                'verbose_name_plural': 'facts per language',
+                'ordering': ['incident', 'language'],
+                'constraints': [models.UniqueConstraint(fields=('incident', 'language'), name='narrative_one_per_language')],
+            },
+        ),
+        migrations.RunPython(facts_per_language, migrations.RunPython.noop),
         migrations.RemoveField(
             model_name='historicalincident',
             name='accountability',
@@ -144,139 +304,6 @@ class Migration(migrations.Migration):
             model_name='historicalincident',
             name='vulnerability',
         ),
-        migrations.AddField(
-            model_name='historicalnoticedraft',
-            name='outdated',
-            field=models.BooleanField(default=False, verbose_name='out of date (exposed data changed)'),
-        ),
-        migrations.AddField(
-            model_name='noticedraft',
-            name='outdated',
-            field=models.BooleanField(default=False, verbose_name='out of date (exposed data changed)'),
-        ),
-        migrations.CreateModel(
-            name='ExposedDataField',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('field', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exposures', to='inventory_app.datafield', verbose_name='data field')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exposed_fields', to='breach_app.incident', verbose_name='incident')),
-            ],
-            options={
-                'verbose_name': 'exposed data field',
-                'verbose_name_plural': 'exposed data fields',
-                'ordering': ['incident', 'field'],
-                'constraints': [models.UniqueConstraint(fields=('incident', 'field'), name='exposed_field_once')],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalExposedDataField',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('history_id', models.BigAutoField(editable=False, primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField()),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('field', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='inventory_app.datafield', verbose_name='data field')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='breach_app.incident', verbose_name='incident')),
-            ],
-            options={
-                'verbose_name': 'historical exposed data field',
-                'verbose_name_plural': 'historical exposed data fields',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-                'indexes': [models.Index(fields=['history_date', 'id'], name='breach_app__history_6a5198_idx')],
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalIncidentNarrative',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('language', models.CharField(choices=[('zh-hans', '简体中文'), ('en', 'English'), ('bg', 'Bulgarian'), ('cs', 'Czech'), ('da', 'Danish'), ('de', 'German'), ('el', 'Greek'), ('es', 'Spanish'), ('et', 'Estonian'), ('fi', 'Finnish'), ('fr', 'French'), ('ga', 'Irish'), ('hr', 'Croatian'), ('hu', 'Hungarian'), ('it', 'Italian'), ('lt', 'Lithuanian'), ('lv', 'Latvian'), ('mt', 'mt'), ('nl', 'Dutch'), ('pl', 'Polish'), ('pt', 'Portuguese'), ('ro', 'Romanian'), ('sk', 'Slovak'), ('sl', 'Slovenian'), ('sv', 'Swedish')], max_length=8, verbose_name='language')),
-                ('description', models.TextField(blank=True, verbose_name='what happened')),
-                ('cause', models.TextField(blank=True, verbose_name='cause')),
-                ('risk_reasoning', models.TextField(blank=True, verbose_name='risk reasoning')),
-                ('likely_consequences', models.TextField(blank=True, verbose_name='likely consequences')),
-                ('measures_taken', models.TextField(blank=True, verbose_name='measures taken')),
-                ('measures_planned', models.TextField(blank=True, verbose_name='measures planned')),
-                ('self_protection_advice', models.TextField(blank=True, verbose_name='what individuals can do')),
-                ('remedies', models.TextField(blank=True, verbose_name='remedies offered to individuals')),
-                ('contact_point', models.TextField(blank=True, verbose_name='contact point (DPO or other)')),
-                ('delay_reasons', models.TextField(blank=True, verbose_name='reasons for a late notification')),
-                ('system_overview', models.TextField(blank=True, verbose_name='reporting unit and system overview')),
-                ('pending_items', models.TextField(blank=True, verbose_name='items not yet known (to be reported later)')),
-                ('investigation_results', models.TextField(blank=True, verbose_name='investigation results')),
-                ('responsible_persons', models.TextField(blank=True, verbose_name='persons responsible, if identified')),
-                ('accountability', models.TextField(blank=True, verbose_name='accountability / disciplinary handling')),
-                ('lessons_learned', models.TextField(blank=True, verbose_name='lessons learned')),
-                ('affected_products', models.TextField(blank=True, help_text='Products, models and firmware versions concerned.', verbose_name='products concerned')),
-                ('vulnerability', models.TextField(blank=True, help_text='What the vulnerability is and how it is exploited; CVE or internal identifier.', verbose_name='vulnerability')),
-                ('malicious_actor', models.TextField(blank=True, help_text='What is known of whoever exploited the vulnerability.', verbose_name='malicious actor')),
-                ('security_update', models.TextField(blank=True, help_text='The update or other corrective or mitigating measure made available.', verbose_name='security update or corrective measure')),
-                ('user_measures', models.TextField(blank=True, help_text='Corrective or mitigating measures users can take (told to them and to the CSIRT).', verbose_name='what users can do')),
-                ('sensitivity', models.TextField(blank=True, help_text='How sensitive Aqara considers the reported information (CRA Art. 14(2)(b)).', verbose_name='sensitivity of the information')),
-                ('severity_and_impact', models.TextField(blank=True, verbose_name='severity and impact')),
-                ('extra_data_categories', models.TextField(blank=True, help_text='One per line, in this language: exposed data the inventory does not list.', verbose_name='additional data categories')),
-                ('history_id', models.BigAutoField(editable=False, primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField()),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='breach_app.incident', verbose_name='incident')),
-            ],
-            options={
-                'verbose_name': 'historical facts in one language',
-                'verbose_name_plural': 'historical facts per language',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-                'indexes': [models.Index(fields=['history_date', 'id'], name='breach_app__history_e6774b_idx')],
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='IncidentNarrative',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('language', models.CharField(choices=[('zh-hans', '简体中文'), ('en', 'English'), ('bg', 'Bulgarian'), ('cs', 'Czech'), ('da', 'Danish'), ('de', 'German'), ('el', 'Greek'), ('es', 'Spanish'), ('et', 'Estonian'), ('fi', 'Finnish'), ('fr', 'French'), ('ga', 'Irish'), ('hr', 'Croatian'), ('hu', 'Hungarian'), ('it', 'Italian'), ('lt', 'Lithuanian'), ('lv', 'Latvian'), ('mt', 'mt'), ('nl', 'Dutch'), ('pl', 'Polish'), ('pt', 'Portuguese'), ('ro', 'Romanian'), ('sk', 'Slovak'), ('sl', 'Slovenian'), ('sv', 'Swedish')], max_length=8, verbose_name='language')),
-                ('description', models.TextField(blank=True, verbose_name='what happened')),
-                ('cause', models.TextField(blank=True, verbose_name='cause')),
-                ('risk_reasoning', models.TextField(blank=True, verbose_name='risk reasoning')),
-                ('likely_consequences', models.TextField(blank=True, verbose_name='likely consequences')),
-                ('measures_taken', models.TextField(blank=True, verbose_name='measures taken')),
-                ('measures_planned', models.TextField(blank=True, verbose_name='measures planned')),
-                ('self_protection_advice', models.TextField(blank=True, verbose_name='what individuals can do')),
-                ('remedies', models.TextField(blank=True, verbose_name='remedies offered to individuals')),
-                ('contact_point', models.TextField(blank=True, verbose_name='contact point (DPO or other)')),
-                ('delay_reasons', models.TextField(blank=True, verbose_name='reasons for a late notification')),
-                ('system_overview', models.TextField(blank=True, verbose_name='reporting unit and system overview')),
-                ('pending_items', models.TextField(blank=True, verbose_name='items not yet known (to be reported later)')),
-                ('investigation_results', models.TextField(blank=True, verbose_name='investigation results')),
-                ('responsible_persons', models.TextField(blank=True, verbose_name='persons responsible, if identified')),
-                ('accountability', models.TextField(blank=True, verbose_name='accountability / disciplinary handling')),
-                ('lessons_learned', models.TextField(blank=True, verbose_name='lessons learned')),
-                ('affected_products', models.TextField(blank=True, help_text='Products, models and firmware versions concerned.', verbose_name='products concerned')),
-                ('vulnerability', models.TextField(blank=True, help_text='What the vulnerability is and how it is exploited; CVE or internal identifier.', verbose_name='vulnerability')),
-                ('malicious_actor', models.TextField(blank=True, help_text='What is known of whoever exploited the vulnerability.', verbose_name='malicious actor')),
-                ('security_update', models.TextField(blank=True, help_text='The update or other corrective or mitigating measure made available.', verbose_name='security update or corrective measure')),
-                ('user_measures', models.TextField(blank=True, help_text='Corrective or mitigating measures users can take (told to them and to the CSIRT).', verbose_name='what users can do')),
-                ('sensitivity', models.TextField(blank=True, help_text='How sensitive Aqara considers the reported information (CRA Art. 14(2)(b)).', verbose_name='sensitivity of the information')),
-                ('severity_and_impact', models.TextField(blank=True, verbose_name='severity and impact')),
-                ('extra_data_categories', models.TextField(blank=True, help_text='One per line, in this language: exposed data the inventory does not list.', verbose_name='additional data categories')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='narratives', to='breach_app.incident', verbose_name='incident')),
-            ],
-            options={
-                'verbose_name': 'facts in one language',
-                'verbose_name_plural': 'facts per language',
-                'ordering': ['incident', 'language'],
-                'constraints': [models.UniqueConstraint(fields=('incident', 'language'), name='narrative_one_per_language')],
-            },
-        ),
-        migrations.RunPython(facts_per_language, migrations.RunPython.noop),
         migrations.RemoveField(
             model_name='incident',
             name='accountability',
