@@ -238,6 +238,12 @@ class IncidentNarrativeInline(admin.StackedInline):
         )}),
     )
 
+    def get_fieldsets(self, request, obj=None):
+        # The CRA texts (the last section) concern a product vulnerability or incident, as on the incident.
+        if obj is not None and obj.pk is not None and obj.kind not in Incident.PRODUCT_KINDS:
+            return self.fieldsets[:-1]
+        return self.fieldsets
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(db_field, models.TextField):
@@ -358,7 +364,7 @@ def exposure_choices(incident) -> list:
 
 
 class IncidentForm(AuditedModelForm):
-    exposed_fields = forms.TypedMultipleChoiceField(
+    exposed_data = forms.TypedMultipleChoiceField(
         label=_("exposed data (decide each field)"), required=False, coerce=int,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Tick exactly the inventory fields that were exposed: nothing is included because an activity "
@@ -373,11 +379,11 @@ class IncidentForm(AuditedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "exposed_fields" in self.fields:
+        if "exposed_data" in self.fields:
             instance = self.instance if self.instance.pk else None
-            self.fields["exposed_fields"].choices = exposure_choices(instance) if instance else []
+            self.fields["exposed_data"].choices = exposure_choices(instance) if instance else []
             if instance is not None:
-                self.initial["exposed_fields"] = list(instance.exposed_fields.values_list("field_id", flat=True))
+                self.initial["exposed_data"] = list(instance.exposed_fields.values_list("field_id", flat=True))
 
 
 PRODUCT_SECURITY = _("Product security (EU CRA)")
@@ -411,7 +417,7 @@ class IncidentAdmin(AuditedAdmin):
             "sg_assessed_at", "resident_notice_sent_at", "handling_ended_at",
         )}),
         (_("Affected data"), {"fields": (
-            "affected_activities", "affected_services", "exposed_fields", "extra_sensitive", "data_categories",
+            "affected_activities", "affected_services", "exposed_data", "extra_sensitive", "data_categories",
             "sensitive_involved",
         )}),
         (_("Facts that decide the obligations"), {"fields": (
@@ -508,6 +514,15 @@ class IncidentAdmin(AuditedAdmin):
         rows = [(language, notices.exposed_data_text(obj, language) or "—") for language, _name in settings.LANGUAGES]
         return format_html_join("", "<div>{}: {}</div>", rows)
 
+    @admin.display(description=_("exposed data (decide each field)"))
+    def exposed_data(self, obj):
+        """The choice as a read-only page (an auditor's, a closed incident's) shows it."""
+        if obj is None or obj.pk is None:
+            return "—"
+        labels = [label for _group, choices in exposure_choices(obj) for pk, label in choices
+                  if pk in set(obj.exposed_fields.values_list("field_id", flat=True))]
+        return format_html_join("", "<div>{}</div>", ((label,) for label in labels)) or "—"
+
     @admin.display(description=_("sensitive personal information involved"), boolean=True)
     def sensitive_involved(self, obj):
         if obj is None or obj.pk is None:
@@ -582,7 +597,8 @@ class IncidentAdmin(AuditedAdmin):
                 data = row_form.cleaned_data
                 if not data or not row_form.has_changed() or not data.get("language"):
                     continue
-                narratives[data["language"]] = {name: data.get(name) or "" for name in NARRATIVE_FIELDS}
+                # Only the facts on the form: a section not shown (the CRA texts) is left as it is.
+                narratives[data["language"]] = {name: data[name] or "" for name in NARRATIVE_FIELDS if name in data}
         return narratives
 
     @staticmethod
@@ -623,7 +639,7 @@ class IncidentAdmin(AuditedAdmin):
             activities=data.get("affected_activities") if "affected_activities" in changed else None,
             services=data.get("affected_services") if "affected_services" in changed else None,
             narratives=self._narrative_changes(formsets),
-            exposed_fields=data.get("exposed_fields") if "exposed_fields" in changed else None,
+            exposed_fields=data.get("exposed_data") if "exposed_data" in changed else None,
             reason=typed_reason(request),
             **{name: data[name] for name in changed if name in services.FACT_FIELDS},
         )

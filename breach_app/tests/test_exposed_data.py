@@ -19,7 +19,7 @@ def inventory():
     from inventory_app.models import ActivityField, Controller, DataField, ProcessingActivity, Service
 
     controller = Controller.objects.create(code="lumi", name_zh="绿米")
-    service = Service.objects.create(code="app", name_zh="Aqara 应用", name_en="Aqara app")
+    service = Service.objects.create(code="app", name_zh="Aqara 应用", name_en="Aqara app", controller=controller)
     booking = ProcessingActivity.objects.create(code="booking", name_zh="预约服务", name_en="Booking services",
                                                 controller=controller, pipl_basis="contract")
     other = ProcessingActivity.objects.create(code="payments", name_zh="支付", name_en="Payments",
@@ -118,5 +118,5 @@ def test_the_incident_page_shows_the_choice_and_the_out_of_date_drafts(admin_cli
     page = admin_client.get(f"/admin/breach_app/incident/{incident.pk}/change/", HTTP_ACCEPT_LANGUAGE="en")
     html = page.content.decode()
     assert page.status_code == 200
-    assert "客户户型图 / customer floor plan" in html and 'name="exposed_fields"' in html
+    assert "客户户型图 / customer floor plan" in html and 'name="exposed_data"' in html
     assert "out of date: the exposed data changed" in html
