@@ -54,12 +54,12 @@ def test_only_the_chosen_fields_are_listed_grouped_once_each(staff_user, invento
                                                                              "bank")}
     # … but the drafts say exactly what staff chose (phone listed once though used twice), grouped.
     assert notices.exposed_data_text(incident, "en") == (
-        "contact details: mobile phone number, detailed address; identifier: name; "
+        "contact details: detailed address, mobile phone number; identifier: name; "
         "project and premises: customer floor plan; other data: Name, Phone number, Home address")
     assert notices.exposed_data_text(incident, "zh-hans") == (
-        "联系信息：手机号码、详细地址信息；身份标识：姓名；项目与场所：客户户型图；其他数据：电话号码、住址")
+        "联系信息：详细地址信息、手机号码；身份标识：姓名；项目与场所：客户户型图；其他数据：电话号码、住址")
     report = notices.render_draft(incident.obligations.get(code="EU-SA"), "en").body
-    assert "Categories of personal data: contact details: mobile phone number, detailed address;" in report
+    assert "Categories of personal data: contact details: detailed address, mobile phone number;" in report
     assert "bank account" not in report
     assert "Sensitive (special-category) data involved: No" in report
 
