@@ -89,6 +89,7 @@ CONTENT_LABELS = {
     "contained_time": gettext_lazy("containment time"),
     "late_reasons": gettext_lazy("reasons for the delay"),
     "data_field_name": gettext_lazy("name of an exposed data field in this language"),
+    "extra_data_categories": gettext_lazy("additional data categories in this language"),
 }
 
 # California Civ. Code §1798.82(d)(1): the title and headings must appear as written.
@@ -260,9 +261,13 @@ def exposed_data(incident: Incident, language: str) -> tuple[list[tuple[str, lis
             names = groups.setdefault(str(field.get_category_display()), [])
             if name not in names:
                 names.append(name)
-        narrative = incident.narratives.filter(language=language).first()
+        written = {row.language: row.extra_category_list for row in incident.narratives.all()}
+        own = written.get(language, [])
         seen = {name for names in groups.values() for name in names}
-        extra = [name for name in dict.fromkeys(narrative.extra_category_list if narrative else []) if name not in seen]
+        extra = [name for name in dict.fromkeys(own) if name not in seen]
+        # Categories written in another language but not (all) in this one: flagged, never borrowed.
+        if max((len(names) for names in written.values()), default=0) > len(own):
+            extra.append(missing_marker("extra_data_categories", language))
         if extra:
             groups.setdefault(str(_("other data")), []).extend(extra)
     return list(groups.items()), exposed_sensitive(incident)

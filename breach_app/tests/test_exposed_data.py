@@ -120,3 +120,13 @@ def test_the_incident_page_shows_the_choice_and_the_out_of_date_drafts(admin_cli
     assert page.status_code == 200
     assert "客户户型图 / customer floor plan" in html and 'name="exposed_data"' in html
     assert "out of date: the exposed data changed" in html
+
+
+def test_a_category_written_in_one_language_only_is_flagged_in_the_other(staff_user):
+    incident = make_incident(by=staff_user, full=False, populations={"EU": {"people_min": 500}},
+                             narratives={"en": {"extra_data_categories": "Support ticket text\nOrder number"},
+                                         "zh-hans": {"extra_data_categories": "客服工单文本"}})
+    assert notices.exposed_data_text(incident, "en") == "other data: Support ticket text, Order number"
+    chinese = notices.exposed_data_text(incident, "zh-hans")
+    assert chinese == "其他数据：客服工单文本、【缺少：以本语言填写的补充数据类别】"
+    assert "Order number" not in chinese
