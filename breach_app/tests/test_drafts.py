@@ -125,9 +125,8 @@ def test_data_categories_and_sensitivity_come_from_the_inventory(staff_user):
     phone = DataField.objects.create(code="phone", name_zh="手机号", name_en="Phone number", category="contact")
     ActivityField.objects.create(activity=activity, field=location)
     ActivityField.objects.create(activity=activity, field=phone)
-    incident = make_incident(by=staff_user, narratives={"en": {"extra_data_categories": "Ticket text"},
-                                                             "zh-hans": {"extra_data_categories": "工单文本"}},
-                             activities=[activity], exposed_fields=[location, phone],
+    free = {"en": {"extra_data_categories": "Ticket text"}, "zh-hans": {"extra_data_categories": "工单文本"}}
+    incident = make_incident(by=staff_user, narratives=free, activities=[activity], exposed_fields=[location, phone],
                              populations={"KR": {"people_min": 10}})
     groups, sensitive = notices.exposed_data(incident, "en")
     assert sensitive is True
