@@ -15,7 +15,6 @@ import io
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
@@ -22,11 +22,10 @@ from django.utils.translation import gettext_noop  # what the system writes: sto
 from privacy_office.history import save_with_reason, set_change_reason
 from privacy_office.references import save_with_next_reference
 from privacy_office.roles import approval_label, require_approval
+from privacy_office.scripts_check import detect_language
 from privacy_office.states import check_move
 
 from . import deadlines, notices
-from privacy_office.scripts_check import detect_language
-
 from .models import (
     NARRATIVE_FIELDS,
     AffectedPopulation,
@@ -264,7 +263,6 @@ def incident_set_narratives(*, incident: Incident, by, narratives: Mapping[str, 
 def exposure_candidates(incident: Incident):
     """The inventory fields staff choose the exposed data from: those of the incident's processing
     activities, directly or through its services, and those already chosen."""
-    from django.db.models import Q
     from inventory_app.models import DataField
 
     if incident.pk is None:
