@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -44,8 +45,10 @@ from privacy_office.urgency import DANGER, badge
 from . import display, notices, services
 from . import notice_documents
 from .models import (
+    NARRATIVE_FIELDS,
     AffectedPopulation,
     Incident,
+    IncidentNarrative,
     Jurisdiction,
     NoticeDraft,
     Obligation,
@@ -213,6 +216,43 @@ class AffectedPopulationInline(admin.TabularInline):
     extra = 0
 
 
+class IncidentNarrativeInline(admin.StackedInline):
+    """The narrative facts per language: each notice in a language is written from that language's
+    facts only. Another language (German for people in Germany…) is one more block."""
+
+    model = IncidentNarrative
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("facts per language (each notice takes its paragraphs from its own language)")
+    fieldsets = (
+        (None, {"fields": (
+            "language", "description", "cause", "extra_data_categories", "risk_reasoning", "likely_consequences",
+            "measures_taken", "measures_planned", "self_protection_advice", "remedies", "contact_point",
+            "delay_reasons",
+        )}),
+        (_("For the regulators' reports"), {"classes": ("collapse",), "fields": (
+            "system_overview", "pending_items", "investigation_results", "responsible_persons",
+            "accountability", "lessons_learned",
+        )}),
+        (_("Product security (EU CRA)"), {"classes": ("collapse",), "fields": (
+            "affected_products", "vulnerability", "malicious_actor", "security_update", "user_measures",
+            "sensitivity", "severity_and_impact",
+        )}),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        # The CRA texts (the last section) concern a product vulnerability or incident, as on the incident.
+        if obj is not None and obj.pk is not None and obj.kind not in Incident.PRODUCT_KINDS:
+            return self.fieldsets[:-1]
+        return self.fieldsets
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.TextField):
+            field.widget = forms.Textarea(attrs={"rows": 2, "cols": 90})
+        return field
+
+
 @admin.display(description=_("time left"))
 def time_left(obligation):
     return display.obligation_clock_html(obligation)
@@ -335,10 +375,39 @@ class TimelineEntryInline(CappedInlineMixin, admin.TabularInline):
 # --------------------------------------------------------------------------- incident
 
 
+def exposure_choices(incident) -> list:
+    """The inventory fields of the incident's activities and services, grouped by category, each named
+    in Chinese and English and the sensitive ones marked."""
+    groups: dict[str, list] = {}
+    for field in services.exposure_candidates(incident):
+        label = " / ".join(name for name in (field.name_zh, field.name_en) if name)
+        if field.sensitive:
+            label = format_html("{} <strong>({})</strong>", label, _("sensitive"))
+        groups.setdefault(str(field.get_category_display()), []).append((field.pk, label))
+    return list(groups.items())
+
+
 class IncidentForm(AuditedModelForm):
+    exposed_data = forms.TypedMultipleChoiceField(
+        label=_("exposed data (decide each field)"), required=False, coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick exactly the inventory fields that were exposed: nothing is included because an activity "
+                    "or service holds it. The fields offered are those of the processing activities and services "
+                    "above (save them first). Data the inventory does not list goes under “additional data categories” "
+                    "in each language's facts."),
+    )
+
     class Meta:
         model = Incident
         fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "exposed_data" in self.fields:
+            instance = self.instance if self.instance.pk else None
+            self.fields["exposed_data"].choices = exposure_choices(instance) if instance else []
+            if instance is not None:
+                self.initial["exposed_data"] = list(instance.exposed_fields.values_list("field_id", flat=True))
 
 
 PRODUCT_SECURITY = _("Product security (EU CRA)")
@@ -356,12 +425,13 @@ class IncidentAdmin(AuditedAdmin):
     list_per_page = 50
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
-    readonly_fields = ("reference", "status", "data_categories", "sensitive_involved", "reminders_sent")
+    readonly_fields = ("reference", "status", "data_categories", "sensitive_involved", "drafts_out_of_date",
+                       "reminders_sent")
     filter_horizontal = ("affected_activities", "affected_services")
-    inlines = (AffectedPopulationInline, ObligationInline, TimelineEntryInline)
+    inlines = (AffectedPopulationInline, IncidentNarrativeInline, ObligationInline, TimelineEntryInline)
     actions = ("recompute_obligations", "generate_drafts")
     fieldsets = (
-        (None, {"fields": ("reference", "title", "kind", "status", "owner", "description", "cause")}),
+        (None, {"fields": ("reference", "title", "kind", "status", "owner", "drafts_out_of_date")}),
         (_("Breach type"), {"fields": (
             ("confidentiality", "integrity", "availability"),
             ("destruction", "loss", "alteration", "unauthorised_disclosure", "unauthorised_access"),
@@ -371,8 +441,8 @@ class IncidentAdmin(AuditedAdmin):
             "sg_assessed_at", "resident_notice_sent_at", "handling_ended_at",
         )}),
         (_("Affected data"), {"fields": (
-            "affected_activities", "affected_services", "data_categories", "sensitive_involved",
-            "extra_data_categories", "extra_sensitive",
+            "affected_activities", "affected_services", "exposed_data", "extra_sensitive", "data_categories",
+            "sensitive_involved",
         )}),
         (_("Facts that decide the obligations"), {"fields": (
             "encrypted", "cii_operator", "unencrypted_pi_acquired", "unique_identifier_data",
@@ -389,9 +459,8 @@ class IncidentAdmin(AuditedAdmin):
                              "(early warning 24 h, notification 72 h, final report), and impacted users are "
                              "informed. Unknown answers keep the reports at “needs a decision”."),
             "fields": (
-                "affected_products", "vulnerability", ("actively_exploited", "severe_incident", "malicious_act_suspected"),
-                "malicious_actor", "member_states", "fix_available_at", "security_update", "user_measures",
-                "sensitivity", "severity_and_impact",
+                ("actively_exploited", "severe_incident", "malicious_act_suspected"), "member_states",
+                "fix_available_at",
             )}),
         (_("Processor role"), {
             "description": _("Where Aqara's business platforms (Aqara+, 智装大狮, IIAP, hotel projects) processed the "
@@ -407,14 +476,7 @@ class IncidentAdmin(AuditedAdmin):
                              "purpose or more than 1,000 people are involved."),
             "fields": ("jp_financial_damage_risk", "jp_wrongful_purpose")}),
         (_("Reminders sent for its obligations"), {"classes": ("collapse",), "fields": ("reminders_sent",)}),
-        (_("Risk and response"), {"fields": (
-            "risk_level", "risk_reasoning", "likely_consequences", "measures_taken", "measures_planned",
-            "self_protection_advice", "remedies", "contact_point", "delay_reasons",
-        )}),
-        (_("For the regulators' reports"), {"classes": ("collapse",), "fields": (
-            "system_overview", "pending_items", "investigation_results", "responsible_persons",
-            "accountability", "lessons_learned",
-        )}),
+        (_("Risk and response"), {"fields": ("risk_level",)}),
     )
 
     def get_queryset(self, request):
@@ -480,18 +542,55 @@ class IncidentAdmin(AuditedAdmin):
               r.recipient, r.get_status_display(), f" · {_('sent late')}" if r.late else "") for r in rows),
         ) or "—"
 
-    @admin.display(description=_("data categories (from the inventory and added by staff)"))
+    @admin.display(description=_("exposed data as the notices list it"))
     def data_categories(self, obj):
         if obj is None or obj.pk is None:
             return "—"
-        names, _sensitive = notices.incident_data_inventory(obj)
-        return format_html_join(", ", "{}", ((n,) for n in names)) or "—"
+        rows = [(language, notices.exposed_data_text(obj, language) or "—") for language, _name in settings.LANGUAGES]
+        return format_html_join("", "<div>{}: {}</div>", rows)
+
+    @admin.display(description=_("exposed data (decide each field)"))
+    def exposed_data(self, obj):
+        """The choice as a read-only page (an auditor's, a closed incident's) shows it."""
+        if obj is None or obj.pk is None:
+            return "—"
+        labels = [label for _group, choices in exposure_choices(obj) for pk, label in choices
+                  if pk in set(obj.exposed_fields.values_list("field_id", flat=True))]
+        return format_html_join("", "<div>{}</div>", ((label,) for label in labels)) or "—"
 
     @admin.display(description=_("sensitive personal information involved"), boolean=True)
     def sensitive_involved(self, obj):
         if obj is None or obj.pk is None:
             return None
-        return notices.incident_data_inventory(obj)[1]
+        return notices.exposed_sensitive(obj)
+
+    @admin.display(description=_("drafts out of date"))
+    def drafts_out_of_date(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        drafts = NoticeDraft.objects.filter(obligation__incident=obj, outdated=True, sent_at__isnull=True
+                                            ).select_related("obligation")
+        if not drafts:
+            return "—"
+        return format_html_join(
+            "", '<div>{} <a href="{}">{}</a></div>',
+            ((badge(DANGER, _("out of date: the exposed data changed")),
+              reverse("admin:breach_app_noticedraft_change", args=[d.pk]), str(d)) for d in drafts))
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # A new incident (or one with no facts yet) starts with a block for each office language.
+        if isinstance(inline, IncidentNarrativeInline) and request.method != "POST" and (
+                obj is None or obj.pk is None or not obj.narratives.exists()):
+            kwargs["initial"] = [{"language": code} for code, _name in settings.LANGUAGES]
+        return kwargs
+
+    def get_inline_instances(self, request, obj=None):
+        instances = super().get_inline_instances(request, obj)
+        for inline in instances:
+            if isinstance(inline, IncidentNarrativeInline):
+                inline.extra = len(settings.LANGUAGES) if obj is None or not obj.narratives.exists() else 0
+        return instances
 
     # ---- saving goes through the services
 
@@ -523,6 +622,21 @@ class IncidentAdmin(AuditedAdmin):
         return populations
 
     @staticmethod
+    def _narrative_changes(formsets) -> dict:
+        """language -> {fact: text} from the language blocks the form changed."""
+        narratives = {}
+        for formset in formsets:
+            if formset.model is not IncidentNarrative:
+                continue
+            for row_form in formset.forms:
+                data = row_form.cleaned_data
+                if not data or not row_form.has_changed() or not data.get("language"):
+                    continue
+                # Only the facts on the form: a section not shown (the CRA texts) is left as it is.
+                narratives[data["language"]] = {name: data[name] or "" for name in NARRATIVE_FIELDS if name in data}
+        return narratives
+
+    @staticmethod
     def _adopt(obj, incident) -> None:
         # The admin goes on with the form's object (message, log entry, redirect): make it the row.
         for field in incident._meta.concrete_fields:
@@ -544,7 +658,7 @@ class IncidentAdmin(AuditedAdmin):
             by=request.user, title=data["title"], discovered_at=data["discovered_at"],
             populations=self._population_changes(formsets),
             activities=data.get("affected_activities") or (), services=data.get("affected_services") or (),
-            reason=typed_reason(request), **facts,
+            narratives=self._narrative_changes(formsets), reason=typed_reason(request), **facts,
         )
         for row in self._timeline_rows(formsets):
             services.timeline_add(incident=incident, by=request.user, kind=row["kind"], note=row["note"],
@@ -559,6 +673,8 @@ class IncidentAdmin(AuditedAdmin):
             populations=self._population_changes(formsets),
             activities=data.get("affected_activities") if "affected_activities" in changed else None,
             services=data.get("affected_services") if "affected_services" in changed else None,
+            narratives=self._narrative_changes(formsets),
+            exposed_fields=data.get("exposed_data") if "exposed_data" in changed else None,
             reason=typed_reason(request),
             **{name: data[name] for name in changed if name in services.FACT_FIELDS},
         )
@@ -744,7 +860,8 @@ class IncidentAdmin(AuditedAdmin):
 
 class NoticeDraftInline(ReadOnlyInline):
     model = NoticeDraft
-    fields = ("draft_link", "language", "kind", "phase", "approved_by", "approved_at", "sent_at", "missing")
+    fields = ("draft_link", "language", "kind", "phase", "approved_by", "approved_at", "sent_at", "missing",
+              "outdated")
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -982,10 +1099,12 @@ class NoticeDraftAdmin(AuditedAdmin):
     search_fields = ("obligation__code", "obligation__incident__reference", "body")
     list_select_related = ("obligation__incident", "approved_by")
     actions = ("approve",)
-    fields = ("obligation", "language", "kind", "phase", "missing_facts", "body", "generated_at", "approved_by",
+    fields = ("obligation", "language", "kind", "phase", "outdated", "missing_facts", "body", "generated_at",
+              "approved_by",
               "approved_at", "approved_version", "approved_sha256", "sent_at", "sent_recorded_at", "sent_late_reason",
               "sent_text")
-    readonly_fields = ("obligation", "language", "kind", "phase", "missing_facts", "generated_at", "approved_by",
+    readonly_fields = ("obligation", "language", "kind", "phase", "outdated", "missing_facts", "generated_at",
+                       "approved_by",
                        "approved_at", "approved_version", "approved_sha256", "sent_at", "sent_recorded_at",
                        "sent_late_reason", "sent_text")
 

@@ -142,7 +142,6 @@ class Incident(VersionedModel):
                     "runs the EU Cyber Resilience Act reports instead of (or, for “both”, besides) the breach "
                     "notifications."),
     )
-    description = models.TextField(_("what happened"), blank=True)
 
     # Breach type: the CIA classification and the GDPR Art. 4(12) wording.
     confidentiality = models.BooleanField(_("confidentiality breach"), default=False)
@@ -153,7 +152,6 @@ class Incident(VersionedModel):
     alteration = models.BooleanField(_("alteration"), default=False)
     unauthorised_disclosure = models.BooleanField(_("unauthorised disclosure"), default=False)
     unauthorised_access = models.BooleanField(_("unauthorised access"), default=False)
-    cause = models.TextField(_("cause"), blank=True)
 
     occurred_from = models.DateTimeField(_("occurred from"), null=True, blank=True)
     occurred_to = models.DateTimeField(_("occurred until"), null=True, blank=True)
@@ -247,21 +245,10 @@ class Incident(VersionedModel):
     )
 
     # EU Cyber Resilience Act, Art. 14 (a product with digital elements, personal data or not).
-    affected_products = models.TextField(
-        _("products concerned"), blank=True,
-        help_text=_("Products, models and firmware versions concerned."),
-    )
-    vulnerability = models.TextField(
-        _("vulnerability"), blank=True,
-        help_text=_("What the vulnerability is and how it is exploited; CVE or internal identifier."),
-    )
     actively_exploited = models.BooleanField(
         _("actively exploited"), null=True, blank=True,
         help_text=_("Reliable evidence that a malicious actor exploited the vulnerability (CRA Art. 3(42)). "
                     "Unknown: not assessed yet."),
-    )
-    malicious_actor = models.TextField(
-        _("malicious actor"), blank=True, help_text=_("What is known of whoever exploited the vulnerability."),
     )
     severe_incident = models.BooleanField(
         _("severe incident affecting the product's security"), null=True, blank=True,
@@ -277,42 +264,15 @@ class Incident(VersionedModel):
         help_text=_("When a security update or other corrective measure became available: the final report on "
                     "the vulnerability is due 14 days later."),
     )
-    security_update = models.TextField(
-        _("security update or corrective measure"), blank=True,
-        help_text=_("The update or other corrective or mitigating measure made available."),
-    )
-    user_measures = models.TextField(
-        _("what users can do"), blank=True,
-        help_text=_("Corrective or mitigating measures users can take (told to them and to the CSIRT)."),
-    )
     member_states = models.CharField(
         _("EU Member States where the product is sold"), max_length=120, blank=True,
         validators=[validate_member_states],
         help_text=_("ISO 3166 two-letter codes separated by commas, e.g. DE, FR, NL (Greece is GR)."),
     )
-    sensitivity = models.TextField(
-        _("sensitivity of the information"), blank=True,
-        help_text=_("How sensitive Aqara considers the reported information (CRA Art. 14(2)(b))."),
-    )
-    severity_and_impact = models.TextField(_("severity and impact"), blank=True)
 
     risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.RISK)
-    risk_reasoning = models.TextField(_("risk reasoning"), blank=True)
-    likely_consequences = models.TextField(_("likely consequences"), blank=True)
-    measures_taken = models.TextField(_("measures taken"), blank=True)
-    measures_planned = models.TextField(_("measures planned"), blank=True)
-    self_protection_advice = models.TextField(_("what individuals can do"), blank=True)
-    remedies = models.TextField(_("remedies offered to individuals"), blank=True)
-    contact_point = models.TextField(_("contact point (DPO or other)"), blank=True)
     # GDPR Art. 33(1): a notification after 72 hours is accompanied by the reasons for the delay;
     # PDPA s.26D likewise for a late notice to the PDPC. Drafts made after a deadline flag it.
-    delay_reasons = models.TextField(_("reasons for a late notification"), blank=True)
-    system_overview = models.TextField(_("reporting unit and system overview"), blank=True)
-    pending_items = models.TextField(_("items not yet known (to be reported later)"), blank=True)
-    investigation_results = models.TextField(_("investigation results"), blank=True)
-    responsible_persons = models.TextField(_("persons responsible, if identified"), blank=True)
-    accountability = models.TextField(_("accountability / disciplinary handling"), blank=True)
-    lessons_learned = models.TextField(_("lessons learned"), blank=True)
 
     affected_activities = models.ManyToManyField(
         "inventory_app.ProcessingActivity", verbose_name=_("affected processing activities"), blank=True,
@@ -320,9 +280,6 @@ class Incident(VersionedModel):
     )
     affected_services = models.ManyToManyField(
         "inventory_app.Service", verbose_name=_("affected services"), blank=True, related_name="incidents",
-    )
-    extra_data_categories = models.TextField(
-        _("additional data categories"), blank=True, help_text=_("One per line, beyond those of the linked activities."),
     )
     extra_sensitive = models.BooleanField(
         _("additional data includes sensitive personal information"), default=False,
@@ -432,10 +389,6 @@ class Incident(VersionedModel):
         return self.withdrawal_proposed_at is not None and self.status != self.Status.WITHDRAWN
 
     @property
-    def extra_category_list(self) -> list[str]:
-        return [line.strip() for line in self.extra_data_categories.splitlines() if line.strip()]
-
-    @property
     def customer_list(self) -> list[str]:
         """The controllers (customers) to tell, one per line of ``customers``."""
         return [line.strip() for line in self.customers.splitlines() if line.strip()]
@@ -516,6 +469,126 @@ class AffectedPopulation(VersionedModel):
 
     def as_affected(self) -> deadlines.Affected:
         return deadlines.Affected(self.people_min, self.people_max, records=self.records, estimate=self.estimate)
+
+
+# --------------------------------------------------------------------------- facts per language
+
+
+# The languages an incident's narrative facts may be written in: the office's (settings.LANGUAGES)
+# and the official EU languages a notice to people or an authority in a Member State needs
+# (GDPR Art. 34(2) "clear and plain language" is the language of the people told).
+EU_LANGUAGES = ("bg", "cs", "da", "de", "el", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt", "lv",
+                "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv")
+
+
+def narrative_language_choices():
+    from django.conf import global_settings
+
+    names = dict(global_settings.LANGUAGES)
+    office = list(settings.LANGUAGES)
+    names["mt"] = "Maltese"  # an official EU language Django does not translate into
+    return office + [(code, _(names[code])) for code in EU_LANGUAGES if code not in dict(office)]
+
+
+class IncidentNarrative(VersionedModel):
+    """The incident's narrative facts in one language, as they are written into the notices and
+    reports in that language: a draft in a language takes its paragraphs only from that language's
+    row, and flags those missing there (never another language's paragraph)."""
+
+    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.PROTECT,
+                                 related_name="narratives")
+    language = models.CharField(_("language"), max_length=8, choices=narrative_language_choices())
+
+    description = models.TextField(_("what happened"), blank=True)
+    cause = models.TextField(_("cause"), blank=True)
+    risk_reasoning = models.TextField(_("risk reasoning"), blank=True)
+    likely_consequences = models.TextField(_("likely consequences"), blank=True)
+    measures_taken = models.TextField(_("measures taken"), blank=True)
+    measures_planned = models.TextField(_("measures planned"), blank=True)
+    self_protection_advice = models.TextField(_("what individuals can do"), blank=True)
+    remedies = models.TextField(_("remedies offered to individuals"), blank=True)
+    contact_point = models.TextField(_("contact point (DPO or other)"), blank=True)
+    delay_reasons = models.TextField(_("reasons for a late notification"), blank=True)
+    system_overview = models.TextField(_("reporting unit and system overview"), blank=True)
+    pending_items = models.TextField(_("items not yet known (to be reported later)"), blank=True)
+    investigation_results = models.TextField(_("investigation results"), blank=True)
+    responsible_persons = models.TextField(_("persons responsible, if identified"), blank=True)
+    accountability = models.TextField(_("accountability / disciplinary handling"), blank=True)
+    lessons_learned = models.TextField(_("lessons learned"), blank=True)
+    affected_products = models.TextField(
+        _("products concerned"), blank=True,
+        help_text=_("Products, models and firmware versions concerned."),
+    )
+    vulnerability = models.TextField(
+        _("vulnerability"), blank=True,
+        help_text=_("What the vulnerability is and how it is exploited; CVE or internal identifier."),
+    )
+    malicious_actor = models.TextField(
+        _("malicious actor"), blank=True, help_text=_("What is known of whoever exploited the vulnerability."),
+    )
+    security_update = models.TextField(
+        _("security update or corrective measure"), blank=True,
+        help_text=_("The update or other corrective or mitigating measure made available."),
+    )
+    user_measures = models.TextField(
+        _("what users can do"), blank=True,
+        help_text=_("Corrective or mitigating measures users can take (told to them and to the CSIRT)."),
+    )
+    sensitivity = models.TextField(
+        _("sensitivity of the information"), blank=True,
+        help_text=_("How sensitive Aqara considers the reported information (CRA Art. 14(2)(b))."),
+    )
+    severity_and_impact = models.TextField(_("severity and impact"), blank=True)
+    extra_data_categories = models.TextField(
+        _("additional data categories"), blank=True, help_text=_("One per line, in this language: exposed data the inventory does not list."),
+    )
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("facts in one language")
+        verbose_name_plural = _("facts per language")
+        ordering = ["incident", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "language"], name="narrative_one_per_language"),
+        ]
+
+    def __str__(self):
+        return f"{self.incident_id} · {self.language}"
+
+    @property
+    def extra_category_list(self) -> list[str]:
+        return [line.strip() for line in self.extra_data_categories.splitlines() if line.strip()]
+
+
+# Every narrative fact, in the order the admin shows them.
+NARRATIVE_FIELDS = tuple(
+    f.name for f in IncidentNarrative._meta.local_fields
+    if isinstance(f, models.TextField)
+)
+
+
+class ExposedDataField(VersionedModel):
+    """An inventory data field staff decided was exposed in the incident: the drafts list exactly
+    these (and the free categories of each language's facts), never every field of a service."""
+
+    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.PROTECT,
+                                 related_name="exposed_fields")
+    field = models.ForeignKey("inventory_app.DataField", verbose_name=_("data field"), on_delete=models.PROTECT,
+                              related_name="exposures")
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("exposed data field")
+        verbose_name_plural = _("exposed data fields")
+        ordering = ["incident", "field"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "field"], name="exposed_field_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.incident_id} · {self.field_id}"
 
 
 # --------------------------------------------------------------------------- obligation
@@ -726,6 +799,9 @@ class NoticeDraft(VersionedModel):
     proposed_body = models.TextField(_("newly generated text (not adopted)"), blank=True)
     proposed_at = models.DateTimeField(_("newly generated at"), null=True, blank=True)
     missing_content = models.JSONField(_("missing facts"), default=list, blank=True)
+    # The exposed data (or the free categories) changed after the text was generated: the draft lists
+    # what was decided then, so it cannot be approved until regenerated (services.notice_draft_approve).
+    outdated = models.BooleanField(_("out of date (exposed data changed)"), default=False)
     generated_at = models.DateTimeField(_("generated at"), default=timezone.now)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True,
                                     blank=True, on_delete=models.PROTECT, related_name="+")
@@ -805,6 +881,11 @@ def incident_change_label(name: str) -> str:
         return str(_("affected populations"))
     if name.startswith("population:"):
         return f"{_('affected population')} {name.split(':', 1)[1]}"
+    if name.startswith("narrative:"):
+        language = name.split(":", 1)[1]
+        return f"{_('facts')} ({dict(narrative_language_choices()).get(language, language)})"
+    if name == "exposed_fields":
+        return str(_("exposed data"))
     try:
         return str(Incident._meta.get_field(name).verbose_name)
     except (FieldDoesNotExist, AttributeError):

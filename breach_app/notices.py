@@ -15,7 +15,6 @@ import io
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -90,6 +89,8 @@ CONTENT_LABELS = {
     "late_reasons": gettext_lazy("reasons for the delay"),
     "eu_affected_states": gettext_lazy("Member States where the EU people affected live"),
     "eu_representative": gettext_lazy("EU representative (GDPR Art. 27)"),
+    "data_field_name": gettext_lazy("name of an exposed data field in this language"),
+    "extra_data_categories": gettext_lazy("additional data categories in this language"),
 }
 
 # California Civ. Code §1798.82(d)(1): the title and headings must appear as written.
@@ -224,25 +225,63 @@ class Rendered:
 # --------------------------------------------------------------------------- derived data
 
 
-def incident_data_inventory(incident: Incident) -> tuple[list[str], bool]:
-    """(data categories, sensitive personal information involved?) from the linked activities
-    -- directly or through the linked services -- plus what staff added by hand."""
+def exposed_sensitive(incident: Incident) -> bool:
+    """Sensitive personal information involved: one of the exposed fields the inventory marks sensitive
+    (PIPL Art. 28), or staff say the data outside the inventory includes some."""
+    if incident.pk is None:
+        return incident.extra_sensitive
+    return incident.extra_sensitive or incident.exposed_fields.filter(field__sensitive=True).exists()
+
+
+def field_name(field, language: str) -> str | None:
+    """A data field's name in ``language`` (the inventory names fields in Chinese and English), or None."""
+    if language.startswith("zh"):
+        return field.name_zh or None
+    if language == "en":
+        return field.name_en or None
+    return None
+
+
+def exposed_data(incident: Incident, language: str) -> tuple[list[tuple[str, list[str]]], bool]:
+    """What was exposed, as staff decided it, in ``language``: [(group, [names])] by inventory category,
+    each name once, the sensitive ones marked, then the categories not in the inventory written in that
+    language's facts; and whether sensitive personal information is involved."""
     from inventory_app.models import DataField
 
+    groups: dict[str, list[str]] = {}
     if incident.pk is None:
-        return incident.extra_category_list, incident.extra_sensitive
-    fields = DataField.objects.filter(
-        Q(uses__activity__incidents=incident) | Q(uses__activity__services__incidents=incident)
-    ).distinct().order_by("category", "code")
-    names, sensitive = [], incident.extra_sensitive
-    for field in fields:
-        name = field.name_en if translation.get_language() == "en" and field.name_en else field.name_zh
-        names.append(_("%(name)s (sensitive)") % {"name": name} if field.sensitive else name)
-        sensitive = sensitive or field.sensitive
-    for extra in incident.extra_category_list:
-        if extra not in names:
-            names.append(extra)
-    return names, sensitive
+        return [], incident.extra_sensitive
+    fields = DataField.objects.filter(exposures__incident=incident).order_by("category", "code")
+    with translation.override(language):
+        for field in fields:
+            name = field_name(field, language)
+            if name is None:
+                name = missing_marker("data_field_name", language) + f" {field.code}"
+            elif field.sensitive:
+                name = _("%(name)s (sensitive)") % {"name": name}
+            names = groups.setdefault(str(field.get_category_display()), [])
+            if name not in names:
+                names.append(name)
+        written = {row.language: row.extra_category_list for row in incident.narratives.all()}
+        own = written.get(language, [])
+        seen = {name for names in groups.values() for name in names}
+        extra = [name for name in dict.fromkeys(own) if name not in seen]
+        # Categories written in another language but not (all) in this one: flagged, never borrowed.
+        if max((len(names) for names in written.values()), default=0) > len(own):
+            extra.append(missing_marker("extra_data_categories", language))
+        if extra:
+            groups.setdefault(str(_("other data")), []).extend(extra)
+    return list(groups.items()), exposed_sensitive(incident)
+
+
+def exposed_data_text(incident: Incident, language: str) -> str | None:
+    """The exposed data on one line, grouped: "contact details: name, phone number; …"."""
+    groups, _sensitive = exposed_data(incident, language)
+    if not groups:
+        return None
+    if language.startswith("zh"):
+        return "；".join(f"{group}：{'、'.join(names)}" for group, names in groups)
+    return "; ".join(f"{group}: {', '.join(names)}" for group, names in groups)
 
 
 # --------------------------------------------------------------------------- rendering
@@ -290,24 +329,30 @@ def _people_total(incident: Incident, population) -> str:
 
 
 def content_values(incident: Incident, obligation: Obligation, language: str) -> dict[str, str | None]:
-    """Every content key -> text in ``language``, or None when the incident does not say."""
+    """Every content key -> text in ``language``, or None when the incident does not say.
+
+    The narrative paragraphs come only from the facts written in ``language``: a fact not written
+    in it is missing there (flagged), never filled with another language's paragraph."""
     jurisdiction = obligation.jurisdiction
     populations = {p.jurisdiction: p for p in incident.populations.all()}
     population = populations.get(jurisdiction)
+    narrative = incident.narratives.filter(language=language).first() if incident.pk else None
+    fact = lambda name: _text(getattr(narrative, name, ""))  # noqa: E731
     with translation.override(language):
-        categories, sensitive = incident_data_inventory(incident)
+        sensitive = exposed_sensitive(incident)
         sep = "、" if language == "zh-hans" else ", "
         types = incident.breach_types
         measures = []
-        if _text(incident.measures_taken):
-            measures.append(_("Taken: %(text)s") % {"text": incident.measures_taken.strip()})
-        if _text(incident.measures_planned):
-            measures.append(_("Planned: %(text)s") % {"text": incident.measures_planned.strip()})
-        overview = [_text(incident.system_overview)]
-        services = [str(s) for s in incident.affected_services.all()]
+        if fact("measures_taken"):
+            measures.append(_("Taken: %(text)s") % {"text": fact("measures_taken")})
+        if fact("measures_planned"):
+            measures.append(_("Planned: %(text)s") % {"text": fact("measures_planned")})
+        overview = [fact("system_overview")]
+        services = [name for name in (_inventory_name(s, language) for s in incident.affected_services.all()) if name]
         if services:
             overview.append(_("Affected services: %(names)s") % {"names": sep.join(services)})
-        activities = [str(a) for a in incident.affected_activities.all()]
+        activities = [name for name in (_inventory_name(a, language) for a in incident.affected_activities.all())
+                      if name]
         if activities:
             overview.append(_("Affected processing activities: %(names)s") % {"names": sep.join(activities)})
         overview = [o for o in overview if o]
@@ -321,17 +366,17 @@ def content_values(incident: Incident, obligation: Obligation, language: str) ->
             grade = deadlines.cn_people_grade(cn.people_min)
             level = (_("%(grade)s (personal information of %(people)s people)") % {"grade": grade, "people": cn.people_text}
                      if grade else _("below 较大 (personal information of %(people)s people)") % {"people": cn.people_text})
-        contact = _text(incident.contact_point)
+        contact = fact("contact_point")
         values: dict[str, str | None] = {
-            "nature": _text(incident.description),
+            "nature": fact("description"),
             "categories_and_numbers": _people_total(incident, population) if population else None,
-            "data_categories": sep.join(categories) if categories else None,
+            "data_categories": exposed_data_text(incident, language),
             "sensitive": _("Yes") if sensitive else _("No"),
-            "cause": _text(incident.cause),
-            "likely_consequences": _text(incident.likely_consequences),
+            "cause": fact("cause"),
+            "likely_consequences": fact("likely_consequences"),
             "measures": "\n".join(measures) or None,
-            "self_protection_advice": _text(incident.self_protection_advice),
-            "remedies": _text(incident.remedies),
+            "self_protection_advice": fact("self_protection_advice"),
+            "remedies": fact("remedies"),
             "contact": contact,
             "dpo_contact": contact,
             "plain_language": "",
@@ -343,10 +388,10 @@ def content_values(incident: Incident, obligation: Obligation, language: str) ->
             "contained_time": _when(incident.contained_at, jurisdiction),
             "incident_type": sep.join(types) or None,
             "incident_level": level,
-            "impact": _text(incident.likely_consequences),
-            "accountability": _text(incident.accountability),
-            "remediation": _text(incident.measures_planned),
-            "lessons_learned": _text(incident.lessons_learned),
+            "impact": fact("likely_consequences"),
+            "accountability": fact("accountability"),
+            "remediation": fact("measures_planned"),
+            "lessons_learned": fact("lessons_learned"),
             "notifier_contact": f"{ORGANISATION[language]}\n{contact}" if contact else None,
             "breach_date": breach_date,
             "law_enforcement_delay": (
@@ -356,44 +401,51 @@ def content_values(incident: Incident, obligation: Obligation, language: str) ->
             ),
             "credit_bureau_contacts": CREDIT_BUREAUS if incident.ssn_or_id_number_involved else _(
                 "Not applicable: no Social Security, driver's licence or identification card number was involved."),
-            "investigation_results": _text(incident.investigation_results),
-            "responsible_persons": _text(incident.responsible_persons),
+            "investigation_results": fact("investigation_results"),
+            "responsible_persons": fact("responsible_persons"),
             "risk_level": incident.get_risk_level_display(),
-            "risk_reasoning": _text(incident.risk_reasoning),
+            "risk_reasoning": fact("risk_reasoning"),
             "organisation": ORGANISATION[language],
             "reference": incident.reference,
             "title": incident.title,
             "people": _people_total(incident, population) if population else None,
             "encrypted": _("Yes") if incident.encrypted else _("No"),
             # Only a late report needs them (GDPR Art. 33(1); PDPA s.26D): "" hides the section.
-            "delay_reasons": _text(incident.delay_reasons) if is_late(obligation) else "",
+            "delay_reasons": fact("delay_reasons") if is_late(obligation) else "",
             # EU Cyber Resilience Act, Art. 14(2), (4), (8).
-            "vulnerability": _text(incident.vulnerability),
+            "vulnerability": fact("vulnerability"),
             "member_states": sep.join(str(EU_MEMBER_STATES.get(code, code))
                                       for code in incident.member_state_list) or None,
-            "affected_products": _text(incident.affected_products),
-            "user_measures": _text(incident.user_measures),
-            "sensitivity": _text(incident.sensitivity),
-            "severity_and_impact": _text(incident.severity_and_impact),
-            "malicious_actor": _text(incident.malicious_actor),
-            "security_update": _text(incident.security_update),
+            "affected_products": fact("affected_products"),
+            "user_measures": fact("user_measures"),
+            "sensitivity": fact("sensitivity"),
+            "severity_and_impact": fact("severity_and_impact"),
+            "malicious_actor": fact("malicious_actor"),
+            "security_update": fact("security_update"),
             "malicious_act_suspected": _yes_no(incident.malicious_act_suspected),
-            "threat_or_root_cause": _text(incident.cause),
+            "threat_or_root_cause": fact("cause"),
             "fix_available_time": _when(incident.fix_available_at, jurisdiction),
             # Processor -> controller: the customers the notice goes to.
             "customers": "; ".join(incident.customer_list) or None,
         }
         if obligation.code.startswith(CRA_PREFIX):
             # Art. 14(4)(b) "initial assessment": the severity and impact, else the consequences.
-            values["impact"] = _text(incident.severity_and_impact) or _text(incident.likely_consequences)
+            values["impact"] = fact("severity_and_impact") or fact("likely_consequences")
         if jurisdiction in US_STATE_JURISDICTIONS:
             values["resident_notice_timing"] = _resident_notice_timing(incident, jurisdiction)
         # Items not known yet are listed for the follow-up report (CAC Art. 4, GDPR Art. 33(4)).
         unknown = [str(CONTENT_LABELS[k]) for k in obligation.required_content
                    if k in values and values[k] is None]
-        values["pending_items"] = _text(incident.pending_items) or (
+        values["pending_items"] = fact("pending_items") or (
             _("To be reported later: %(items)s") % {"items": sep.join(unknown)} if unknown else _("None."))
     return values
+
+
+def _inventory_name(row, language: str) -> str | None:
+    """A service's or activity's name as the inventory gives it in ``language`` (zh or en), or None."""
+    if language.startswith("zh"):
+        return row.name_zh or None
+    return (row.name_en or None) if language == "en" else None
 
 
 def is_late(obligation: Obligation, now=None) -> bool:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
@@ -22,10 +22,20 @@ from django.utils.translation import gettext_noop  # what the system writes: sto
 from privacy_office.history import save_with_reason, set_change_reason
 from privacy_office.references import save_with_next_reference
 from privacy_office.roles import approval_label, require_approval
+from privacy_office.scripts_check import detect_language
 from privacy_office.states import check_move
 
 from . import deadlines, notices
-from .models import AffectedPopulation, Incident, NoticeDraft, Obligation, TimelineEntry
+from .models import (
+    NARRATIVE_FIELDS,
+    AffectedPopulation,
+    ExposedDataField,
+    Incident,
+    IncidentNarrative,
+    NoticeDraft,
+    Obligation,
+    TimelineEntry,
+)
 from . import notice_documents
 
 # A time typed as "now" is a few minutes old by the time the form is saved, and clocks drift: within
@@ -77,7 +87,7 @@ def _resident_notices_sent(incident: Incident) -> dict[str, datetime]:
 
 def incident_facts(incident: Incident) -> deadlines.IncidentFacts:
     """The incident as the pure breach clocks see it."""
-    _categories, sensitive = notices.incident_data_inventory(incident)
+    sensitive = notices.exposed_sensitive(incident)
     return deadlines.IncidentFacts(
         discovered_at=incident.discovered_at,
         aware_at=incident.aware_at,
@@ -209,14 +219,124 @@ def timeline_incident_recorded(*, incident: Incident, by) -> TimelineEntry:
                         message=gettext_noop("Incident recorded: %(title)s"), params={"title": incident.title})
 
 
+# --------------------------------------------------------------------------- facts per language, exposed data
+
+
+def narratives_by_language(narratives: Mapping[str, Mapping[str, str]] | None,
+                           loose: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """language -> {fact: text}: the ``narratives`` given per language, plus facts passed one by one
+    (``description="..."``), each filed under the language its text is written in (Chinese
+    characters: zh-hans, else en), never copied into another language."""
+    merged: dict[str, dict[str, str]] = {lang: dict(values) for lang, values in (narratives or {}).items()}
+    for name, text in loose.items():
+        merged.setdefault(detect_language(text), {})[name] = text
+    unknown = {name for values in merged.values() for name in values} - set(NARRATIVE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown narrative facts: {sorted(unknown)}")
+    return merged
+
+
+def incident_set_narratives(*, incident: Incident, by, narratives: Mapping[str, Mapping[str, str]],
+                            reason: str = "") -> list[str]:
+    """Write the narrative facts of each language given (a language not given is left as it is).
+    Returns the changed facts as ``narrative:<language>`` names for the timeline."""
+    changed, categories_changed = [], False
+    for language, values in narratives.items():
+        row = IncidentNarrative.objects.select_for_update().filter(incident=incident, language=language).first()
+        if row is None:
+            if not any((text or "").strip() for text in values.values()):
+                continue
+            row = IncidentNarrative(incident=incident, language=language)
+        names = [name for name, text in values.items() if getattr(row, name) != (text or "")]
+        if not names and row.pk is not None:
+            continue
+        for name in names:
+            setattr(row, name, values[name] or "")
+        row.full_clean(exclude=["incident"])
+        save_with_reason(row, by=by, reason=reason or gettext_noop("facts changed"))
+        changed.append(f"narrative:{language}")
+        categories_changed = categories_changed or "extra_data_categories" in names
+    if categories_changed:
+        incident_mark_drafts_outdated(incident=incident, by=by)
+    return changed
+
+
+def exposure_candidates(incident: Incident):
+    """The inventory fields staff choose the exposed data from: those of the incident's processing
+    activities, directly or through its services, and those already chosen."""
+    from inventory_app.models import DataField
+
+    if incident.pk is None:
+        return DataField.objects.none()
+    return DataField.objects.filter(
+        Q(uses__activity__incidents=incident) | Q(uses__activity__services__incidents=incident)
+        | Q(exposures__incident=incident)
+    ).distinct().order_by("category", "code")
+
+
+def incident_set_exposed_data(*, incident: Incident, by, fields: Iterable, reason: str = "") -> bool:
+    """Record exactly which inventory fields were exposed (a decision per field: nothing is included
+    because a service or activity holds it). Drafts already written are flagged out of date. Called
+    through ``incident_create``/``incident_update``, which recompute the clocks (sensitive personal
+    information changes some of them)."""
+    wanted = {field.pk if hasattr(field, "pk") else int(field) for field in fields}
+    allowed = set(exposure_candidates(incident).values_list("pk", flat=True))
+    outside = wanted - allowed
+    if outside:
+        raise ValidationError(
+            _("Only data fields of the incident's processing activities or services can be chosen as exposed; "
+              "add the activity first, or list the data as a category not in the inventory."),
+            code="not_a_candidate")
+    current = set(incident.exposed_fields.values_list("field_id", flat=True))
+    if wanted == current:
+        return False
+    for row in incident.exposed_fields.filter(field_id__in=current - wanted):
+        set_change_reason(row, by=by, reason=reason or gettext_noop("exposed data changed"))
+        row.delete()
+    for field_id in sorted(wanted - current):
+        save_with_reason(ExposedDataField(incident=incident, field_id=field_id), by=by,
+                         reason=reason or gettext_noop("exposed data changed"))
+    incident_mark_drafts_outdated(incident=incident, by=by)
+    return True
+
+
+def incident_mark_drafts_outdated(*, incident: Incident, by) -> int:
+    """Flag the unsent drafts of the incident: they list the exposed data as it was. An approved one
+    loses its approval (what it says is no longer what was decided) and needs regenerating."""
+    count = 0
+    for draft in NoticeDraft.objects.select_for_update().filter(
+            obligation__incident=incident, sent_at__isnull=True).select_related("obligation"):
+        withdrawn = draft.is_approved
+        if draft.outdated and not withdrawn:
+            continue
+        draft.outdated = True
+        if withdrawn:
+            draft.approved_by, draft.approved_at = None, None
+            draft.approved_version, draft.approved_sha256 = None, ""
+        save_with_reason(draft, by=by, reason=gettext_noop("out of date: the exposed data changed"))
+        obligation = draft.obligation
+        if withdrawn and obligation.status == Obligation.Status.APPROVED and not obligation.drafts.filter(
+                approved_at__isnull=False, sent_at__isnull=True).exists():
+            obligation_transition(obligation=obligation, by=by, to_status=Obligation.Status.DRAFTED,
+                                  reason=gettext_noop("exposed data changed: approval withdrawn"))
+        count += 1
+    return count
+
+
 @transaction.atomic
 def incident_create(*, by, title: str, discovered_at: datetime,
                     populations: Mapping[str, Mapping] | None = None,
-                    activities: Iterable = (), services: Iterable = (), reason: str = "", **facts) -> Incident:
+                    activities: Iterable = (), services: Iterable = (), reason: str = "",
+                    narratives: Mapping[str, Mapping[str, str]] | None = None,
+                    exposed_fields: Iterable = (), **facts) -> Incident:
     """Record an incident (every incident is kept, GDPR Art. 33(5)) and compute its obligations.
 
     The one way an incident is created, the admin's add page included: the reference is allocated
-    here, with a retry when someone else took the same number at the same moment."""
+    here, with a retry when someone else took the same number at the same moment.
+    ``narratives`` holds the narrative facts per language; a narrative fact passed on its own is filed
+    under the language it is written in."""
+    loose = {name: facts.pop(name) for name in list(facts) if name in NARRATIVE_FIELDS}
+    narratives = narratives_by_language(narratives, loose)
     unknown = set(facts) - set(FACT_FIELDS)
     if unknown:
         raise TypeError(f"unknown incident fields: {sorted(unknown)}")
@@ -231,6 +351,10 @@ def incident_create(*, by, title: str, discovered_at: datetime,
         incident.affected_activities.set(activities)
     if services:
         incident.affected_services.set(services)
+    if narratives:
+        incident_set_narratives(incident=incident, by=by, narratives=narratives, reason=reason)
+    if exposed_fields:
+        incident_set_exposed_data(incident=incident, by=by, fields=exposed_fields, reason=reason)
     timeline_incident_recorded(incident=incident, by=by)
     incident_recompute_obligations(incident=incident, by=by)
     return incident
@@ -239,8 +363,12 @@ def incident_create(*, by, title: str, discovered_at: datetime,
 @transaction.atomic
 def incident_update(*, incident: Incident, by, populations: Mapping[str, Mapping | None] | None = None,
                     activities: Iterable | None = None, services: Iterable | None = None,
-                    reason: str = "", **changes) -> Incident:
-    """Change facts; the obligations are recomputed and the change goes on the timeline."""
+                    narratives: Mapping[str, Mapping[str, str]] | None = None,
+                    exposed_fields: Iterable | None = None, reason: str = "", **changes) -> Incident:
+    """Change facts; the obligations are recomputed and the change goes on the timeline.
+    ``exposed_fields`` (None: unchanged) replaces the selection of exposed inventory fields."""
+    loose = {name: changes.pop(name) for name in list(changes) if name in NARRATIVE_FIELDS}
+    narratives = narratives_by_language(narratives, loose)
     unknown = set(changes) - set(FACT_FIELDS)
     if unknown:
         raise TypeError(f"unknown incident fields: {sorted(unknown)}")
@@ -259,6 +387,11 @@ def incident_update(*, incident: Incident, by, populations: Mapping[str, Mapping
     if services is not None:
         incident.affected_services.set(services)
         changed.append("affected_services")
+    if narratives:
+        changed += incident_set_narratives(incident=incident, by=by, narratives=narratives, reason=reason)
+    if exposed_fields is not None and incident_set_exposed_data(
+            incident=incident, by=by, fields=exposed_fields, reason=reason):
+        changed.append("exposed_fields")
     if changed:
         # The timeline shows the changed fields' labels in each reader's language, and the reason as typed.
         timeline_add(incident=incident, by=by, message=gettext_noop("Facts changed: %(fields)s"),
@@ -798,8 +931,9 @@ def notice_draft_generate(*, obligation: Obligation, by, language: str, phase: s
     if draft is None:
         draft = NoticeDraft(obligation=obligation, language=language, phase=phase)
     elif draft.body == rendered.body:
-        if draft.generated_body != rendered.body or draft.proposed_body:
+        if draft.generated_body != rendered.body or draft.proposed_body or draft.outdated:
             draft.generated_body, draft.proposed_body, draft.proposed_at = rendered.body, "", None
+            draft.outdated = False
             save_with_reason(draft, by=by, reason=gettext_noop("generated from the incident's facts"))
         return draft
     elif draft.is_edited:
@@ -812,6 +946,7 @@ def notice_draft_generate(*, obligation: Obligation, by, language: str, phase: s
     draft.body = rendered.body
     draft.generated_body = rendered.body
     draft.proposed_body, draft.proposed_at = "", None
+    draft.outdated = False
     draft.missing_content = rendered.missing
     draft.generated_at = timezone.now()
     save_with_reason(draft, by=by, reason=gettext_noop("generated from the incident's facts"))
@@ -885,6 +1020,7 @@ def notice_draft_adopt_generated(*, draft: NoticeDraft, by) -> NoticeDraft:
         raise ValidationError(_("No newly generated text is waiting for this draft."), code="no_proposal")
     proposed = draft.proposed_body
     draft.generated_body, draft.proposed_body, draft.proposed_at = proposed, "", None
+    draft.outdated = False
     if proposed == draft.body:
         save_with_reason(draft, by=by, reason=gettext_noop("newly generated text adopted"))
         return draft
@@ -898,6 +1034,7 @@ def notice_draft_keep_edit(*, draft: NoticeDraft, by) -> NoticeDraft:
     if not draft.proposed_body:
         raise ValidationError(_("No newly generated text is waiting for this draft."), code="no_proposal")
     draft.generated_body, draft.proposed_body, draft.proposed_at = draft.proposed_body, "", None
+    draft.outdated = False  # the person read the new text and kept theirs
     save_with_reason(draft, by=by, reason=gettext_noop("edited text kept; newly generated text set aside"))
     return draft
 
@@ -938,6 +1075,11 @@ def notice_draft_approve(*, draft: NoticeDraft, by, version: int | None = None,
                                               after_label=_("the text now"))
                     if shown is not None else ""},
         )
+    if draft.outdated:
+        raise ValidationError(
+            _("The exposed data of the incident changed after this draft was generated: the draft does not list "
+              "what was decided. Regenerate it (or adopt the newly generated text) before approving."),
+            code="outdated")
     markers = notices.markers_in(draft.body)
     if markers:
         raise ValidationError(

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('breach_app', '0014_search_trigram_indexes'),
+        ('breach_app', '0016_exposed_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

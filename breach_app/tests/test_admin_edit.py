@@ -21,6 +21,7 @@ def base_form(title):
         "kind": "personal_data", "aqara_role": "controller",
         "obligations-TOTAL_FORMS": "0", "obligations-INITIAL_FORMS": "0",
         "timeline-TOTAL_FORMS": "0", "timeline-INITIAL_FORMS": "0",
+        "narratives-TOTAL_FORMS": "0", "narratives-INITIAL_FORMS": "0",
     }
 
 
@@ -72,7 +73,8 @@ def test_a_note_added_on_the_change_page_joins_the_timeline_and_older_entries_st
     first = TimelineEntry.objects.get(incident=incident)  # "Incident recorded"
     data = change_form(incident, [cn_row(incident)])
     data.update({
-        "timeline-TOTAL_FORMS": "2", "timeline-INITIAL_FORMS": "1", "timeline-0-id": str(first.pk),
+        "timeline-TOTAL_FORMS": "2", "timeline-INITIAL_FORMS": "1",
+        "narratives-TOTAL_FORMS": "0", "narratives-INITIAL_FORMS": "0", "timeline-0-id": str(first.pk),
         "timeline-0-incident": str(incident.pk),
         "timeline-1-at_0": "2026-06-05", "timeline-1-at_1": "11:30:00", "timeline-1-kind": "fact",
         "timeline-1-note": "Attacker IP blocked at the gateway",

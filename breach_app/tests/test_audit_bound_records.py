@@ -260,6 +260,7 @@ def test_a_timeline_entry_cannot_be_in_the_future_nor_in_the_past_without_a_reas
     def post(at, **extra):
         data = change_form(Incident.objects.get(pk=incident.pk), [cn_row(incident)])
         data.update({"timeline-TOTAL_FORMS": "1", "timeline-INITIAL_FORMS": "0",
+        "narratives-TOTAL_FORMS": "0", "narratives-INITIAL_FORMS": "0",
                      "timeline-0-at_0": at.strftime("%Y-%m-%d"), "timeline-0-at_1": at.strftime("%H:%M:%S"),
                      "timeline-0-kind": "fact", "timeline-0-note": "Logs reviewed", **extra})
         return staff_client.post(f"/admin/breach_app/incident/{incident.pk}/change/", data)

@@ -60,6 +60,7 @@ def add_form(title):
         "populations-0-jurisdiction": "EU", "populations-0-people_min": "40", "populations-0-people_max": "40",
         "obligations-TOTAL_FORMS": "0", "obligations-INITIAL_FORMS": "0",
         "timeline-TOTAL_FORMS": "0", "timeline-INITIAL_FORMS": "0",
+        "narratives-TOTAL_FORMS": "0", "narratives-INITIAL_FORMS": "0",
         "_change_reason": "reported by the SOC",
     }
 

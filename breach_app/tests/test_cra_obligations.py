@@ -175,12 +175,12 @@ def test_the_24_hour_early_warning_is_reminded_within_its_window(staff_user, man
 def test_the_product_security_section_shows_for_product_kinds_only(staff_user, staff_client):
     product = product_incident(staff_user, actively_exploited=True)
     page = staff_client.get(f"/admin/breach_app/incident/{product.pk}/change/").content.decode()
-    assert "Product security (EU CRA)" in page and 'name="vulnerability"' in page
+    assert "Product security (EU CRA)" in page and 'name="narratives-0-vulnerability"' in page
     assert "EU-CRA-VUL-24H" in page
     breach = services.incident_create(by=staff_user, title="Ticket store exposed", discovered_at=AWARE,
                                       populations={"CN": {"people_min": 10}})
     page = staff_client.get(f"/admin/breach_app/incident/{breach.pk}/change/").content.decode()
-    assert "Product security (EU CRA)" not in page and 'name="vulnerability"' not in page
+    assert "Product security (EU CRA)" not in page and 'name="narratives-0-vulnerability"' not in page
     listing = staff_client.get("/admin/breach_app/incident/?kind__exact=product_security").content.decode()
     assert product.reference in listing and breach.reference not in listing
 

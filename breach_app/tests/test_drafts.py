@@ -125,11 +125,13 @@ def test_data_categories_and_sensitivity_come_from_the_inventory(staff_user):
     phone = DataField.objects.create(code="phone", name_zh="手机号", name_en="Phone number", category="contact")
     ActivityField.objects.create(activity=activity, field=location)
     ActivityField.objects.create(activity=activity, field=phone)
-    incident = make_incident(by=staff_user, extra_data_categories="Ticket text", activities=[activity],
+    free = {"en": {"extra_data_categories": "Ticket text"}, "zh-hans": {"extra_data_categories": "工单文本"}}
+    incident = make_incident(by=staff_user, narratives=free, activities=[activity], exposed_fields=[location, phone],
                              populations={"KR": {"people_min": 10}})
-    categories, sensitive = notices.incident_data_inventory(incident)
+    groups, sensitive = notices.exposed_data(incident, "en")
     assert sensitive is True
-    assert "Ticket text" in categories and any("Location" in c for c in categories)
+    assert groups == [("contact details", ["Phone number"]), ("location", ["Location (sensitive)"]),
+                      ("other data", ["Ticket text"])]
     # Sensitive data makes the KR regulator report required even under 1,000 people (Decree Art. 40).
     assert codes(incident)["KR-PIPC"].applicability == "required"
 
@@ -149,8 +151,8 @@ def test_a_late_regulator_report_must_give_the_reasons_for_the_delay(staff_user)
     rendered = notices.render_draft(eu, "en")
     assert "[MISSING: reasons for the delay]" in rendered.body and "delay_reasons" in rendered.missing
     assert "【缺少：延迟理由】" in notices.render_draft(eu, "zh-hans").body
-    late.delay_reasons = "The vendor's logs were only available on day 4."
-    late.save()
+    services.incident_update(incident=late, by=staff_user,
+                             delay_reasons="The vendor's logs were only available on day 4.")
     body = notices.render_draft(eu, "en").body
     assert "## 7. Reasons for the delay (Art. 33(1): notified after 72 hours)" in body
     assert "The vendor's logs were only available on day 4." in body
