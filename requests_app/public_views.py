@@ -52,9 +52,10 @@ def show(request, language: str, template: str, context: dict | None = None, *, 
             "other_languages": other_languages(request, language)}
     response = render(request, f"public/{template}", {**base, **(context or {})}, status=status)
     response["Content-Language"] = language
-    # A confirmation link's page must not be kept by shared caches, nor its address sent onwards.
+    # A confirmation link's page must not be kept by caches. (Its address is not sent to other
+    # sites: the site's Referrer-Policy is same-origin; "no-referrer" would make the browser send
+    # "Origin: null" with the form, which CSRF protection refuses.)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
