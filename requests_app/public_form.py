@@ -113,14 +113,22 @@ def link_lifetime() -> timedelta:
 # ------------------------------------------------------------------------------------------------
 
 
+def rate_limit_key(*, scope: str, value: str, now: datetime | None = None) -> str:
+    """The cache key counting ``value``'s attempts in the window around ``now``: a digest, so no
+    e-mail or client address is ever written to the cache."""
+    bucket = int((now or timezone.now()).timestamp()) // settings.PUBLIC_FORM_RATE_WINDOW_SECONDS
+    digest = hashlib.sha256(f"{scope}:{value}".encode()).hexdigest()[:32]
+    return f"public-form:{scope}:{digest}:{bucket}"
+
+
 def rate_limit_count(*, scope: str, value: str, limit: int, now: datetime | None = None) -> None:
     """Count one attempt for ``value`` (an e-mail address or a client address) in the current
     window; ``RateLimited`` when it is over ``limit``. The key holds a digest, never the address."""
+    now = now or timezone.now()
     window = settings.PUBLIC_FORM_RATE_WINDOW_SECONDS
-    stamp = int((now or timezone.now()).timestamp())
+    stamp = int(now.timestamp())
     bucket = stamp // window
-    digest = hashlib.sha256(f"{scope}:{value}".encode()).hexdigest()[:32]
-    key = f"public-form:{scope}:{digest}:{bucket}"
+    key = rate_limit_key(scope=scope, value=value, now=now)
     cache.add(key, 0, timeout=window + 60)
     try:
         count = cache.incr(key)
