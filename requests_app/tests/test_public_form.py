@@ -66,6 +66,19 @@ def link_in(message) -> str:
     return match.group(1)
 
 
+def unreachable_smtp(settings):
+    """Real SMTP to a loopback port nobody listens on: every send fails with a refused connection."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 3
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+
+
 def confirm(client, path, *, at=CONFIRMED, capture=None):
     with time_machine.travel(at, tick=False):
         with capture(execute=True):
@@ -308,15 +321,7 @@ def test_a_request_type_the_place_does_not_have_is_refused_with_the_list(eager_t
 
 
 def test_a_mail_server_that_refuses_the_link_leaves_nothing_behind(eager_tasks, settings):
-    import socket
-
-    with socket.socket() as sock:  # a port nobody listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 3
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    unreachable_smtp(settings)
     response = send_form(Client(), identity_files=SimpleUploadedFile("passport.pdf", PDF))
     assert response.status_code == 503
     assert "We could not send the e-mail" in response.content.decode()
@@ -333,3 +338,29 @@ def test_the_browsers_time_zone_makes_the_earlier_receipt_date(eager_tasks, djan
     case = RightsRequest.objects.get()
     assert case.requester_time_zone == "America/New_York"
     assert (case.received_on, case.due_on) == (date(2026, 11, 17), date(2026, 12, 17))
+
+
+def test_an_acknowledgement_the_mail_server_refused_is_not_recorded_and_goes_out_on_retry(
+        eager_tasks, settings, django_capture_on_commit_callbacks):
+    client = Client()
+    send_form(client)
+    path = link_in(mail.outbox[0])
+    unreachable_smtp(settings)
+    with time_machine.travel(CONFIRMED, tick=False):
+        token = path.rstrip("/").rsplit("/", 1)[1]
+        with django_capture_on_commit_callbacks(execute=False):
+            case = public_form.submission_confirm(token=token)
+        draft_id = case.drafts.get(kind=DraftKind.ACKNOWLEDGEMENT).pk
+        with pytest.raises(OSError):
+            public_form.acknowledgement_send(draft_id=draft_id)
+    case.refresh_from_db()
+    assert case.acknowledged_at is None and case.drafts.get().sent_at is None
+    # The mail server is back: the retry sends it once, recorded at the time it went out.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    retried = CONFIRMED + timedelta(minutes=2)
+    with time_machine.travel(retried, tick=False):
+        assert public_form.acknowledgement_send(draft_id=draft_id) == "sent"
+        assert public_form.acknowledgement_send(draft_id=draft_id) == "already sent"
+    case.refresh_from_db()
+    assert case.acknowledged_at == retried
+    assert [m.subject for m in mail.outbox[1:]] == [f"We have received your request {case.reference}"]
