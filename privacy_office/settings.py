@@ -359,6 +359,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Large exports' files past their download period are deleted (the job stays, marked expired), hourly.
     "exports-purge": {"task": "privacy_office.tasks.purge_expired_exports", "schedule": 3600.0},
+    # Public-form submissions whose e-mail address was never confirmed are deleted once expired, hourly.
+    "public-form-expired": {"task": "requests_app.tasks.delete_expired_public_submissions", "schedule": 3600.0},
 }
 
 # --- The privacy mailbox (IMAP intake) and letters sent by e-mail -----------------------------
@@ -474,3 +476,20 @@ LOGGING = {
 BULK_ACTION_MAX_ROWS = env.int("BULK_ACTION_MAX_ROWS", default=2000)
 if BULK_ACTION_MAX_ROWS < 1:
     raise ImproperlyConfigured("BULK_ACTION_MAX_ROWS must be at least 1.")
+
+# --- The public request form (/request/) ------------------------------------------------------
+# The link that confirms the requester's e-mail address is valid this long; then the submission is
+# deleted, unconfirmed. Submissions per address and per client address (TRUSTED_PROXY_COUNT) in a
+# window; more are refused with HTTP 429. Files per submission (each as an identity document).
+PUBLIC_FORM_CONFIRM_HOURS = env.int("PUBLIC_FORM_CONFIRM_HOURS", default=24)
+PUBLIC_FORM_MAX_PER_EMAIL = env.int("PUBLIC_FORM_MAX_PER_EMAIL", default=5)
+PUBLIC_FORM_MAX_PER_IP = env.int("PUBLIC_FORM_MAX_PER_IP", default=20)
+PUBLIC_FORM_RATE_WINDOW_SECONDS = env.int("PUBLIC_FORM_RATE_WINDOW_SECONDS", default=3600)
+PUBLIC_FORM_MAX_FILES = env.int("PUBLIC_FORM_MAX_FILES", default=5)
+PUBLIC_FORM_FROM_EMAIL = env.str("PUBLIC_FORM_FROM_EMAIL", default=DEFAULT_FROM_EMAIL)
+if min(PUBLIC_FORM_CONFIRM_HOURS, PUBLIC_FORM_MAX_PER_EMAIL, PUBLIC_FORM_MAX_PER_IP,
+       PUBLIC_FORM_RATE_WINDOW_SECONDS, PUBLIC_FORM_MAX_FILES) < 1:
+    raise ImproperlyConfigured(
+        "PUBLIC_FORM_CONFIRM_HOURS, PUBLIC_FORM_MAX_PER_EMAIL, PUBLIC_FORM_MAX_PER_IP, "
+        "PUBLIC_FORM_RATE_WINDOW_SECONDS and PUBLIC_FORM_MAX_FILES must each be at least 1."
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     # The header's language list also saves the choice to the signed-in person's profile.
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("request/", include("requests_app.public_urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]
 

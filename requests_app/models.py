@@ -714,6 +714,7 @@ class TimelineEntry(TimelineEntryBase):
     PARAM_CHOICES = {
         "from_status": Status, "to_status": Status, "kind": DraftKind, "method": IdentityMethod,
         "outcome": IdentityCheck.Outcome, "channel": Channel,
+        "relationship": Relationship,
     }
 
     request = models.ForeignKey(RightsRequest, verbose_name=_("rights request"), on_delete=models.PROTECT, related_name="timeline")
@@ -723,6 +724,88 @@ class TimelineEntry(TimelineEntryBase):
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline")
         indexes = [models.Index(fields=["request", "at", "id"], name="dsar_timeline_idx")]
+
+
+# ------------------------------------------------------------------------------------------------
+# the public request form (requests_app/public_form.py): a submission waits for its sender to
+# confirm the e-mail address; only then does it become a case, received at the confirmation
+# ------------------------------------------------------------------------------------------------
+
+
+class PublicSubmission(models.Model):
+    """A request sent with the public form, waiting for the link in the e-mail to be confirmed.
+
+    Unconfirmed, it is deleted (files too) once it expires (``public_form.submissions_delete_expired``).
+    Confirmed, it keeps only the link to its case: the requester's details live on the case, where
+    the retention and erasure rules reach them, so nothing personal stays here."""
+
+    # The signed link names the row and this random value: a link for a deleted and re-used id fails.
+    nonce = models.CharField(_("nonce"), max_length=32, unique=True, editable=False)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    requester_name = models.CharField(_("requester name"), max_length=200, blank=True)
+    requester_email = models.EmailField(_("requester e-mail"), max_length=254, blank=True)
+    account_id = models.CharField(_("account id"), max_length=100, blank=True)
+    relationship = models.CharField(
+        _("relationship to the data subject"), max_length=20, choices=Relationship.choices, default=Relationship.SELF
+    )
+    data_subject_name = models.CharField(_("data subject (when acting for someone else)"), max_length=200, blank=True)
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=8, choices=Jurisdiction.choices)
+    request_type = models.CharField(_("request type"), max_length=32, choices=RequestType.choices)
+    requester_time_zone = models.CharField(_("requester's time zone"), max_length=64, blank=True)
+    description = models.TextField(_("request as received"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    expires_at = models.DateTimeField(_("link expires at"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    case = models.OneToOneField(
+        RightsRequest, verbose_name=_("rights request"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="public_submission",
+    )
+
+    class Meta:
+        verbose_name = _("public form submission")
+        verbose_name_plural = _("public form submissions")
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["expires_at"], name="dsar_public_unconfirmed_idx", condition=Q(case__isnull=True)),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case__isnull=True, confirmed_at__isnull=True)
+                | Q(case__isnull=False, confirmed_at__isnull=False),
+                name="dsar_public_confirmed_iff_case",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pk} ({self.case or '…'})"
+
+
+class PublicAttachment(models.Model):
+    """A file sent with a submission: an identity document or the proof of authority of an agent or a
+    relative. It becomes an identity document of the case when the submission is confirmed."""
+
+    class Purpose(models.TextChoices):
+        IDENTITY = "identity", _("identity document")
+        AUTHORITY = "authority", _("proof of authority")
+
+    submission = models.ForeignKey(
+        PublicSubmission, verbose_name=_("public form submission"), on_delete=models.CASCADE, related_name="attachments",
+    )
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    # A random name: neither the requester's name nor the sender's file name reaches the disk.
+    file = models.FileField(_("file"), upload_to="public-form/", storage=private_storage, max_length=300)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+
+    class Meta:
+        verbose_name = _("public form attachment")
+        verbose_name_plural = _("public form attachments")
+        default_permissions = ()
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.original_name
 
 
 # The privacy mailbox's records (received and sent e-mail) live in their own module.

@@ -42,3 +42,19 @@ def poll_mailbox(name: str) -> int:
         return mailbox_poll(name=name, limit=POLL_BATCH).filed
     finally:
         cache.delete(key)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
+def delete_expired_public_submissions() -> int:
+    """Scheduled by beat, hourly: deletes public-form submissions never confirmed in time."""
+    from . import public_form
+
+    return public_form.submissions_delete_expired()
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=30, retry_backoff_max=3600, max_retries=10)
+def send_public_acknowledgement(draft_id: int) -> str:
+    """Queued when a public-form request is confirmed: e-mails its acknowledgement, recorded as sent."""
+    from . import public_form
+
+    return public_form.acknowledgement_send(draft_id=draft_id)

@@ -26,7 +26,8 @@ VIEWPORT = {"width": 1400, "height": 900}
 
 
 class Command(BaseCommand):
-    help = "Regenerate the README's screenshots (dashboard, a case, an incident's obligations, the audit log)."
+    help = ("Regenerate the README's screenshots (dashboard, a case, an incident's obligations, the audit log, "
+            "the public request form).")
 
     def add_arguments(self, parser):
         parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "docs" / "screenshots"),
@@ -70,7 +71,7 @@ class Command(BaseCommand):
             self.stdout.write(f"wrote {path}")
 
     def _targets(self) -> list[tuple[str, str, str | None]]:
-        """(file name, admin path, element to scroll to the top) for each screenshot."""
+        """(file name, path, element to scroll to the top, or "@full-page") for each screenshot."""
         from breach_app.demo import MAIN_TITLE
         from breach_app.models import Incident
         from requests_app.models import RightsRequest
@@ -91,6 +92,9 @@ class Command(BaseCommand):
              "#obligations-group fieldset@end"),
             # The day's changes to rights requests: short rows with their field-level diffs.
             ("audit-log.png", f"/admin/privacy_office/auditlogentry/?content_type={case_type.pk}", None),
+            # The public request form, outside the admin, in each language.
+            ("public-form-zh.png", "/request/zh-hans/", "@full-page"),
+            ("public-form-en.png", "/request/en/", "@full-page"),
         ]
 
     def _shoot(self, chromium, base_url, shots, output, username, password) -> list[Path]:
@@ -116,12 +120,13 @@ class Command(BaseCommand):
                     response = page.goto(path)
                     if response is None or response.status != 200:
                         raise CommandError(f"{path} answered {response.status if response else 'nothing'}.")
-                    if anchor:
+                    full_page = anchor == "@full-page"  # the whole page, not the first 900 pixels
+                    if anchor and not full_page:
                         selector, _at, block = anchor.partition("@")
                         page.locator(selector).first.evaluate(
                             "(element, block) => element.scrollIntoView({block})", block or "start")
                     target = output / name
-                    page.screenshot(path=str(target))
+                    page.screenshot(path=str(target), full_page=full_page)
                     written.append(target)
             finally:
                 browser.close()
