@@ -264,8 +264,8 @@ class ServiceAdmin(InventoryAdmin):
 @admin.register(Recipient)
 class RecipientAdmin(InventoryAdmin):
     resource_classes = [RecipientResource]
-    list_display = ("code", "name", "kind", "country", "policy_url")
-    list_filter = ("kind",)
+    list_display = ("code", "name", "kind", "country", "policy_url", "sale_or_sharing")
+    list_filter = ("kind", "sale_or_sharing")
     search_fields = ("code", "name", "name_en", "fields_shared__name_zh", "fields_shared__name_en")
     autocomplete_fields = ("fields_shared",)
 
@@ -545,7 +545,7 @@ class ProcessingActivityAdmin(InventoryAdmin):
             "separate_consent_required", "gdpr_basis", "automated_decision",
         )}),
         (_("Storage, recipients and security"), {"fields": (
-            "retention", "storage_locations", "recipients", "security_measures",
+            "retention", "retention_en", "storage_locations", "recipients", "security_measures",
         )}),
         (_("Impact assessment (PIPL Art. 55)"), {"fields": ("pia_reasons_display", "pia_completed_on")}),
     )

@@ -19,6 +19,12 @@ from privacy_office.models import VersionedModel
 class Controller(VersionedModel):
     """A legal entity that decides why and how personal information is processed."""
 
+    class Serves(models.TextChoices):
+        # Which individuals the entity is the controller for: a letter to a requester describes the
+        # processing of the entity that serves the requester, under the requester's law.
+        MAINLAND_CHINA = "cn", _("individuals in mainland China (PIPL)")
+        ELSEWHERE = "global", _("individuals outside mainland China")
+
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
@@ -30,6 +36,11 @@ class Controller(VersionedModel):
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     dpo_name = models.CharField(_("DPO / privacy contact"), max_length=200, blank=True)
     dpo_email = models.EmailField(_("DPO / privacy contact e-mail"), blank=True)
+    serves = models.CharField(
+        _("controller for"), max_length=10, choices=Serves.choices, default=Serves.MAINLAND_CHINA,
+        help_text=_("Whose requests it answers: an access reply lists only the activities of the entities "
+                    "that serve the requester."),
+    )
     # Cross-border facts (governance-cn.md §2.1, §2.2). Unknown (empty) is "not yet assessed": the
     # engine then answers "needs decision", never "exempt".
     cii_operator = models.BooleanField(
@@ -152,6 +163,13 @@ class DataField(VersionedModel):
     # whereabouts, minors under 14 — and whatever the policy itself marks (bold-underlined in seed 000).
     sensitive = models.BooleanField(_("sensitive personal information"), default=False)
     description = models.TextField(_("description"), blank=True)
+    # Letters to individuals name each kind of information once: the policy's near-duplicates
+    # (邮箱地址, 电子邮箱, 电子邮件地址) share one normalised name.
+    normalised_name_zh = models.CharField(
+        _("normalised name (Chinese)"), max_length=200, blank=True,
+        help_text=_("The name letters use; fields with the same normalised name are listed once. Empty: the name."),
+    )
+    normalised_name_en = models.CharField(_("normalised name (English)"), max_length=200, blank=True)
 
     history = audited_history()
 
@@ -180,7 +198,15 @@ class Recipient(VersionedModel):
     name = models.CharField(_("name"), max_length=200, db_index=True)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
-    purpose = models.TextField(_("purpose"), blank=True)
+    purpose = models.TextField(_("purpose"), blank=True, help_text=_("In Chinese."))
+    purpose_en = models.TextField(_("purpose (English)"), blank=True)
+    # CCPA: selling (Civ. Code §1798.140(ad)) or sharing for cross-context behavioural advertising
+    # (§1798.140(ah)); an opt-out is passed on to these recipients (11 CCR §7026(f)).
+    sale_or_sharing = models.BooleanField(
+        _("personal information sold or shared for advertising"), default=False, db_index=True,
+        help_text=_("Sold to it, or shared with it for cross-context behavioural advertising: opt-out requests "
+                    "are passed on to it."),
+    )
     fields_shared = models.ManyToManyField(
         DataField, verbose_name=_("fields shared"), blank=True, related_name="recipients",
     )
@@ -315,7 +341,8 @@ class ProcessingActivity(VersionedModel):
         _("legal basis (GDPR)"), max_length=30, choices=GdprBasis.choices, default=GdprBasis.NOT_APPLICABLE,
         db_index=True,
     )
-    retention = models.TextField(_("retention rule / erasure time limit"), blank=True)
+    retention = models.TextField(_("retention rule / erasure time limit"), blank=True, help_text=_("In Chinese."))
+    retention_en = models.TextField(_("retention rule (English)"), blank=True)
     storage_locations = models.ManyToManyField(
         DataLocation, verbose_name=_("storage locations"), blank=True, related_name="activities",
     )

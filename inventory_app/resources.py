@@ -140,7 +140,7 @@ def _m2m(model, column):
 class ControllerResource(CodeResource):
     class Meta:
         model = Controller
-        fields = ("code", "name_zh", "name_en", "role", "address", "contact", "dpo_name", "dpo_email",
+        fields = ("code", "name_zh", "name_en", "role", "address", "contact", "dpo_name", "dpo_email", "serves",
                   "eu_representative", "eu_representative_contact")
 
 
@@ -161,7 +161,8 @@ class ServiceResource(CodeResource):
 class DataFieldResource(CodeResource):
     class Meta:
         model = DataField
-        fields = ("code", "name_zh", "name_en", "category", "sensitive", "description")
+        fields = ("code", "name_zh", "name_en", "category", "sensitive", "description", "normalised_name_zh",
+                  "normalised_name_en")
 
 
 class RecipientResource(CodeResource):
@@ -169,7 +170,8 @@ class RecipientResource(CodeResource):
 
     class Meta:
         model = Recipient
-        fields = ("code", "name", "name_en", "kind", "purpose", "fields_shared", "country", "policy_url")
+        fields = ("code", "name", "name_en", "kind", "purpose", "fields_shared", "country", "policy_url", "purpose_en",
+                  "sale_or_sharing")
 
 
 class ProcessingActivityResource(CodeResource):
@@ -184,7 +186,7 @@ class ProcessingActivityResource(CodeResource):
             "code", "position", "name_zh", "name_en", "purpose_zh", "purpose_en", "controller", "services",
             "data_subjects", "processing_method", "pipl_basis", "separate_consent_required", "gdpr_basis",
             "retention", "storage_locations", "recipients", "security_measures", "automated_decision",
-            "pia_completed_on", "source",
+            "pia_completed_on", "source", "retention_en",
         )
 
     def get_queryset(self):

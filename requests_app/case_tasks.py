@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -55,10 +55,22 @@ def task_set_done(*, task: Task, by, done: bool = True, now: datetime | None = N
 
 def tasks_create_for_services(*, case: RightsRequest, by, now: datetime | None = None) -> list[Task]:
     """One task per service concerned and per processor those services' activities use (from the
-    inventory), due a few days before the case; existing open tasks for the same target are kept."""
+    inventory), due a few days before the case; existing open tasks for the same target are kept.
+
+    An opt-out or limit request (``identity.opt_out_only``) goes instead to the services and to the
+    third parties the inventory marks as buying or receiving the data for advertising
+    (``Recipient.sale_or_sharing``): 11 CCR §7026(f) requires telling them of the opt-out and
+    directing them to comply; service providers are not "third parties" and get no task. Their
+    tasks are due by the case's own date (15 business days, §7026(f)), so the notification is
+    tracked on the clock."""
     from inventory_app.models import ProcessingActivity, Recipient
 
-    due_on = max(case.received_on, case.due_on - timedelta(days=3))
+    from .identity import opt_out_only
+    from .letters import controllers_serving, in_language
+
+    opt_out = opt_out_only(case.all_types)
+    zh = (translation.get_language() or "").startswith("zh")
+    due_on = case.due_on if opt_out else max(case.received_on, case.due_on - timedelta(days=3))
     created = []
     services = list(case.services.all())
     existing_services = set(case.tasks.filter(done=False, service__isnull=False).values_list("service_id", flat=True))
@@ -68,16 +80,22 @@ def tasks_create_for_services(*, case: RightsRequest, by, now: datetime | None =
         if service.pk not in existing_services:
             created.append(task_create(case=case, by=by, now=now, service=service, due_on=due_on,
                                        title=_("%(service)s: carry out %(types)s") % {"service": service, "types": kinds}))
-    processors = (
-        Recipient.objects.filter(
-            kind=Recipient.Kind.PROCESSOR,
-            activities__in=ProcessingActivity.objects.filter(services__in=services),
-        ).distinct().order_by("code")
-    )
-    for processor in processors:
-        if processor.pk not in existing_processors:
-            created.append(task_create(case=case, by=by, now=now, processor=processor, due_on=due_on,
-                                       title=_("Processor %(name)s: carry out %(types)s") % {"name": processor, "types": kinds}))
+    activities = ProcessingActivity.objects.filter(services__in=services)
+    if opt_out:
+        recipients = Recipient.objects.filter(
+            sale_or_sharing=True,
+            activities__in=activities.filter(controller__serves=controllers_serving(case.jurisdiction)),
+        )
+        title = _("Third party %(name)s: tell it of the %(types)s and direct it to comply (11 CCR §7026(f))")
+    else:
+        recipients = Recipient.objects.filter(kind=Recipient.Kind.PROCESSOR, activities__in=activities)
+        title = _("Processor %(name)s: carry out %(types)s")
+    for recipient in recipients.distinct().order_by("code"):
+        if recipient.pk not in existing_processors:
+            created.append(task_create(case=case, by=by, now=now, processor=recipient, due_on=due_on,
+                                       title=title % {"name": in_language(recipient.name, recipient.name_en, zh=zh),
+                                                      "types": kinds}))
+    return created
 
 
 def task_update(*, task: Task, by, changes: Mapping[str, Any], now: datetime | None = None) -> Task:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import case_tasks, identity_checks, identity_documents, letters, services
+from .identity import opt_out_only
 from .models import DraftKind, RightsRequest, Status
 
 # key, jurisdiction, type, days since receipt, target status, name, language of drafts
@@ -63,11 +64,15 @@ def load_demo(*, stdout) -> None:
     now = timezone.now()
     created = 0
     try:
-        from inventory_app.models import Service
+        from inventory_app.models import Controller, Service
 
-        all_services = list(Service.objects.order_by("code")[:3])
+        # A mainland-China requester uses the Chinese entities' services, everyone else the global ones.
+        services_by_region = {
+            region: list(Service.objects.filter(controller__serves=region).order_by("code")[:2])
+            for region in Controller.Serves.values
+        }
     except Exception:  # inventory not migrated / empty: cases without services
-        all_services = []
+        services_by_region = {}
     for key, jurisdiction, request_type, days, target, name, language in DEMO_CASES:
         if RightsRequest.objects.filter(account_id=key).exists():
             continue
@@ -75,7 +80,8 @@ def load_demo(*, stdout) -> None:
         case = services.dsar_register(
             requester_name=name, requester_email=f"{key}@example.com", requester_phone="+86 138 0000 0000",
             account_id=key, jurisdiction=jurisdiction, request_type=request_type,
-            received_at=now - timedelta(days=days, hours=2), channel="email", services=all_services[:2],
+            received_at=now - timedelta(days=days, hours=2), channel="email",
+            services=services_by_region.get(letters.controllers_serving(jurisdiction), []),
             assignee=assignee, by=manager, description="[demo]",
         )
         created += 1
@@ -103,6 +109,9 @@ def load_demo(*, stdout) -> None:
                 case=case, by=assignee, method="data_points", data_points=["email", "account id", "device name"],
                 proof_received_at=arrived, decided_at=decided, now=decided,
             )
+        elif opt_out_only(case.all_types):
+            # No proof of identity may be asked for (11 CCR §7026(d)): work starts at once.
+            services.dsar_start_work(case=case, by=assignee)
         else:
             _verify(case, assignee)
         if target == Status.DUPLICATE:
@@ -114,16 +123,23 @@ def load_demo(*, stdout) -> None:
         if not case.tasks.exists():
             case_tasks.task_create(case=case, by=assignee, owner=assignee, title="Export the account data",
                                  due_on=case.due_on)
-        identity_documents.dsar_upload_identity_document(
-            case=case, by=assignee, file=ContentFile(b"%PDF-1.4 demo identity document\n", name="passport.pdf"),
-        )
+        if not opt_out_only(case.all_types):
+            identity_documents.dsar_upload_identity_document(
+                case=case, by=assignee, file=ContentFile(b"%PDF-1.4 demo identity document\n", name="passport.pdf"),
+            )
         if target == Status.IN_PROGRESS:
             continue
         if target == Status.AWAITING_CLARIFICATION:
             services.dsar_request_clarification(case=case, by=assignee, note="Which account does the request concern?")
             continue
-        kind = DraftKind.ACCESS_RESPONSE if request_type == "access" else DraftKind.DELETION_CONFIRMATION
-        draft = letters.draft_generate(case=case, kind=kind, language=language, by=assignee)
+        if opt_out_only(case.all_types):
+            draft = letters.draft_generate(
+                case=case, kind=DraftKind.RESPONSE, language=language, by=assignee,
+                reasons="We no longer sell or share your personal information, and we have told the advertising "
+                        "partners we shared it with to stop as well.")
+        else:
+            kind = DraftKind.ACCESS_RESPONSE if request_type == "access" else DraftKind.DELETION_CONFIRMATION
+            draft = letters.draft_generate(case=case, kind=kind, language=language, by=assignee)
         services.dsar_mark_response_drafted(case=case, by=assignee)
         if target == Status.RESPONSE_DRAFTED:
             continue

@@ -30,6 +30,19 @@ SELF = "self"
 # for no personal data, so it needs no verification either.
 _NO_VERIFICATION_TYPES = frozenset({dl.CCPA_OPT_OUT, dl.CCPA_LIMIT_SENSITIVE, dl.OPT_OUT, dl.COMPLAINT})
 
+# Opt-outs of sale, sharing, targeted advertising or profiling and requests to limit sensitive PI:
+# proof of identity may not even be asked for (11 CCR §7026(d), §7027(e); us-states.md Table 1:
+# US-OR §646A.576 and US-MN refuse an opt-out only on a documented belief of fraud), and the
+# parties the data was sold or shared to are told (§7026(f)).
+OPT_OUT_TYPES = frozenset({dl.CCPA_OPT_OUT, dl.CCPA_LIMIT_SENSITIVE, dl.OPT_OUT})
+
+
+def opt_out_only(request_types: Iterable[str]) -> bool:
+    """Whether every type of the request is an opt-out or a request to limit sensitive PI."""
+    types = set(request_types)
+    return bool(types) and types <= OPT_OUT_TYPES
+
+
 # Methods that prove control of the account or the person on their own: the existing authenticated
 # session with re-authentication before disclosing, deleting or correcting (11 CCR §7061,
 # accountholders) or an identity document (seed 000 §七.9).

@@ -37,7 +37,7 @@ from .identity import identity_requirement, identity_shortfalls
 from .models import ClockPause, IdentityCheck, IdentityMethod, RightsRequest, Status, TimelineEntry
 from .case_writes import case_today, lock_case, refuse_if_ended, refuse_if_erased, timeline_add
 from .identity_documents import identity_documents_schedule_purge
-from .services import dsar_end_open_pause, dsar_transition
+from .services import dsar_end_open_pause, dsar_transition, refuse_identity_demand
 
 
 def dsar_request_identity(*, case: RightsRequest, by, now: datetime | None = None) -> IdentityCheck:
@@ -49,6 +49,7 @@ def dsar_request_identity(*, case: RightsRequest, by, now: datetime | None = Non
     now = now or timezone.now()
     with transaction.atomic():
         lock_case(case)
+        refuse_identity_demand(case)
         if case.verified_on is not None:
             raise ValidationError(_("The requester's identity has already been verified."), code="verified")
         if case.status != Status.AWAITING_IDENTITY:

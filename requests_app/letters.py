@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -80,59 +81,180 @@ def default_remedy_text(case: RightsRequest) -> str:
              "(GDPR Art. 12(4) and the equivalent rules of your jurisdiction).")
 
 
-def inventory_disclosure(*, services: Iterable, language: str) -> dict:
-    """What the access response must list, from the inventory, for the requester's services:
-    purposes, data categories, recipients, retention, sources and cross-border transfers."""
-    from inventory_app.models import ActivityField, DataField, ProcessingActivity, Transfer
+def remedy_text_for_letter(case: RightsRequest) -> str:
+    """The remedies a letter states (once): the officer's own text, or the default in the letter's
+    (active) language when the case holds the default as written in another office language."""
+    text = (case.remedy_text or "").strip()
+    defaults = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            defaults.add(default_remedy_text(case))
+    return default_remedy_text(case) if not text or text in defaults else text
+
+
+# What each law lets a requester's access reply name as the safeguard of a transfer abroad: PIPL
+# Art. 38(1) (security assessment, certification, standard contract) for the Chinese entities;
+# GDPR Art. 45/46 (adequacy, standard contractual clauses) for the others. A transfer recorded
+# under the other law's mechanism is still disclosed (the stricter reading: the requester learns
+# of every transfer), its safeguard left for the officer to confirm before sending.
+PIPL_MECHANISMS = ("cac_assessment", "certification", "pipl_contract")
+GDPR_MECHANISMS = ("adequacy", "scc")
+
+# Outgoing text computed here rather than in a template, in each office language.
+LETTER_WORDS = {
+    "zh": {
+        "confirm_mechanism": "【请确认该项跨境提供依据的机制】",
+        "methods": {"collect": "收集", "store": "存储", "use": "使用", "entrust": "委托处理",
+                    "provide": "向其他个人信息处理者提供", "publish": "公开（社区内展示）", "abroad": "向境外提供"},
+        "sep": "、",
+    },
+    "en": {
+        "confirm_mechanism": "[confirm the safeguard of this transfer]",
+        "methods": {"collect": "collection", "store": "storage", "use": "use", "entrust": "entrusted processing",
+                    "provide": "provision to other controllers", "publish": "publication (shown in the community)",
+                    "abroad": "transfer abroad"},
+        "sep": ", ",
+    },
+}
+
+# ISO codes of the inventory's countries, named as a letter names them.
+COUNTRY_NAMES = {
+    "CN": ("中国", "China"), "US": ("美国", "United States"), "SG": ("新加坡", "Singapore"),
+    "KR": ("韩国", "South Korea"), "RU": ("俄罗斯", "Russia"), "DE": ("德国", "Germany"),
+    "GB": ("英国", "United Kingdom"), "JP": ("日本", "Japan"), "BR": ("巴西", "Brazil"),
+    "IE": ("爱尔兰", "Ireland"), "NL": ("荷兰", "Netherlands"), "HK": ("中国香港", "Hong Kong, China"),
+}
+
+
+def country_name(code: str, *, zh: bool) -> str:
+    names = COUNTRY_NAMES.get((code or "").upper())
+    if names is None:
+        return code
+    return names[0] if zh else names[1]
+
+
+def controllers_serving(jurisdiction: str) -> str:
+    """Which controllers (``Controller.serves``) answer a requester of ``jurisdiction``: the
+    Chinese entities for mainland China (PIPL), the global entity for everyone else."""
+    from inventory_app.models import Controller
+
+    return Controller.Serves.MAINLAND_CHINA if jurisdiction == dl.CN else Controller.Serves.ELSEWHERE
+
+
+def in_language(zh_text: str, en_text: str, *, zh: bool) -> str:
+    """The text in the letter's language; the other one only when that one is missing (the officer
+    sees it in the draft and translates it before sending)."""
+    return (zh_text if zh else en_text) or zh_text or en_text or ""
+
+
+def inventory_disclosure(*, services: Iterable, language: str, jurisdiction: str | None = None) -> dict:
+    """What the access reply must list, from the inventory, for the requester's services, each
+    item once: the controllers, purposes, methods, categories (one line per category, one name per
+    normalised field), recipients, retention, sources, transfers (one line per destination and
+    safeguard), automated decisions.
+
+    With ``jurisdiction``, only the activities of the controllers that serve a requester of that
+    jurisdiction (``controllers_serving``): a mainland-China requester reads the Chinese entities'
+    processing under PIPL, never the global entity's."""
+    from inventory_app.models import ActivityField, DataField, ProcessingActivity, Recipient, Transfer
 
     zh = language.startswith("zh")
+    words = LETTER_WORDS["zh" if zh else "en"]
+    services = list(services)
+    activities_qs = ProcessingActivity.objects.filter(services__in=services)
+    if jurisdiction is not None:
+        activities_qs = activities_qs.filter(controller__serves=controllers_serving(jurisdiction))
     activities = list(
-        ProcessingActivity.objects.filter(services__in=list(services)).distinct()
-        .prefetch_related("recipients", "storage_locations")
+        activities_qs.distinct().select_related("controller").prefetch_related("recipients")
         .order_by("position", "code")
     )
-    purposes, retention, recipients, seen_recipients = [], [], [], set()
+    controllers, purposes, seen_purposes = [], [], set()
+    retention_by_text: dict[str, list[str]] = {}
+    recipients, seen_recipients = [], set()
+    automated = []
+    methods = {"collect", "store", "use"}
     for activity in activities:
-        name = (activity.name_zh if zh else activity.name_en) or activity.name_zh or activity.name_en
-        purpose = (activity.purpose_zh if zh else activity.purpose_en) or activity.purpose_zh or activity.purpose_en
-        purposes.append({"name": name, "purpose": purpose})
-        if activity.retention:
-            retention.append({"name": name, "retention": activity.retention})
+        if activity.controller not in controllers:
+            controllers.append(activity.controller)
+        name = in_language(activity.name_zh, activity.name_en, zh=zh)
+        purpose = in_language(activity.purpose_zh, activity.purpose_en, zh=zh)
+        if (name, purpose) not in seen_purposes:
+            seen_purposes.add((name, purpose))
+            purposes.append({"name": name, "purpose": purpose})
+        retention = in_language(activity.retention, activity.retention_en, zh=zh)
+        if retention:
+            names = retention_by_text.setdefault(retention, [])
+            if name not in names:
+                names.append(name)
+        if activity.automated_decision:
+            automated.append(name)
+        if "公开" in activity.processing_method:
+            methods.add("publish")
         for recipient in activity.recipients.all():
+            methods.add("entrust" if recipient.kind in (Recipient.Kind.SDK_VENDOR, Recipient.Kind.PROCESSOR)
+                        else "provide")
             if recipient.pk not in seen_recipients:
                 seen_recipients.add(recipient.pk)
                 recipients.append({
-                    "name": (recipient.name if zh else recipient.name_en) or recipient.name,
+                    "name": in_language(recipient.name, recipient.name_en, zh=zh),
                     "kind": recipient.get_kind_display(),
-                    "purpose": recipient.purpose,
-                    "country": recipient.country,
+                    "purpose": in_language(recipient.purpose, recipient.purpose_en, zh=zh),
+                    "country": country_name(recipient.country, zh=zh) if recipient.country else "",
                 })
-    categories = {}
-    for use in ActivityField.objects.filter(activity__in=activities).select_related("field").order_by("field__category", "field__code"):
+    categories: dict[str, list[str]] = {}
+    uses = (ActivityField.objects.filter(activity__in=activities).select_related("field")
+            .order_by("field__category", "field__code"))
+    for use in uses:
         field = use.field
         label = str(DataField.Category(field.category).label) if field.category in DataField.Category.values else field.category
         entry = categories.setdefault(label, [])
-        field_name = (field.name_zh if zh else field.name_en) or field.name_zh or field.name_en
+        field_name = (in_language(field.normalised_name_zh, field.normalised_name_en, zh=zh)
+                      or in_language(field.name_zh, field.name_en, zh=zh))
         if field_name not in entry:
             entry.append(field_name)
+    allowed = PIPL_MECHANISMS if jurisdiction == dl.CN else GDPR_MECHANISMS
+    grouped: dict[tuple[str, str], list[str]] = {}
+    transfers_qs = (Transfer.objects.filter(activity__in=activities).exclude(mechanism=Transfer.Mechanism.NONE)
+                    .select_related("recipient").order_by("destination_country", "mechanism"))
+    for transfer in transfers_qs:
+        methods.add("abroad")
+        if jurisdiction is None or transfer.mechanism in allowed:
+            mechanism = transfer.get_mechanism_display()
+        else:
+            mechanism = words["confirm_mechanism"]
+        names = grouped.setdefault((transfer.destination_country, str(mechanism)), [])
+        if transfer.recipient_id:
+            recipient_name = in_language(transfer.recipient.name, transfer.recipient.name_en, zh=zh)
+            if recipient_name not in names:
+                names.append(recipient_name)
     transfers = [
-        {"country": t.destination_country, "mechanism": t.get_mechanism_display(),
-         "recipient": str(t.recipient) if t.recipient_id else ""}
-        for t in Transfer.objects.filter(activity__in=activities).select_related("recipient").order_by("destination_country")
+        {"country": country_name(country, zh=zh), "mechanism": mechanism, "recipient": words["sep"].join(names)}
+        for (country, mechanism), names in grouped.items()
     ]
     sign_in = [r["name"] for r in recipients if r["kind"] == str(_("third-party sign-in"))]
+    service_names = words["sep"].join(in_language(s.name_zh, s.name_en, zh=zh) for s in services)
     # The inventory has no "source" column: data comes from the requester through the service,
     # except what third-party sign-in providers pass on (listed as recipients of kind sign_in).
-    sources = [_("Collected from you when you use %(services)s.") % {"services": ", ".join(str(s) for s in services) or "—"}]
+    sources = [_("Collected from you when you use %(services)s.") % {"services": service_names or "—"}]
     if sign_in:
-        sources.append(_("Provided by the third-party sign-in service you chose: %(names)s.") % {"names": ", ".join(sign_in)})
+        sources.append(_("Provided by the third-party sign-in service you chose: %(names)s.")
+                       % {"names": words["sep"].join(sign_in)})
+    if len(retention_by_text) == 1:
+        retention = [{"names": "", "retention": next(iter(retention_by_text))}]
+    else:
+        retention = [{"names": words["sep"].join(names), "retention": text} for text, names in retention_by_text.items()]
+    order = ("collect", "store", "use", "entrust", "provide", "publish", "abroad")
     return {
+        "controllers": [{"name": in_language(c.name_zh, c.name_en, zh=zh),
+                         "contact": c.dpo_email or c.contact} for c in controllers],
         "purposes": purposes,
+        "methods": words["sep"].join(words["methods"][m] for m in order if m in methods) if activities else "",
         "categories": [{"category": k, "fields": v} for k, v in categories.items()],
         "recipients": recipients,
         "retention": retention,
         "sources": sources,
         "transfers": transfers,
+        "automated": automated,
     }
 
 
@@ -150,12 +272,13 @@ def draft_render(*, case: RightsRequest, kind: str, language: str, reasons: str 
             "types": [request_type_label(t) for t in case.all_types],
             "services": list(case.services.all()),
             "reasons": reasons or case.extension_reasons or case.rejection_reasons,
-            "remedies": case.remedy_text or default_remedy_text(case),
+            "remedies": remedy_text_for_letter(case),
             "jurisdiction": case.get_jurisdiction_display(),
             "is_cn": case.jurisdiction == dl.CN,
         }
         if kind == DraftKind.ACCESS_RESPONSE:
-            context["inventory"] = inventory_disclosure(services=context["services"], language=lang)
+            context["inventory"] = inventory_disclosure(services=context["services"], language=lang,
+                                                        jurisdiction=case.jurisdiction)
         letter = outgoing.render_plain_text(LETTERS, kind, language=lang, context=context)
     return letter.subject, letter.body
 
@@ -171,6 +294,10 @@ def draft_generate(*, case: RightsRequest, kind: str, language: str, by, reasons
         if case.extension_deadline is None:
             raise ValidationError(_("No extension exists for this request."), code="no_extension")
         validate_extension_in_time(case, now=now)
+    if kind == DraftKind.IDENTITY_REQUEST:
+        from .services import refuse_identity_demand
+
+        refuse_identity_demand(case)
     if kind == DraftKind.REFUSAL and not (reasons or case.rejection_reasons):
         raise ValidationError(_("Give the reasons for refusing the request."), code="rejection_reasons")
     if kind == DraftKind.RESPONSE and not (reasons or "").strip():

@@ -43,7 +43,7 @@ from privacy_office.states import check_move
 
 from . import deadlines as dl
 from .clocks import compute_due, dsar_recompute_due, validate_extension_in_time
-from .identity import identity_requirement
+from .identity import identity_requirement, opt_out_only
 from .identity_documents import identity_documents_schedule_purge
 from . import letters
 from .letters import default_remedy_text
@@ -498,6 +498,20 @@ def identity_needed(case: RightsRequest) -> bool:
     ).needed
 
 
+def refuse_identity_demand(case: RightsRequest) -> None:
+    """Refuse to ask for proof of identity on an opt-out or limit request: the law forbids making
+    it a verifiable request (11 CCR §7026(d), §7027(e); Oregon and Minnesota alike, us-states.md
+    Table 1). The case is acted on without verification."""
+    if opt_out_only(case.all_types):
+        raise ValidationError(
+            _("This is a request to opt out (of the sale or sharing of personal information, targeted advertising "
+              "or profiling) or to limit the use of sensitive personal information: proof of identity may not be "
+              "asked for (11 CCR §7026(d), §7027(e)). Act on it without verification and tell the third parties "
+              "concerned."),
+            code="identity_forbidden",
+        )
+
+
 def dsar_transition(*, case: RightsRequest, to_status: str, by, now: datetime | None = None, note: str = "") -> RightsRequest:
     """Move the case along the allowed path (RightsRequest.TRANSITIONS); anything else is refused."""
     now = now or timezone.now()
@@ -505,6 +519,8 @@ def dsar_transition(*, case: RightsRequest, to_status: str, by, now: datetime | 
         lock_case(case)
         current = case.status
         check_move(case, to_status=to_status, label=case.reference)
+        if to_status == Status.AWAITING_IDENTITY:
+            refuse_identity_demand(case)
         if to_status == Status.IN_PROGRESS and current in (Status.RECEIVED, Status.AWAITING_IDENTITY):
             if identity_needed(case) and case.verified_on is None:
                 raise ValidationError(

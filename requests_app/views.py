@@ -37,6 +37,7 @@ from .forms import (
     RejectForm,
     UploadForm,
 )
+from .identity import opt_out_only
 from .models import ENDED_STATUSES, OPEN_STATUSES, IdentityDocument, RightsRequest, Status
 
 
@@ -116,6 +117,8 @@ def _action_applies(case: RightsRequest, name: str, user) -> bool:
         return not case.rejection_pending
     if name in ("confirm_rejection", "decline_rejection"):
         return case.rejection_pending
+    if name == "request_identity" and opt_out_only(case.all_types):
+        return False  # 11 CCR §7026(d): the service refuses it (services.refuse_identity_demand)
     if name in ("request_identity", "record_identity"):
         return case.verified_on is None
     if name == "identity_received":

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory_app', '0009_search_trigram_indexes'),
+        ('inventory_app', '0010_letters_scope'),
     ]
 
     operations = [

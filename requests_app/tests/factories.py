@@ -51,13 +51,15 @@ def refuse(case, *, by, confirmed_by, reasons, remedies="", now=None):
     return services.dsar_confirm_rejection(case=case, by=confirmed_by, now=now)
 
 
-def make_inventory(*, service_code="aqara-home"):
-    """A small inventory: one service, one activity with a purpose, fields, a processor and a transfer."""
+def make_inventory(*, service_code="aqara-home", serves="global"):
+    """A small inventory: one service, one activity with a purpose, fields, a processor and a transfer.
+    ``serves``: whose requests its controller answers (``Controller.serves``)."""
     from inventory_app.models import (
         ActivityField, Controller, DataField, ProcessingActivity, Recipient, Service, Transfer,
     )
 
-    controller = Controller.objects.create(code=f"ctl-{service_code}", name_zh="绿米", name_en="Lumi United")
+    controller = Controller.objects.create(code=f"ctl-{service_code}", name_zh="绿米", name_en="Lumi United",
+                                           serves=serves)
     service = Service.objects.create(code=service_code, name_zh="Aqara Home 应用", name_en="Aqara Home app", controller=controller)
     other = Service.objects.create(code=f"{service_code}-other", name_zh="其他服务", name_en="Other service", controller=controller)
     processor = Recipient.objects.create(code=f"{service_code}-cloud", name="云服务商", name_en="Cloud Hosting Ltd",

@@ -21,14 +21,14 @@ def test_access_response_lists_the_inventory_for_the_requesters_services(staff_u
     assert "Cloud Hosting Ltd" in body  # recipient (processor)
     assert "E-mail address" in body  # data category field
     assert "Until the account is cancelled" in body  # retention
-    assert "DE" in body and "Standard Contractual Clauses" in body  # transfer
+    assert "- Germany (Cloud Hosting Ltd): EU Standard Contractual Clauses" in body  # transfer
     assert "Aqara Home app" in body  # source/service
     # Activities of services the requester does not use are not listed.
     assert "To show adverts" not in body and "Ad Network Inc" not in body
 
 
 def test_access_response_in_chinese(staff_user):
-    service, _processor = make_inventory()
+    service, _processor = make_inventory(serves="cn")
     case = make_case(jurisdiction="CN", services=[service], received_at=at(2026, 3, 2, 2))
     draft = letters.draft_generate(case=case, kind=DraftKind.ACCESS_RESPONSE, language="zh-hans", by=staff_user)
     assert draft.language == "zh-hans"
