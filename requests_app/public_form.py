@@ -26,7 +26,6 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import make_msgid
 
 from django.conf import settings
 from django.core import signing
@@ -45,7 +44,7 @@ from privacy_office import outgoing
 from privacy_office.jurisdictions import local_date
 
 from . import deadlines as dl
-from . import identity_documents, letters, services
+from . import identity_documents, letters, outbound_mail, services
 from .case_writes import timeline_add
 from .models import (
     Channel, DraftKind, PublicAttachment, PublicSubmission, Relationship, ResponseDraft, RightsRequest,
@@ -413,12 +412,9 @@ def acknowledgement_send(*, draft_id: int, now: datetime | None = None) -> str:
             letters.refuse_if_frozen(case, draft.kind)
         except ValidationError:
             return "case ended"
-        domain = settings.PUBLIC_FORM_FROM_EMAIL.rpartition("@")[2] or None
-        EmailMessage(
-            subject=draft.subject, body=draft.body, from_email=settings.PUBLIC_FORM_FROM_EMAIL,
-            to=[case.requester_email], headers={"Message-ID": make_msgid(domain=domain)},
-        ).send(fail_silently=False)
-        letters.draft_mark_sent(draft=draft, by=None, now=now)
+        # Sent as every letter is (outbound_mail): our Message-ID and the reference in the subject,
+        # so the requester's answer threads back to the case; the sent e-mail is recorded.
+        outbound_mail.draft_send_email(draft=draft, by=None, now=now)
     return "sent"
 
 
