@@ -7,19 +7,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from privacy_office import documents
-from privacy_office.jurisdictions import CN
 from privacy_office.services import sent_document_freeze
 
+from . import notices
 from .models import NoticeDraft
 
 
 def reporting_entity(draft: NoticeDraft):
-    """The controller entity of the incident's affected activities and services that this
-    obligation's jurisdiction concerns (``documents.letterhead_controller``)."""
-    incident = draft.obligation.incident
-    candidates = [activity.controller for activity in incident.affected_activities.select_related("controller")]
-    candidates += [service.controller for service in incident.affected_services.select_related("controller")]
-    return documents.letterhead_controller(candidates, mainland_china=draft.obligation.jurisdiction == CN)
+    """The controller entity whose letterhead the notice carries: the one its text speaks for."""
+    return notices.reporting_entity(draft.obligation)
 
 
 def title(draft: NoticeDraft) -> str:

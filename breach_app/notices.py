@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from privacy_office import jurisdictions as registry
-from privacy_office import outgoing
+from privacy_office import documents, outgoing
 from privacy_office.spreadsheets import replace_control_characters
 
 from . import deadlines
@@ -328,12 +328,35 @@ def _people_total(incident: Incident, population) -> str:
     return "; ".join(parts)
 
 
+def reporting_entity(obligation: Obligation):
+    """The controller entity a notice speaks for: of the incident's affected activities' and
+    services' entities, one serving mainland China for a CN obligation, one that does not for any
+    other (``documents.letterhead_controller``); the notice's text and its letterhead name the same."""
+    incident = obligation.incident
+    if not incident.pk:
+        return None
+    candidates = [activity.controller for activity in incident.affected_activities.select_related("controller")]
+    candidates += [service.controller for service in incident.affected_services.select_related("controller")]
+    return documents.letterhead_controller(candidates, mainland_china=obligation.jurisdiction == registry.CN)
+
+
+def organisation_name(obligation: Obligation, language: str) -> str:
+    entity = reporting_entity(obligation)
+    name = documents.letterhead(entity, language).name if entity is not None else ""
+    if not name:
+        return ORGANISATION[language]
+    if "Aqara" in name:
+        return name
+    return f"{name} (Aqara)" if language == "en" else f"{name}（Aqara）"
+
+
 def content_values(incident: Incident, obligation: Obligation, language: str) -> dict[str, str | None]:
     """Every content key -> text in ``language``, or None when the incident does not say.
 
     The narrative paragraphs come only from the facts written in ``language``: a fact not written
     in it is missing there (flagged), never filled with another language's paragraph."""
     jurisdiction = obligation.jurisdiction
+    organisation = organisation_name(obligation, language)
     populations = {p.jurisdiction: p for p in incident.populations.all()}
     population = populations.get(jurisdiction)
     narrative = incident.narratives.filter(language=language).first() if incident.pk else None
@@ -392,7 +415,7 @@ def content_values(incident: Incident, obligation: Obligation, language: str) ->
             "accountability": fact("accountability"),
             "remediation": fact("measures_planned"),
             "lessons_learned": fact("lessons_learned"),
-            "notifier_contact": f"{ORGANISATION[language]}\n{contact}" if contact else None,
+            "notifier_contact": f"{organisation}\n{contact}" if contact else None,
             "breach_date": breach_date,
             "law_enforcement_delay": (
                 _("Yes: this notice was delayed at the request of a law enforcement agency.")
@@ -405,7 +428,7 @@ def content_values(incident: Incident, obligation: Obligation, language: str) ->
             "responsible_persons": fact("responsible_persons"),
             "risk_level": incident.get_risk_level_display(),
             "risk_reasoning": fact("risk_reasoning"),
-            "organisation": ORGANISATION[language],
+            "organisation": organisation,
             "reference": incident.reference,
             "title": incident.title,
             "people": _people_total(incident, population) if population else None,

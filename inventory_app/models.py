@@ -33,6 +33,9 @@ class Controller(VersionedModel):
         help_text=_("E.g. personal information handler; operator of value-added telecom services."),
     )
     address = models.TextField(_("address"), blank=True)
+    # An English letter or report carries the English address on its letterhead.
+    address_en = models.TextField(_("address in English"), blank=True,
+                                  help_text=_("Empty: English documents show the address above."))
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     dpo_name = models.CharField(_("DPO / privacy contact"), max_length=200, blank=True)
     dpo_email = models.EmailField(_("DPO / privacy contact e-mail"), blank=True)

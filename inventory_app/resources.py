@@ -140,7 +140,8 @@ def _m2m(model, column):
 class ControllerResource(CodeResource):
     class Meta:
         model = Controller
-        fields = ("code", "name_zh", "name_en", "role", "address", "contact", "dpo_name", "dpo_email", "serves",
+        fields = ("code", "name_zh", "name_en", "role", "address", "address_en", "contact", "dpo_name", "dpo_email",
+                  "serves",
                   "eu_representative", "eu_representative_contact")
 
 

@@ -131,7 +131,8 @@ def letterhead(controller, language: str) -> Letterhead:
     else:
         name = controller.name_zh or controller.name_en
     contact = controller.dpo_email or controller.contact
-    return Letterhead(name=name, address=controller.address, contact=contact)
+    address = (controller.address_en or controller.address) if language == "en" else controller.address
+    return Letterhead(name=name, address=address, contact=contact)
 
 
 # --------------------------------------------------------------------------- the words around the body

@@ -151,3 +151,25 @@ def test_a_document_as_sent_is_never_changed_nor_deleted(incident, staff_user, m
     with pytest.raises(ValidationError):
         SentDocument.objects.all().delete()
     assert sha256(bytes(SentDocument.objects.get().pdf)) == frozen.pdf_sha256
+
+
+def test_an_english_document_carries_the_english_address_and_its_text_names_the_letterheads_entity(
+        incident, staff_client, staff_user, manager_user):
+    Controller.objects.filter(code="lumi-united").update(
+        address_en="Building 1, Chongwen Park, Nanshan iPark, 3370 Liuxian Avenue, Shenzhen, China")
+    d = draft(incident, "CN-CAC-INCIDENT", "en", staff_user)
+    head, _paragraphs, _footer = docx_parts(download(staff_client, d, "docx"))
+    assert head.splitlines()[:2] == ["Lumi United Technology Co., Ltd.",
+                                     "Building 1, Chongwen Park, Nanshan iPark, 3370 Liuxian Avenue, Shenzhen, China"]
+    assert CN_ADDRESS not in head
+    assert "Lumi United Technology Co., Ltd. (Aqara)" in d.body  # the text speaks for the letterhead's entity
+    # The EU report of the same incident goes out on the global entity's paper, and says so.
+    eu = draft(incident, "EU-SA", "en", staff_user)
+    assert head_of(staff_client, eu).splitlines()[0] == "Aqara LLC"
+    assert "Aqara LLC" in eu.body and "Lumi United" not in eu.body
+    zh = draft(incident, "CN-CAC-INCIDENT", "zh-hans", staff_user)
+    assert head_of(staff_client, zh).splitlines()[1] == CN_ADDRESS  # the Chinese one keeps the Chinese address
+
+
+def head_of(client, d) -> str:
+    return docx_parts(download(client, d, "docx"))[0]
