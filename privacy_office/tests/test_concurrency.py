@@ -19,7 +19,7 @@ from requests_app.tests.factories import make_case
 
 # The controller admin's form as posted (an inventory record: versioned, editable, with history).
 CONTROLLER_FORM = {"code": "lumi", "name_zh": "绿米联创", "name_en": "", "role": "", "address": "", "contact": "",
-                   "dpo_name": "", "dpo_email": ""}
+                   "dpo_name": "", "dpo_email": "", "serves": "cn"}
 
 pytestmark = pytest.mark.django_db
 
