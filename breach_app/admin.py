@@ -28,6 +28,7 @@ from privacy_office.admin_base import (
     AuditedModelForm,
     CappedInlineMixin,
     LargeTablePaginator,
+    PlainSelect,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
     StreamingExportMixin,
@@ -205,10 +206,24 @@ class ObligationOverdueFilter(admin.SimpleListFilter):
 # --------------------------------------------------------------------------- inlines
 
 
-class AffectedPopulationInline(admin.TabularInline):
+class AffectedPopulationInline(CappedInlineMixin, admin.TabularInline):
+    """The largest populations first, ten editable rows: an incident in every state has sixty, and
+    sixty rows of forms took over a second to draw. More rows are edited on the same page with
+    ``?populations=all`` (the "see them all" link); the save writes only the rows the form changed."""
+
     model = AffectedPopulation
     fields = ("jurisdiction", "people_min", "people_max", "records", "estimate")
     extra = 0
+    shown_max = 10
+    show_all_param = "populations"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-people_min", "jurisdiction", "id")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "jurisdiction":
+            kwargs["widget"] = PlainSelect
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.display(description=_("time left"))
