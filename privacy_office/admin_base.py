@@ -754,17 +754,21 @@ class PlainSelect(forms.Select):
     populations: a jurisdiction select of about 120 options per row). The options' HTML is made
     once per language and set of choices; grouped choices render as Django renders them."""
 
-    options_html: dict = {}  # (language, values) -> [(value, '<option value="…"', '>label</option>')]
+    options_html: dict = {}  # (language, choices) -> [(value, '<option value="…"', '>label</option>')]
 
     def render(self, name, value, attrs=None, renderer=None):
         choices = list(self.choices)
         if self.allow_multiple_selected or any(isinstance(label, (list, tuple)) for _value, label in choices):
             return super().render(name, value, attrs, renderer)
-        key = (get_language(), tuple(str("" if v is None else v) for v, _label in choices))
+        values = [str("" if v is None else v) for v, _label in choices]
+        # A plain label is part of the key (a renamed colleague shows at once); a lazy one (a
+        # model's choices) by identity, with the language.
+        key = (get_language(), tuple(zip(values, (label if isinstance(label, str) else id(label)
+                                                  for _value, label in choices))))
         options = self.options_html.get(key)
         if options is None:
             options = [(v, format_html('<option value="{}"', v), format_html(">{}</option>", label))
-                       for v, (_value, label) in zip(key[1], choices)]
+                       for v, (_value, label) in zip(values, choices)]
             if len(self.options_html) > 100:
                 self.options_html.clear()
             self.options_html[key] = options
