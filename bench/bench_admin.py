@@ -4,7 +4,8 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/bench_admin.py [--runs 7]
 
 Server time through Django's test client (request → rendered response), median/min/max over
-``--runs`` runs after one warm-up, the query count and the summed SQL time of one run.
+``--runs`` runs after one warm-up, the median CPU time of the Python side, the query count and the
+summed SQL time of one run, and the request's peak Python memory (tracemalloc).
 """
 
 import argparse
@@ -67,7 +68,8 @@ def main():
         ("inventory data fields (100k)", "/admin/inventory_app/datafield/", "/stock/inventory_app/datafield/", 60, 5),
         ("inventory activities", "/admin/inventory_app/processingactivity/", "/stock/inventory_app/processingactivity/", 60, 5),
     ]
-    header = f"{'page':<36} {'median':>8} {'min':>7} {'max':>7} {'q':>3} {'sql':>7}  {'target':>10}  {'ok':<4} | {'stock median':>12} {'q':>4} {'ratio':>6}"
+    header = (f"{'page':<36} {'median':>8} {'min':>7} {'max':>7} {'cpu':>7} {'q':>3} {'sql':>7} {'peak':>6}  {'target':>10}  "
+              f"{'ok':<4} | {'stock median':>12} {'q':>4} {'ratio':>6}")
     print(header)
     print("-" * len(header))
     for label, ours, stock, target_ms, target_q in pages:
@@ -76,7 +78,8 @@ def main():
             print(f"{label:<36} {mine['error']}")
             continue
         ok = mine["median"] <= target_ms and mine["queries"] <= target_q
-        row = (f"{label:<36} {mine['median']:7.1f}ms {mine['min']:6.1f} {mine['max']:6.1f} {mine['queries']:>3} {mine['sql']:6.1f}ms"
+        row = (f"{label:<36} {mine['median']:7.1f}ms {mine['min']:6.1f} {mine['max']:6.1f} {mine['cpu']:6.1f}ms {mine['queries']:>3} "
+               f"{mine['sql']:6.1f}ms {mine['peak_mb']:4.1f}MB"
                f"  ≤{target_ms:>3}ms/{target_q:<2}  {'yes' if ok else 'NO':<4} | ")
         if stock:
             theirs = measure(client, stock, max(3, args.runs // 2))

@@ -5,6 +5,8 @@ rows of forms took over a second to draw on every visit."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from breach_app.admin import AffectedPopulationInline
 from breach_app.models import AffectedPopulation, Jurisdiction
@@ -47,3 +49,23 @@ def test_the_largest_populations_are_shown_and_the_rest_are_edited_on_the_full_p
     counts = dict(incident.populations.values_list("jurisdiction", "people_min"))
     assert counts[others[0]] == 5000
     assert counts["CN"] == 1_000_001 and counts[others[1]] == 101 and len(counts) == 15
+
+
+def page_queries(client, url):
+    client.get(url)  # warm: session refresh, permission and content-type caches
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_both_pages_cost_the_same_queries_for_3_or_40_populations(staff_client):
+    incident = recorded(staff_client)
+    codes = [code for code, _label in Jurisdiction.choices if code != "CN"]
+    url = f"/admin/breach_app/incident/{incident.pk}/change/"
+    AffectedPopulation.objects.bulk_create(
+        AffectedPopulation(incident=incident, jurisdiction=code, people_min=10) for code in codes[:2])
+    few = page_queries(staff_client, url), page_queries(staff_client, url + "?populations=all")
+    AffectedPopulation.objects.bulk_create(
+        AffectedPopulation(incident=incident, jurisdiction=code, people_min=10) for code in codes[2:39])
+    many = page_queries(staff_client, url), page_queries(staff_client, url + "?populations=all")
+    assert many == few, f"{few} queries with 3 populations, {many} with 40"
