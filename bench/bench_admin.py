@@ -40,7 +40,9 @@ def main():
     client.force_login(manager)
     assignee = User.objects.get(username="bench05").pk
     ct = ContentType.objects.get_for_model(RightsRequest).pk
-    sample = RightsRequest.objects.order_by().filter(pk=123457).values("reference", "requester_email", "requester_phone").first()
+    # Case 123,457 (a case in the middle at 100,000 cases: 54,321).
+    sample_pk = 123457 if RightsRequest.objects.filter(pk=123457).exists() else 54321
+    sample = RightsRequest.objects.order_by().filter(pk=sample_pk).values("reference", "requester_email", "requester_phone").first()
     counts = (RightsRequest.objects.count(), RightsRequest.history.model.objects.count(), AuditLogEntry.objects.count(),
               Incident.objects.count(), DataField.objects.count())
     print(f"data: {counts[0]:,} cases, {counts[1]:,} case history rows, {counts[2]:,} audit-log entries, "
