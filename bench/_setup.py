@@ -21,10 +21,13 @@ def setup(require_postgres: bool = True):
 
 
 def measure(client, url, runs):
-    """GET ``url`` once to warm up, then ``runs`` times: median/min/max in ms, then once more to count
-    its queries, their total SQL time and the slowest statement."""
+    """GET ``url`` once to warm up, then ``runs`` times: median/min/max in ms and the median CPU
+    time of this process (the Python side, which other work on the machine barely changes), then
+    once more to count its queries, their total SQL time and the slowest statement, and once under
+    tracemalloc for the request's peak Python memory (MB)."""
     import statistics
     import time
+    import tracemalloc
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -32,14 +35,22 @@ def measure(client, url, runs):
     response = client.get(url)
     if response.status_code != 200:
         return {"error": f"HTTP {response.status_code}"}
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         client.get(url)
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
     with CaptureQueriesContext(connection) as ctx:
         client.get(url)
-    sql_ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
-    slowest = max(ctx.captured_queries, key=lambda q: float(q["time"]))["sql"] if ctx.captured_queries else ""
-    return {"median": statistics.median(times), "min": min(times), "max": max(times),
-            "queries": len(ctx.captured_queries), "sql": sql_ms, "slowest": slowest}
+    captured = ctx.captured_queries  # read now: the next request empties Django's query log
+    sql_ms = sum(float(q["time"]) for q in captured) * 1000
+    slowest = max(captured, key=lambda q: float(q["time"]))["sql"] if captured else ""
+    tracemalloc.start()
+    try:
+        client.get(url)
+        peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+    return {"median": statistics.median(times), "min": min(times), "max": max(times), "cpu": statistics.median(cpu),
+            "queries": len(captured), "sql": sql_ms, "slowest": slowest, "peak_mb": peak_mb}

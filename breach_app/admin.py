@@ -30,6 +30,7 @@ from privacy_office.admin_base import (
     AuditedModelForm,
     CappedInlineMixin,
     LargeTablePaginator,
+    PlainSelect,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
     StreamingExportMixin,
@@ -210,10 +211,24 @@ class ObligationOverdueFilter(admin.SimpleListFilter):
 # --------------------------------------------------------------------------- inlines
 
 
-class AffectedPopulationInline(admin.TabularInline):
+class AffectedPopulationInline(CappedInlineMixin, admin.TabularInline):
+    """The largest populations first, ten editable rows: an incident in every state has sixty, and
+    sixty rows of forms took over a second to draw. More rows are edited on the same page with
+    ``?populations=all`` (the "see them all" link); the save writes only the rows the form changed."""
+
     model = AffectedPopulation
     fields = ("jurisdiction", "people_min", "people_max", "records", "estimate")
     extra = 0
+    shown_max = 10
+    show_all_param = "populations"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-people_min", "jurisdiction", "id")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "jurisdiction":
+            kwargs["widget"] = PlainSelect
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class IncidentNarrativeInline(admin.StackedInline):
@@ -1108,6 +1123,15 @@ class NoticeDraftAdmin(AuditedAdmin):
                        "approved_at", "approved_version", "approved_sha256", "sent_at", "sent_recorded_at",
                        "sent_late_reason", "sent_text")
 
+    def get_search_results(self, request, queryset, search_term):
+        # The text through its trigram index (migration 0015); the obligation's code and its
+        # incident's reference through the matching obligations' ids (trigram indexes, 0014).
+        return text_or_related_search(
+            queryset, search_term, text="body", incident="obligation__incident",
+            related=[("obligation_id", lambda word: Obligation.objects.filter(code__icontains=word)),
+                     ("obligation_id", lambda word: Obligation.objects.filter(
+                         incident__in=Incident.objects.filter(reference__icontains=word).values("pk")))])
+
     def has_add_permission(self, request):
         return False
 
@@ -1311,6 +1335,33 @@ class NoticeDraftAdmin(AuditedAdmin):
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 
+# A word matching more related rows than this filters by a subquery; fewer, by ids.
+SEARCH_IDS_MAX = 1000
+
+
+def text_or_related_search(queryset, search_term, *, text: str, related, incident: str):
+    """``queryset`` rows whose ``text`` column holds every word of ``search_term``, or whose id
+    column ``column`` points at a row of ``matching(word)`` for a ``(column, matching)`` of
+    ``related``, as the admin's search finds them;
+    a typed incident reference reads the unique index (through the path ``incident``). Few related
+    matches are ids, so the text's trigram index and the id column's index make one bitmap (a join
+    filtered with OR reads every row). For the admin's ``get_search_results``."""
+    term = (search_term or "").strip()
+    if not term:
+        return queryset, False
+    references = incident_references(term)
+    if references:
+        return queryset.filter(**{f"{incident}__in": Incident.objects.filter(reference__in=references).values("pk")}), False
+    for word in term.split():
+        condition = Q(**{f"{text}__icontains": word})
+        for column, matching in related:
+            rows = matching(word).order_by()
+            ids = list(rows.values_list("pk", flat=True)[: SEARCH_IDS_MAX + 1])
+            condition |= Q(**{f"{column}__in": rows.values("pk") if len(ids) > SEARCH_IDS_MAX else ids})
+        queryset = queryset.filter(condition)
+    return queryset, False
+
+
 @admin.register(TimelineEntry)
 class TimelineEntryAdmin(ReadOnlyAdminMixin, StreamingExportMixin, admin.ModelAdmin):
     """Every incident's timeline in one list: append-only, so read here and added on the incident page."""
@@ -1320,3 +1371,12 @@ class TimelineEntryAdmin(ReadOnlyAdminMixin, StreamingExportMixin, admin.ModelAd
     list_filter = ("kind",)
     search_fields = ("incident__reference", "note")
     list_select_related = ("incident", "by")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Entries whose note holds every word or whose incident's reference does: a typed reference
+        reads the unique index, other words the trigram index on the note (migration 0015), each
+        combined with the matching incidents' ids as one bitmap (a join filtered with OR reads
+        every entry)."""
+        return text_or_related_search(
+            queryset, search_term, text="note", incident="incident",
+            related=[("incident_id", lambda word: Incident.objects.filter(reference__icontains=word))])

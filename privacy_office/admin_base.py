@@ -23,11 +23,13 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.forms.models import model_to_dict
+from django.forms.utils import flatatt
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -709,13 +711,25 @@ class CappedInlineMixin:
 
     shown_max = 20
     template = "admin/privacy_office/capped_tabular.html"
+    # Rows that have no list of their own (an incident's affected populations are edited only on
+    # its page): ``?<show_all_param>=all`` on the record's page shows and edits every row, and the
+    # "see them all" link goes there. The form posts back to the same address, so the POST reads
+    # the same rows as the page it came from.
+    show_all_param = ""
 
     def see_all_url(self, request, obj) -> str:
         """The filtered list of every row ("" when there is none to link to)."""
+        if self.show_all_param:
+            return f"?{self.show_all_param}=all"
         return ""
+
+    def shows_all(self, request) -> bool:
+        return bool(self.show_all_param) and request.GET.get(self.show_all_param) == "all"
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
+        if self.shows_all(request):
+            return formset
         cap = self.shown_max
 
         class CappedFormSet(formset):
@@ -731,6 +745,43 @@ class CappedInlineMixin:
         CappedFormSet.shown_max = cap
         CappedFormSet.see_all_url = self.see_all_url(request, obj) if obj is not None else ""
         return CappedFormSet
+
+
+class PlainSelect(forms.Select):
+    """A ``<select>`` of fixed, ungrouped choices written in Python, the same HTML as Django's
+    template: the template includes one sub-template per option and every row's widget evaluates
+    each lazy label again, which is what made a page of editable rows slow (an incident's affected
+    populations: a jurisdiction select of about 120 options per row). The options' HTML is made
+    once per language and set of choices; grouped choices render as Django renders them."""
+
+    options_html: dict = {}  # (language, choices) -> [(value, '<option value="…"', '>label</option>')]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = list(self.choices)
+        if self.allow_multiple_selected or any(isinstance(label, (list, tuple)) for _value, label in choices):
+            return super().render(name, value, attrs, renderer)
+        values = [str("" if v is None else v) for v, _label in choices]
+        # A plain label is part of the key (a renamed colleague shows at once); a lazy one (a
+        # model's choices) by identity, with the language.
+        key = (get_language(), tuple(zip(values, (label if isinstance(label, str) else id(label)
+                                                  for _value, label in choices))))
+        options = self.options_html.get(key)
+        if options is None:
+            options = [(v, format_html('<option value="{}"', v), format_html(">{}</option>", label))
+                       for v, (_value, label) in zip(values, choices)]
+            if len(self.options_html) > 100:
+                self.options_html.clear()
+            self.options_html[key] = options
+        chosen = next(iter(self.format_value(value)), None)
+        parts = []
+        for option_value, head, tail in options:
+            parts.append(head)
+            if option_value == chosen:
+                parts.append(" selected")
+                chosen = None  # as Django: only the first option with the value is selected
+            parts.append(tail)
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), mark_safe("".join(parts)))
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):

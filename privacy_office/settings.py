@@ -129,6 +129,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's widget templates, with plain inputs written in Python (same HTML): long change pages.
+FORM_RENDERER = "privacy_office.form_renderer.PlainInputRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
