@@ -30,5 +30,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("breach_app", "0014_search_trigram_indexes")]
+    dependencies = [('breach_app', '0014_search_trigram_indexes')]
     operations = [migrations.RunPython(create, drop, elidable=False)]

@@ -69,7 +69,7 @@ def facts_per_language(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('breach_app', '0014_search_trigram_indexes'),
+        ('breach_app', '0015_timeline_and_draft_trigram_indexes'),
         ('inventory_app', '0009_search_trigram_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
