@@ -305,11 +305,15 @@ def pdf_font(text: str, *, bold: bool = False, language: str = "en") -> str:
     return LATIN_PDF_BOLD if bold else LATIN_PDF_FONT
 
 
+HEAD_SIZE = 8.5  # points: the letterhead's address and contact lines
+
+
 def pdf_bytes(document: Document) -> bytes:
     from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
+    from reportlab.lib.utils import simpleSplit
     from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
     register_pdf_fonts()
@@ -350,6 +354,10 @@ def pdf_bytes(document: Document) -> bytes:
 
     head = document.letterhead
     head_lines = [line for line in (head.address, words["contact"] if head.contact else "") if line]
+    # A long address (an English one) wraps inside the margins instead of running off the page.
+    head_font = pdf_font(" ".join(head_lines), language=language)
+    head_lines = [piece for line in head_lines
+                  for piece in simpleSplit(clean(line), head_font, HEAD_SIZE, A4[0] - 40 * mm) or [""]]
 
     def build(pages: int) -> tuple[bytes, int]:
         """One layout pass; "page n of m" needs m, so the first pass counts the pages."""
@@ -362,10 +370,10 @@ def pdf_bytes(document: Document) -> bytes:
             y = height - 16 * mm
             canvas.setFont(pdf_font(head.name, bold=True, language=language), 13)
             canvas.drawString(20 * mm, y, clean(head.name))
-            canvas.setFont(pdf_font(" ".join(head_lines), language=language), 8.5)
+            canvas.setFont(head_font, HEAD_SIZE)
             for line in head_lines:
                 y -= 4.5 * mm
-                canvas.drawString(20 * mm, y, clean(line))
+                canvas.drawString(20 * mm, y, line)
             canvas.setLineWidth(0.6)
             canvas.line(20 * mm, y - 3 * mm, width - 20 * mm, y - 3 * mm)
             number = words["page"] % {"page": canvas.getPageNumber(), "pages": pages}

@@ -86,7 +86,8 @@ def test_a_notice_in_each_language_is_downloaded_as_sent(browsers, tmp_path):
         name = entity.name_zh if language == "zh-hans" else (entity.name_en or entity.name_zh)
         document = docx.Document(io.BytesIO(files["docx"]))
         head = document.sections[0].header.paragraphs[0].text.splitlines()
-        assert head[0] == name and head[1] == entity.address
+        address = entity.address if language == "zh-hans" else (entity.address_en or entity.address)
+        assert head[0] == name and head[1] == address
         paragraphs = [p.text for p in document.paragraphs]
         layout = [paragraphs[0], paragraphs[-1]]  # reference and date; signature block
         assert paragraphs[0].splitlines()[0] == translated(language, "Reference: %(reference)s",
