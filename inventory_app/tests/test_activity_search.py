@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 
 from inventory_app.models import ProcessingActivity
-from inventory_app.tests.test_flat_queries import _activities
+from inventory_app.tests.test_flat_queries import make_activities
 
 
 def _changelist_codes(client, term) -> list[str]:
@@ -27,7 +27,7 @@ def _autocomplete_codes(client, term) -> list[str]:
 
 
 def test_an_exact_code_finds_only_that_activity(staff_client):
-    _activities(12, fields_each=1)
+    make_activities(12, fields_each=1)
     # "a1" is also part of a10 and a11: the exact code wins, in the list and in the autocomplete.
     assert _changelist_codes(staff_client, "a1") == ["a1"]
     assert _changelist_codes(staff_client, " a1 ") == ["a1"]
@@ -35,7 +35,7 @@ def test_an_exact_code_finds_only_that_activity(staff_client):
 
 
 def test_any_other_term_still_searches_names_purposes_and_fields(staff_client):
-    _activities(12, fields_each=1)
+    make_activities(12, fields_each=1)
     assert _changelist_codes(staff_client, "ctivity 1") == ["a1", "a10", "a11"]
     assert _changelist_codes(staff_client, "活动1") == ["a1", "a10", "a11"]
     assert _changelist_codes(staff_client, "field 11-") == ["a11"]  # a field's English name

@@ -12,7 +12,7 @@ from inventory_app.models import (
 from privacy_office.tests.test_exports_inert import export, table, xlsx_table
 
 
-def _activities(n: int, *, fields_each: int = 2, start: int = 0):
+def make_activities(n: int, *, fields_each: int = 2, start: int = 0):
     """``n`` activities, each with a controller of its own, services, locations, recipients, a
     transfer and ``fields_each`` fields: every column of the exports reads a related row."""
     made = []
@@ -71,31 +71,31 @@ def _queries_at(sizes, build, call) -> list[int]:
     return counts
 
 
-def _more_activities(n: int, *, start: int):
-    _activities(n, start=start)
+def make_more_activities(n: int, *, start: int):
+    make_activities(n, start=start)
 
 
 @pytest.mark.parametrize("layout", ["gdpr", "pipl"])
 def test_the_record_download_costs_the_same_queries_for_3_and_30_activities(layout, manager_client):
-    counts = _queries_at([3, 30], _more_activities, lambda: _record_download(manager_client, layout).content)
+    counts = _queries_at([3, 30], make_more_activities, lambda: _record_download(manager_client, layout).content)
     assert counts[0] == counts[1], counts
 
 
 @pytest.mark.parametrize("action", ["export_gdpr_record", "export_pipl_record"])
 def test_the_record_action_costs_the_same_queries_for_3_and_30_activities(action, manager_client):
-    counts = _queries_at([3, 30], _more_activities, lambda: _record_action(manager_client, action).content)
+    counts = _queries_at([3, 30], make_more_activities, lambda: _record_action(manager_client, action).content)
     assert counts[0] == counts[1], counts
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_the_activities_export_costs_the_same_queries_for_3_and_30_activities(file_format, manager_client):
-    counts = _queries_at([3, 30], _more_activities,
+    counts = _queries_at([3, 30], make_more_activities,
                          lambda: export(manager_client, "inventory_app_processingactivity", file_format))
     assert counts[0] == counts[1], counts
 
 
 def test_the_record_is_streamed_from_a_file_and_every_activity_keeps_its_row(manager_client):
-    _activities(30)
+    make_activities(30)
     response = _record_download(manager_client, "gdpr")
     assert response.streaming  # written to a temporary file, not held in an HttpResponse
     assert response["Content-Disposition"] == 'attachment; filename="art30-record.xlsx"'
@@ -116,7 +116,7 @@ def test_the_record_is_streamed_from_a_file_and_every_activity_keeps_its_row(man
 
 
 def test_the_activities_csv_names_every_related_record(manager_client):
-    _activities(30)
+    make_activities(30)
     rows = table(export(manager_client, "inventory_app_processingactivity", "csv"), "csv")
     assert len(rows) == 30
     row = next(r for r in rows if r["code"] == "a12")
@@ -149,14 +149,14 @@ def _page(client, url):
 
 
 def test_the_activity_page_costs_the_same_queries_for_3_and_60_fields(staff_client):
-    activity = _activities(1, fields_each=0)[0]
+    activity = make_activities(1, fields_each=0)[0]
     url = reverse("admin:inventory_app_processingactivity_change", args=[activity.pk])
     counts = _queries_at([3, 60], _more_fields(activity), lambda: _page(staff_client, url))
     assert counts[0] == counts[1], counts
 
 
 def test_the_data_field_page_costs_the_same_queries_for_3_and_60_activities(staff_client):
-    _activities(1, fields_each=0)
+    make_activities(1, fields_each=0)
     field = DataField.objects.create(code="phone", name_zh="手机号", name_en="Phone number")
     url = reverse("admin:inventory_app_datafield_change", args=[field.pk])
     counts = _queries_at([3, 60], _more_uses(field), lambda: _page(staff_client, url))
@@ -164,7 +164,7 @@ def test_the_data_field_page_costs_the_same_queries_for_3_and_60_activities(staf
 
 
 def test_a_long_activity_shows_its_first_fields_with_their_names_and_links_to_all(staff_client):
-    activity = _activities(1, fields_each=0)[0]
+    activity = make_activities(1, fields_each=0)[0]
     _more_fields(activity)(60, start=0)
     html = _page(staff_client, reverse("admin:inventory_app_processingactivity_change", args=[activity.pk])) \
         .content.decode()
@@ -178,7 +178,7 @@ def test_a_long_activity_shows_its_first_fields_with_their_names_and_links_to_al
 
 
 def test_a_field_used_by_many_activities_links_to_all_of_them(staff_client):
-    _activities(1, fields_each=0)
+    make_activities(1, fields_each=0)
     field = DataField.objects.create(code="phone", name_zh="手机号", name_en="Phone number")
     _more_uses(field)(60, start=0)
     html = _page(staff_client, reverse("admin:inventory_app_datafield_change", args=[field.pk])).content.decode()
@@ -204,7 +204,7 @@ def _form_data(response) -> dict:
 
 
 def test_editing_a_shown_field_of_a_long_activity_saves_it_and_keeps_the_rest(staff_client):
-    activity = _activities(1, fields_each=0)[0]
+    activity = make_activities(1, fields_each=0)[0]
     _more_fields(activity)(60, start=0)
     url = reverse("admin:inventory_app_processingactivity_change", args=[activity.pk])
     data = _form_data(_page(staff_client, url))
@@ -220,7 +220,7 @@ def test_editing_a_shown_field_of_a_long_activity_saves_it_and_keeps_the_rest(st
 
 def test_the_policy_tools_page_costs_the_same_queries_for_3_and_30_activities(staff_client):
     url = reverse("admin:inventory_app_policy_tools")
-    counts = _queries_at([3, 30], _more_activities, lambda: _page(staff_client, url))
+    counts = _queries_at([3, 30], make_more_activities, lambda: _page(staff_client, url))
     assert counts[0] == counts[1], counts
     generated = _page(staff_client, url).context["generated"]
     # Every activity in the policy's order, its sensitive field underlined, grouped under its heading.
