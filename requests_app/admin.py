@@ -498,9 +498,22 @@ class LetterAttachmentForm(forms.ModelForm):
         return upload
 
 
+class LetterAttachmentFormSet(forms.BaseInlineFormSet):
+    """A post without the attachments' part (a button posted by a script, a letter of a kind that
+    needs none) changes no attachment, instead of failing the whole page."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        prefix = kwargs.get("prefix") or self.get_default_prefix()
+        if data is not None and f"{prefix}-TOTAL_FORMS" not in data:
+            data = data.copy()
+            data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = "0"
+        super().__init__(data, *args, **kwargs)
+
+
 class LetterAttachmentInline(admin.TabularInline):
     model = ResponseDraftAttachment
     form = LetterAttachmentForm
+    formset = LetterAttachmentFormSet
     extra = 1
     fields = ("position", "name", "file", "content_type", "size", "uploaded_at")
     readonly_fields = ("content_type", "size", "uploaded_at")
