@@ -524,6 +524,10 @@ class LetterAttachmentInline(admin.TabularInline):
     def get_extra(self, request, obj=None, **kwargs):
         return 1 if self.unsent(obj) else 0
 
+    def get_fields(self, request, obj=None):
+        # Read-only (sent letter), the file is named, never linked: private storage has no URL.
+        return self.fields if self.unsent(obj) else tuple(f for f in self.fields if f != "file")
+
     def has_add_permission(self, request, obj=None):
         return self.unsent(obj) and request.user.has_perm("requests_app.change_responsedraft")
 
@@ -597,20 +601,24 @@ class ResponseDraftAdmin(AuditedAdmin):
         if formset.model is not ResponseDraftAttachment:
             return super().save_formset(request, form, formset, change)
         # Through the service: the file checked by content, refused once the letter is sent, history kept.
+        # The admin's change message reads what the formset did.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for row in formset.deleted_forms:
             if row.instance.pk is not None:
+                formset.deleted_objects.append(row.instance)
                 letter_attachments.attachment_remove(attachment=row.instance, by=request.user)
         for row in formset.forms:
             if not row.has_changed() or not row.cleaned_data or row.cleaned_data.get("DELETE"):
                 continue
             data = row.cleaned_data
             if row.instance.pk is None:
-                letter_attachments.attachment_add(draft=form.instance, file=data["file"], name=data.get("name") or "",
-                                                  position=data.get("position"), by=request.user)
+                formset.new_objects.append(letter_attachments.attachment_add(
+                    draft=form.instance, file=data["file"], name=data.get("name") or "",
+                    position=data.get("position"), by=request.user))
             else:
-                letter_attachments.attachment_rename(attachment=row.instance, by=request.user,
-                                                     name=data.get("name") or row.instance.name,
-                                                     position=data.get("position") or row.instance.position)
+                formset.changed_objects.append((letter_attachments.attachment_rename(
+                    attachment=row.instance, by=request.user, name=data.get("name") or row.instance.name,
+                    position=data.get("position") or row.instance.position), row.changed_data))
 
     def response_change(self, request, obj):
         if "_send_email" in request.POST:

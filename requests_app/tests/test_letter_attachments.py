@@ -57,10 +57,10 @@ def test_a_file_is_uploaded_on_the_letter_checked_by_content_and_kept_privately(
 @pytest.mark.parametrize("content, name, code", [
     (EXE, "copy.pdf", "type"),  # a program renamed .pdf is still a program
     (b"", "copy.json", "empty"),
-    (b"x" * 101, "copy.txt", "too_large"),
+    (b"x" * 201, "copy.txt", "too_large"),
 ])
 def test_a_wrong_type_or_too_large_a_file_is_refused(staff_user, settings, content, name, code):
-    settings.LETTER_ATTACHMENT_MAX_BYTES = 100
+    settings.LETTER_ATTACHMENT_MAX_BYTES = 200
     draft = access_reply(staff_user)
     with pytest.raises(ValidationError) as refused:
         letter_attachments.attachment_add(draft=draft, file=ContentFile(content, name=name), by=staff_user)
