@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -38,7 +39,7 @@ from privacy_office.admin_base import (
 )
 
 from . import case_tasks, display, letters, outbound_mail, services, views
-from . import letter_documents
+from . import letter_attachments, letter_documents
 from .mailbox_admin import InboundMessageInline, OutboundEmailInline
 from .forms import RightsRequestForm
 from .models import (
@@ -47,6 +48,7 @@ from .models import (
     IdentityCheck,
     IdentityDocument,
     ResponseDraft,
+    ResponseDraftAttachment,
     RightsRequest,
     Task,
     TimelineEntry,
@@ -470,6 +472,75 @@ class RightsRequestAdmin(AuditedAdmin):
 # ------------------------------------------------------------------------------------------------
 
 
+class LetterAttachmentForm(forms.ModelForm):
+    """A file the letter names: checked by its content and size (letter_attachments.attachment_check)."""
+
+    class Meta:
+        model = ResponseDraftAttachment
+        fields = ("position", "name", "file")
+        widgets = {"file": forms.FileInput}  # private storage: no link to the stored file
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+        self.fields["name"].help_text = gettext_lazy(
+            "As the letter names it (“Attachment 1: …”); empty: the name the letter already gives, else the file's.")
+
+    def clean_file(self):
+        upload = self.files.get(self.add_prefix("file"))
+        if self.instance.pk is not None:
+            if upload is not None:
+                raise ValidationError(_("To replace a file, delete this attachment and upload the new file."))
+            return self.instance.file
+        if upload is None:
+            raise ValidationError(_("Choose a file to upload."))
+        letter_attachments.attachment_check(upload)
+        return upload
+
+
+class LetterAttachmentFormSet(forms.BaseInlineFormSet):
+    """A post without the attachments' part (a button posted by a script, a letter of a kind that
+    needs none) changes no attachment, instead of failing the whole page."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        prefix = kwargs.get("prefix") or self.get_default_prefix()
+        if data is not None and f"{prefix}-TOTAL_FORMS" not in data:
+            data = data.copy()
+            data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = "0"
+        super().__init__(data, *args, **kwargs)
+
+
+class LetterAttachmentInline(admin.TabularInline):
+    model = ResponseDraftAttachment
+    form = LetterAttachmentForm
+    formset = LetterAttachmentFormSet
+    extra = 1
+    fields = ("position", "name", "file", "content_type", "size", "uploaded_at")
+    readonly_fields = ("content_type", "size", "uploaded_at")
+
+    def unsent(self, obj) -> bool:
+        return obj is not None and obj.sent_at is None and letters.draft_editable(obj) and obj.request.erased_at is None
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if self.unsent(obj) else 0
+
+    def get_fields(self, request, obj=None):
+        # Read-only (sent letter), the file is named, never linked: private storage has no URL.
+        return self.fields if self.unsent(obj) else tuple(f for f in self.fields if f != "file")
+
+    def has_add_permission(self, request, obj=None):
+        return self.unsent(obj) and request.user.has_perm("requests_app.change_responsedraft")
+
+    def has_change_permission(self, request, obj=None):
+        return self.unsent(obj) and request.user.has_perm("requests_app.change_responsedraft")
+
+    def has_delete_permission(self, request, obj=None):
+        return self.unsent(obj) and request.user.has_perm("requests_app.change_responsedraft")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("requests_app.view_responsedraft")
+
+
 @admin.register(ResponseDraft)
 class ResponseDraftAdmin(AuditedAdmin):
     list_display = ("request", "kind", "language", "subject", "created_at", "sent_at")
@@ -480,6 +551,7 @@ class ResponseDraftAdmin(AuditedAdmin):
     ordering = ("-created_at", "-id")
     fields = ("request", "kind", "language", "subject", "body", "sent_subject", "sent_body", "sent_at", "sent_by")
     change_form_template = "requests_app/admin/responsedraft_change_form.html"
+    inlines = (LetterAttachmentInline,)
 
     def has_add_permission(self, request):
         return False  # drafts are generated from the case page
@@ -524,6 +596,29 @@ class ResponseDraftAdmin(AuditedAdmin):
     def save_model(self, request, obj, form, change):
         if obj.sent_at is None:  # a sent draft has no editable field left
             letters.draft_edit(draft=obj, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ResponseDraftAttachment:
+            return super().save_formset(request, form, formset, change)
+        # Through the service: the file checked by content, refused once the letter is sent, history kept.
+        # The admin's change message reads what the formset did.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.deleted_forms:
+            if row.instance.pk is not None:
+                formset.deleted_objects.append(row.instance)
+                letter_attachments.attachment_remove(attachment=row.instance, by=request.user)
+        for row in formset.forms:
+            if not row.has_changed() or not row.cleaned_data or row.cleaned_data.get("DELETE"):
+                continue
+            data = row.cleaned_data
+            if row.instance.pk is None:
+                formset.new_objects.append(letter_attachments.attachment_add(
+                    draft=form.instance, file=data["file"], name=data.get("name") or "",
+                    position=data.get("position"), by=request.user))
+            else:
+                formset.changed_objects.append((letter_attachments.attachment_rename(
+                    attachment=row.instance, by=request.user, name=data.get("name") or row.instance.name,
+                    position=data.get("position") or row.instance.position), row.changed_data))
 
     def response_change(self, request, obj):
         if "_send_email" in request.POST:

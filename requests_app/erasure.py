@@ -23,6 +23,7 @@ from .models import (
     IdentityCheck,
     IdentityDocument,
     ResponseDraft,
+    ResponseDraftAttachment,
     RightsRequest,
     Task,
     TimelineEntry,
@@ -47,6 +48,7 @@ ERASED_FIELDS: dict[type, dict[str, object]] = {
     IdentityCheck: {"data_points": [], "note": ""},
     ClockPause: {"note": ""},
     IdentityDocument: {"original_name": ERASED, "file": ""},
+    ResponseDraftAttachment: {"name": ERASED, "file": ""},
 }
 # Text that only exists when filled in: "—" where it was, "" where it was not (the constraints).
 _ONLY_IF_SET = {"extension_reasons", "rejection_reasons", "remedy_text", "sent_subject", "sent_body"}
@@ -86,7 +88,7 @@ def _purge_history_and_audit(model, ids: list[int]) -> None:
     for entry in entries:
         entry.changes = [{**c, "old": ERASED, "new": ERASED} if c.get("field") in fields else c
                          for c in entry.changes or []]
-        if model in (Task, IdentityDocument):  # their name in the log is the erased title / file name
+        if model in (Task, IdentityDocument, ResponseDraftAttachment):  # their name in the log is the erased title / file name
             entry.object_repr = ERASED
     AuditLogEntry.objects.bulk_update(entries, ["changes", "object_repr"], batch_size=500)
 
@@ -98,8 +100,8 @@ def dsar_erase_personal_data(*, case: RightsRequest, by, reason: str, now: datet
 
     Blanked: the requester's name, e-mail, phone, account id, the data subject's name, the request
     text and the free-text reasons on the case; drafts' text; task titles; identity checks' data
-    points and notes; pause notes; timeline notes; identity documents' names, and their files are
-    deleted. The same fields are blanked in every history row and audit-log diff of those records.
+    points and notes; pause notes; timeline notes; identity documents' and letter attachments' names,
+    and their files are deleted. The same fields are blanked in every history row and audit-log diff of those records.
     The only deletion besides the identity-document purge: regulated records are never deleted, only erased after retention."""
     now = now or timezone.now()
     reason = (reason or "").strip()
@@ -122,9 +124,13 @@ def dsar_erase_personal_data(*, case: RightsRequest, by, reason: str, now: datet
             ResponseDraft: list(case.drafts.all()), Task: list(case.tasks.all()),
             IdentityCheck: list(case.identity_checks.all()), ClockPause: list(case.pauses.all()),
             IdentityDocument: list(case.identity_documents.all()),
+            # The files letters carried (the personal copy of an access response): deleted like identity documents.
+            ResponseDraftAttachment: list(ResponseDraftAttachment.objects.filter(draft__request=case)),
         }
         for model, rows in children.items():
             for row in rows:
+                if model is ResponseDraftAttachment and row.file:
+                    files.append(row.file.name)
                 if model is IdentityDocument:
                     if row.file:
                         files.append(row.file.name)

@@ -690,6 +690,44 @@ class ResponseDraft(VersionedModel):
         return f"{self.get_kind_display()} ({self.language})"
 
 
+def letter_attachment_path(instance, filename):
+    # A random name: neither the requester's name nor the uploaded file's name reaches the disk.
+    import uuid
+
+    return f"letters/{instance.draft_id}/{uuid.uuid4().hex}"
+
+
+class ResponseDraftAttachment(VersionedModel):
+    """A file a letter names ("Attachment 1: ..." / "附件一：..."), e-mailed with it: the copy of the
+    personal information of an access response, for instance. Added while the letter is unsent;
+    frozen with it once sent (``letter_attachments``)."""
+
+    draft = models.ForeignKey(
+        ResponseDraft, verbose_name=_("response draft"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    position = models.PositiveSmallIntegerField(_("attachment number"), default=1)
+    name = models.CharField(_("name shown to the requester"), max_length=200)
+    file = models.FileField(_("file"), upload_to=letter_attachment_path, storage=private_storage, max_length=300,
+                            blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.PROTECT,
+        related_name="+", editable=False,
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), null=True, editable=False)
+
+    history = audited_history()
+
+    class Meta:
+        verbose_name = _("letter attachment")
+        verbose_name_plural = _("letter attachments")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name
+
+
 class TimelineEntry(TimelineEntryBase):
     """Everything that happened to a case, in order. Append-only, written by the services
     (``case_writes.timeline_add``); the shape (message id, params, note, by) is the office's one timeline."""

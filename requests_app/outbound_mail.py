@@ -9,7 +9,6 @@ and In-Reply-To / References the requester's last e-mail, so mailbox_intake file
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from email.utils import make_msgid
 
@@ -21,7 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from . import letters
+from privacy_office.models import SentDocument
+
+from . import letter_attachments, letters
 from .case_writes import timeline_add
 from .models import InboundMessage, OutboundEmail, ResponseDraft, TimelineEntry
 
@@ -36,15 +37,15 @@ def message_domain() -> str:
     return settings.LETTER_FROM_EMAIL.rsplit("@", 1)[-1] or "privacy-office.invalid"
 
 
-def draft_send_email(*, draft: ResponseDraft, by, attachments: Iterable[tuple[str, bytes, str]] = (),
-                     now: datetime | None = None) -> OutboundEmail:
+def draft_send_email(*, draft: ResponseDraft, by, now: datetime | None = None) -> OutboundEmail:
     """Send the letter to the requester by e-mail and record it as sent.
 
-    ``attachments``: (file name, bytes, MIME type) of the files the letter names (the personal copy
-    of an access response, for instance). The SMTP delivery happens inside the transaction that
-    marks the letter sent: if the server refuses it, nothing is marked; the letter is marked sent
-    with the time the server accepted it."""
-    attachments = list(attachments)
+    The e-mail carries exactly the files the letter names (its ``attachments``, listed in its text
+    as "Attachment 1: ..." / "附件一：...", letter_attachments.py) and the letter's own signed PDF
+    as frozen when it is marked sent. An access response without an attachment is refused (its
+    personal copy would be missing); sent by post, it is marked sent by hand instead. The SMTP
+    delivery happens inside the transaction that marks the letter sent: if the server refuses it,
+    nothing is marked."""
     with transaction.atomic():
         draft = ResponseDraft.objects.select_for_update().select_related("request").get(pk=draft.pk)
         case = draft.request
@@ -54,6 +55,17 @@ def draft_send_email(*, draft: ResponseDraft, by, attachments: Iterable[tuple[st
             raise ValidationError(_("The requester has no e-mail address; send the letter by post and mark it sent "
                                     "by hand with the reason."), code="no_email")
         letters.refuse_if_frozen(case, draft.kind)
+        attachments = letter_attachments.files_for_email(draft)
+        named = letter_attachments.body_with_attachments(draft.body, draft.attachments.order_by("position", "id"),
+                                                         draft.language)
+        if named != draft.body:  # the letter names its attachments in the text that is sent and frozen
+            draft = letters.draft_edit(draft=draft, by=by, body=named)
+        sent_at = now or timezone.now()
+        letters.draft_mark_sent(draft=draft, by=by, now=sent_at)
+        draft.refresh_from_db()
+        frozen = SentDocument.objects.for_record(draft).first()
+        if frozen is not None:  # the signed copy of the letter itself
+            attachments.append((f"{frozen.file_name}.pdf", bytes(frozen.pdf), "application/pdf"))
         last_received = (case.inbound_messages.exclude(kind=InboundMessage.Kind.REVIEW)
                          .filter(message_key__contains="@").order_by("-received_at", "-id").first())
         message_id = make_msgid(domain=message_domain())
@@ -64,18 +76,16 @@ def draft_send_email(*, draft: ResponseDraft, by, attachments: Iterable[tuple[st
             headers["In-Reply-To"] = in_reply_to
             headers["References"] = in_reply_to
         subject = mail_subject(case, draft.subject)
-        email = EmailMessage(subject=subject, body=draft.body, from_email=settings.LETTER_FROM_EMAIL,
+        email = EmailMessage(subject=subject, body=draft.sent_body, from_email=settings.LETTER_FROM_EMAIL,
                              to=[case.requester_email], headers=headers,
                              reply_to=[settings.LETTER_FROM_EMAIL])
         for name, content, mimetype in attachments:
             email.attach(name, content, mimetype)
         email.send(fail_silently=False)
-        sent_at = now or timezone.now()
-        letters.draft_mark_sent(draft=draft, by=by, now=sent_at)
         record = OutboundEmail.objects.create(
             draft=draft, request=case, message_id=message_id.strip("<>"), in_reply_to=in_reply_to.strip("<>"),
             sent_at=sent_at, from_address=settings.LETTER_FROM_EMAIL, recipients=list(email.recipients()),
-            subject=subject, text=draft.body, attachments=[name for name, _c, _m in attachments], sent_by=by,
+            subject=subject, text=draft.sent_body, attachments=[name for name, _c, _m in attachments], sent_by=by,
         )
         timeline_add(case=case, kind=TimelineEntry.Kind.MAIL, by=by, at=sent_at,
                      message=gettext_noop("E-mailed to %(recipients)s (Message-ID %(message_id)s)."),

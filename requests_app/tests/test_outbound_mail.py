@@ -7,8 +7,9 @@ from email import message_from_bytes, policy
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 
-from requests_app import letters, mailbox_intake, outbound_mail
+from requests_app import letter_attachments, letter_documents, letters, mailbox_intake, outbound_mail
 from requests_app.models import DraftKind, InboundMessage, OutboundEmail, TimelineEntry
 from tests.mailservers import make_message
 
@@ -22,14 +23,16 @@ def test_an_approved_letter_is_e_mailed_and_the_sent_message_is_the_record(staff
     case = make_case()
     draft = letters.draft_generate(case=case, kind=DraftKind.ACKNOWLEDGEMENT, language="en", by=staff_user,
                                    now=at(2026, 3, 2, 12))
-    record = outbound_mail.draft_send_email(draft=draft, by=staff_user, now=at(2026, 3, 2, 13),
-                                            attachments=[("copy.json", b"{}", "application/json")])
+    letter_attachments.attachment_add(draft=draft, file=ContentFile(b"{}", name="copy.json"), name="copy",
+                                      by=staff_user)
+    record = outbound_mail.draft_send_email(draft=draft, by=staff_user, now=at(2026, 3, 2, 13))
     (sent,) = mail.outbox
     assert sent.to == ["anna@example.com"] and sent.from_email == "privacy@aqara.test"
     assert case.reference in sent.subject  # the template already names it; else it is prefixed
     assert sent.extra_headers["Message-ID"] == f"<{record.message_id}>"
     assert sent.extra_headers["Content-Language"] == "en"
-    assert [a[0] for a in sent.attachments] == ["copy.json"]
+    # The file the letter names, then the letter's own signed PDF.
+    assert [a[0] for a in sent.attachments] == ["1-copy.json", f"{letter_documents.file_name(draft)}.pdf"]
     assert (record.subject, record.text, record.recipients) == (sent.subject, sent.body, ["anna@example.com"])
     draft.refresh_from_db()
     case.refresh_from_db()
