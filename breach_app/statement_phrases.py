@@ -27,6 +27,7 @@ PHRASES = (
     gettext_noop("without unreasonable delay"),
     gettext_noop("service provider -> owner of the data"),
     gettext_noop("nationwide credit bureaus"),
+    gettext_noop("credit bureaus"),
     gettext_noop("individuals"),
     gettext_noop("calendar days from discovery"),
     gettext_noop("business days from discovery"),
@@ -158,6 +159,6 @@ def translate_phrases(text: str) -> str:
             before = r"(?<![A-Za-z])" if phrase[0].isalpha() else ""
             after = r"(?![A-Za-z])" if phrase[-1].isalpha() else ""
             out = re.sub(before + re.escape(phrase) + after, lambda _m, t=translated: t, out)
-    out = re.sub(r"(?<![\w.])(\d[\d,]*) people\b",
+    out = re.sub(r"(?<![\w.])(\d[\d,]*) people(?![A-Za-z])",
                  lambda m: pgettext("obligation reason", "%(count)s people") % {"count": m.group(1)}, out)
     return out.replace(", not ", pgettext("obligation reason", ", not "))

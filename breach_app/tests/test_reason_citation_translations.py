@@ -62,7 +62,8 @@ def test_every_reason_and_citation_the_engine_writes_reads_in_chinese():
     with translation.override("zh-hans"):
         for text in sorted(texts):
             chinese = display.statement_text(text)
-            if latin_only_lines(chinese, allowed=allowed) or english_fragments(chinese, allowed=allowed):
+            if (latin_only_lines(chinese, allowed=allowed) or english_fragments(chinese, allowed=allowed)
+                    or re.search(r"\d people", chinese)):
                 left_in_english.append((text, chinese))
     assert left_in_english == []
 
