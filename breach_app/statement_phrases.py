@@ -144,6 +144,25 @@ PHRASES = (
     gettext_noop("and Rules"),
     gettext_noop("supervisory authority"),
     gettext_noop("without undue delay"),
+    # Cyber Resilience Act, Art. 14 (eu-uk-product.md §7)
+    gettext_noop("actively exploited vulnerability"),
+    gettext_noop("reliable evidence of exploitation by a malicious actor"),
+    gettext_noop("severe incident affecting the product's security"),
+    gettext_noop("not actively exploited vulnerability"),
+    gettext_noop("not severe incident affecting the product's security"),
+    gettext_noop("no period in the Regulation"),
+    gettext_noop("Choice: with the 72 h notification"),
+    gettext_noop("starts when a corrective or mitigating measure is available"),
+    gettext_noop("none yet: review at awareness + 30 days"),
+    gettext_noop("starts when the incident notification is submitted"),
+    gettext_noop("applies from"),
+    gettext_noop("early warning, 24 h, saying whether a malicious act is suspected"),
+    gettext_noop("early warning, 24 h"),
+    gettext_noop("notification, 72 h"),
+    gettext_noop("final report, 14 days after a fix is available"),
+    gettext_noop("final report, one month after the notification"),
+    gettext_noop("coordinating CSIRT and ENISA, via the single reporting platform"),
+    gettext_noop("inform impacted users (all users where appropriate), machine-readable where appropriate"),
 )
 
 _LONGEST_FIRST = sorted(PHRASES, key=len, reverse=True)

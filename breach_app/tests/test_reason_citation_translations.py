@@ -3,7 +3,7 @@ the obligation list must not leave a Chinese reader with an English sentence. St
 (Cal. Civ. Code §1798.82, UK GDPR Art. 33) and regulators' own names stay as the proper names they are.
 
 The engine is run over incidents in every jurisdiction it knows (EU, UK, CN, SG, KR, RU, BR, JP and
-each US state's breach law), as controller and as processor, with no, some and very many people
+each US state's breach law) and the Cyber Resilience Act's clocks, as controller and as processor, with no, some and very many people
 affected, each risk level, encrypted or not, and with the CN grading criteria unassessed, below
 and at 较大."""
 
@@ -16,7 +16,13 @@ from itertools import product
 from django.utils import translation
 
 from breach_app import display
-from breach_app.deadlines import Affected, IncidentFacts, notification_obligations
+from breach_app.deadlines import (
+    Affected,
+    IncidentFacts,
+    ProductSecurityFacts,
+    notification_obligations,
+    product_security_obligations,
+)
 from breach_app.us_states import BREACH_LAWS
 from privacy_office.scripts_check import english_fragments, latin_only_lines
 
@@ -26,7 +32,7 @@ JURISDICTIONS = ("EU", "UK", "CN", "SG", "KR", "RU", "BR", "JP", *BREACH_LAWS)
 # Proper names that stay in Latin script inside a Chinese sentence: the laws' citations and the
 # regulators' own names (us-states.md Tables 1-3).
 LAW_NAMES = ("UK GDPR Art", "GDPR Art", "APPI Rules Art", "PPC Rules Art", "PIPA Decree Art",
-             "Enforcement Decree Art", "Rules Art.", "Art.", "Aqara", "Acme")
+             "Enforcement Decree Art", "Rules Art.", "Art.", "Aqara", "Acme", "Reg. (EU) 2024/2847")
 
 
 def proper_names() -> tuple[str, ...]:
@@ -50,6 +56,15 @@ def engine_texts() -> set[str]:
             controllers=("Acme",) if role == "processor" else (), direct_economic_loss_cny=cn_loss,
             affected={code: Affected(people_min=people, people_max=None if people == 0 else people)})
         for obligation in notification_obligations(facts):
+            texts.update(t for t in (obligation.reason, obligation.citation) if t)
+    # Cyber Resilience Act Art. 14: before and after it applies (2026-09-11), each fact unknown,
+    # yes or no, with and without a fix and a submitted notification.
+    for aware, exploited, severe, fix, submitted in product(
+            (DISCOVERED, datetime(2026, 10, 2, tzinfo=timezone.utc)), (None, True, False), (None, True, False),
+            (None, datetime(2026, 10, 5, tzinfo=timezone.utc)), (None, datetime(2026, 10, 3, tzinfo=timezone.utc))):
+        facts = ProductSecurityFacts(aware_at=aware, actively_exploited=exploited, severe_incident=severe,
+                                     fix_available_at=fix, notification_submitted_at=submitted)
+        for obligation in product_security_obligations(facts):
             texts.update(t for t in (obligation.reason, obligation.citation) if t)
     return texts
 
