@@ -17,6 +17,7 @@ from privacy_office.jurisdiction_choices import jurisdiction_name
 from privacy_office.urgency import DANGER, MUTED, OK, WARN, badge
 
 from . import deadlines
+from .statement_phrases import translate_phrases
 
 # Below these, a clock turns to "warn", then "danger".
 WARN_BELOW = timedelta(hours=24)
@@ -163,7 +164,29 @@ def statement_text(text: str) -> str:
     if whole != text:
         return whole
     sep = "；" if chinese_reader() else "; "
-    return sep.join(_(part) for part in text.split("; "))
+    return sep.join(statement_part_text(part) for part in statements(text))
+
+
+def statements(text: str) -> list[str]:
+    """The "; "-separated statements of a reason or citation; a "; " inside brackets ("(not stated;
+    data not encrypted)") belongs to its statement."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and text.startswith("; ", i):
+            parts.append(text[start:i])
+            start = i + 2
+    parts.append(text[start:])
+    return parts
+
+
+def statement_part_text(part: str) -> str:
+    """One statement in the reader's language: the catalogue's sentence, else its phrases translated
+    around the citations, names and numbers it carries."""
+    whole = _(part)
+    if whole != part:
+        return whole
+    return translate_phrases(part)
 
 
 def obligation_name_html(obligation) -> str:

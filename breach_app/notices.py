@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from privacy_office import jurisdictions as registry
 from privacy_office import documents, outgoing
@@ -207,6 +207,15 @@ FTC_CONTACT = (
 )
 
 
+# The grades of the national incident grading guide (指南), named in the draft's language: an
+# English draft says "relatively major", a Chinese one 较大 (the CAC's own English renderings).
+CN_GRADE_NAMES = {
+    "较大": pgettext_lazy("CN incident grade", "relatively major"),
+    "重大": pgettext_lazy("CN incident grade", "major"),
+    "特别重大": pgettext_lazy("CN incident grade", "particularly major"),
+}
+
+
 def missing_marker(key: str, language: str) -> str:
     with translation.override(language):
         label = str(CONTENT_LABELS.get(key, key))
@@ -387,8 +396,10 @@ def content_values(incident: Incident, obligation: Obligation, language: str) ->
         level = None
         if cn is not None:
             grade = deadlines.cn_people_grade(cn.people_min)
-            level = (_("%(grade)s (personal information of %(people)s people)") % {"grade": grade, "people": cn.people_text}
-                     if grade else _("below 较大 (personal information of %(people)s people)") % {"people": cn.people_text})
+            level = (_("%(grade)s (personal information of %(people)s people)")
+                     % {"grade": str(CN_GRADE_NAMES[grade]), "people": cn.people_text}
+                     if grade else _("below the grade “relatively major” (personal information of %(people)s people)")
+                     % {"people": cn.people_text})
         contact = fact("contact_point")
         values: dict[str, str | None] = {
             "nature": fact("description"),

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 
 def message_text(message: str, params: Mapping | None = None, *,
@@ -23,6 +23,9 @@ def message_text(message: str, params: Mapping | None = None, *,
     untranslated rather than breaking the page that lists it.
     """
     values = dict(params or {})
+    for key, value in values.items():
+        if isinstance(value, Mapping) and set(value) == {"reasons"}:
+            values[key] = reasons_text(value["reasons"])
     for key, choice in (choices or {}).items():
         if values.get(key) in choice.values:
             values[key] = str(choice(values[key]).label)
@@ -62,3 +65,16 @@ def reason_text(reason: str | None) -> str:
         except (ValueError, KeyError, TypeError):
             pass  # typed text that merely looks like it: shown as typed
     return gettext(reason)
+
+
+def reasons_param(reasons) -> dict:
+    """Several system-written reasons (message ids, alone or ``reason_with_params``) as one message
+    parameter: ``message_text`` shows them in the reader's language, joined as that language joins
+    a list."""
+    return {"reasons": list(reasons)}
+
+
+def reasons_text(reasons) -> str:
+    """Stored reasons in the reader's language, joined with "; " (English) or "；" (Chinese)."""
+    separator = "；" if (get_language() or "").startswith("zh") else "; "
+    return separator.join(reason_text(reason) for reason in reasons or ())

@@ -9,7 +9,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext_noop
+
 from privacy_office.jurisdictions import BR, CN, EU, JP, KR, RU, SG, UK, US_CA
+from privacy_office.messages import reason_with_params
 
 from . import deadlines as dl
 
@@ -63,6 +66,7 @@ class Suggestion:
     jurisdiction: str
     request_type: str
     language: str
+    # Message ids (alone or with parameters, privacy_office.messages): read in each reader's language.
     reasons: list[str] = field(default_factory=list)
 
 
@@ -107,19 +111,20 @@ def suggest(*, sender: str, subject: str, body: str, received_on: date | None = 
         hit = next((w for w in words if re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", lowered)), None)
         if hit:
             jurisdiction = code
-            reasons.append(f"law named: {hit}")
+            reasons.append(reason_with_params(gettext_noop("law named: %(word)s"), word=hit))
             break
     if jurisdiction is None:
         jurisdiction = domain_jurisdiction(sender)
         if jurisdiction:
-            reasons.append(f"sender domain: {sender.rsplit('@', 1)[-1].lower()}")
+            reasons.append(reason_with_params(gettext_noop("sender domain: %(domain)s"),
+                                              domain=sender.rsplit("@", 1)[-1].lower()))
     if jurisdiction is None:
         jurisdiction = _script_jurisdiction(text)
         if jurisdiction:
-            reasons.append("language of the message")
+            reasons.append(gettext_noop("language of the message"))
     if jurisdiction is None:
         jurisdiction = DEFAULT_JURISDICTION
-        reasons.append("no sign of the jurisdiction: default")
+        reasons.append(gettext_noop("no sign of the jurisdiction: default"))
 
     allowed = dl.request_types(jurisdiction, received_on=received_on)
     request_type = None
@@ -136,10 +141,10 @@ def suggest(*, sender: str, subject: str, body: str, received_on: date | None = 
             candidate = dl.DELETION
         if candidate in allowed:
             request_type = candidate
-            reasons.append(f"keyword: {hit}")
+            reasons.append(reason_with_params(gettext_noop("keyword: %(word)s"), word=hit))
             break
     if request_type is None:
         request_type = DEFAULT_TYPE if DEFAULT_TYPE in allowed else allowed[0]
-        reasons.append("no keyword for the request type: default")
+        reasons.append(gettext_noop("no keyword for the request type: default"))
     return Suggestion(jurisdiction=jurisdiction, request_type=request_type, language=text_language(text),
                       reasons=reasons)

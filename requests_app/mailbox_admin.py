@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from privacy_office.admin_base import CappedInlineMixin, LargeTablePaginator, ReadOnlyAdminMixin, ReadOnlyInline
+from privacy_office.messages import reasons_text
 
 from . import mailbox_intake
 from .models import InboundMessage, OutboundEmail
@@ -134,7 +135,7 @@ class InboundMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = ("mailbox", "message_key", "imap_uid", "kind", "received_at", "imported_at", "from_name", "from_address",
               "subject", "body", "language", "in_reply_to", "references", "attachments", "request", "awaited",
               "answer_recorded_at", "answer_recorded_by", "suggested_jurisdiction", "suggested_type",
-              "suggestion_reasons", "suggestion_confirmed_at", "suggestion_confirmed_by", "review_reason",
+              "suggestion_reasons_text", "suggestion_confirmed_at", "suggestion_confirmed_by", "review_reason",
               "raw_link", "reviewed_at", "reviewed_by", "acts")
     readonly_fields = fields
 
@@ -142,6 +143,10 @@ class InboundMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         queryset = super().get_queryset(request)
         case = request.GET.get("request")
         return queryset.filter(request_id=case) if case and case.isdigit() else queryset
+
+    @admin.display(description=gettext_lazy("why suggested"))
+    def suggestion_reasons_text(self, inbound):
+        return reasons_text(inbound.suggestion_reasons)
 
     @admin.display(description=gettext_lazy("raw message"))
     def raw_link(self, inbound):

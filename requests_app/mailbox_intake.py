@@ -28,6 +28,8 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from privacy_office.messages import reasons_param
+
 from . import identity_checks, identity_documents, services
 from .case_writes import timeline_add
 from .intake_suggest import suggest
@@ -329,7 +331,7 @@ def file_request(*, inbound: InboundMessage, parsed: Parsed, raw: bytes, now: da
         case=case, kind=TimelineEntry.Kind.MAIL, at=now,
         message=gettext_noop("Opened from an e-mail to the privacy mailbox; jurisdiction and request type are "
                              "suggested (%(reasons)s) until confirmed."),
-        params={"reasons": "; ".join(suggestion.reasons)},
+        params={"reasons": reasons_param(suggestion.reasons)},
     )
     duplicates = list(open_duplicates(case).values_list("reference", flat=True)[:10])
     if duplicates:

@@ -222,3 +222,20 @@ def test_a_reply_to_an_erased_case_opens_a_new_one(manager_user):
     inbound = intake(make_message(sender="anna@example.com", subject=f"Re: {case.reference}",
                                   message_id="<late@example.com>"), at(2026, 3, 5))
     assert inbound.kind == InboundMessage.Kind.REQUEST and inbound.request != case
+
+
+def test_the_suggestion_reasons_read_in_the_readers_language(staff_client):
+    from django.urls import reverse
+
+    # A Chinese e-mail from qq.com asking to delete: jurisdiction from the sender's domain, type
+    # from the keyword 删除; each reader sees the reasons in their own language.
+    inbound = intake(make_message(), at(2026, 3, 2))
+    url = reverse("admin:requests_app_rightsrequest_change", args=[inbound.request_id])
+    chinese = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "发件人域名：qq.com" in chinese and "关键词：删除" in chinese
+    assert "sender domain" not in chinese and "keyword:" not in chinese
+    english = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "sender domain: qq.com; keyword: 删除" in english
+    inbound_page = staff_client.get(reverse("admin:requests_app_inboundmessage_change", args=[inbound.pk]),
+                                    HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "发件人域名：qq.com；关键词：删除" in inbound_page
