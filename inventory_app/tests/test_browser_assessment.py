@@ -24,7 +24,7 @@ def zh(text: str) -> str:
 
 def test_assessment_from_prefill_to_approval_to_outdated(browsers, demo):  # noqa: F811
     activity = ProcessingActivity.objects.get(code="cn-support")
-    staff = browsers.login("staff")
+    staff = browsers.login("staff", language="en")
     staff.goto("/admin/inventory_app/processingactivity/?q=cn-support")
     staff.check(f"input[name=_selected_action][value='{activity.pk}']")
     staff.select_option("select[name=action]", "start_impact_assessment")
@@ -43,7 +43,7 @@ def test_assessment_from_prefill_to_approval_to_outdated(browsers, demo):  # noq
         staff.click("input[name=_save]")
     expect(staff.locator("ul.messagelist li.success")).to_be_visible()
 
-    manager = browsers.login("manager", locale="zh-CN")
+    manager = browsers.login("manager", locale="zh-CN", language="zh-hans")
     manager.goto(f"/admin/inventory_app/impactassessment/{assessment.pk}/change/")
     with manager.expect_navigation():
         manager.click(f"input[value='{zh('Approve (freezes what was assessed)')}']")

@@ -142,7 +142,9 @@ class Browsers:
         self.problems.watch(page, who)
         return page
 
-    def login(self, username: str, *, locale: str = "en-US"):
+    def login(self, username: str, *, locale: str = "en-US", language: str | None = None):
+        """Signs in through the form. Pages speak the person's profile language (not the browser's);
+        ``language`` switches it with the header's list, as the person would (saved to the profile)."""
         from playwright.sync_api import expect
 
         page = self.new_page(username, locale=locale)
@@ -157,6 +159,10 @@ class Browsers:
         user = get_user_model().objects.get(username=username)
         expect(page.locator("#logout-form")).to_have_count(1)
         expect(page.locator("#user-tools strong")).to_have_text(user.get_short_name() or username)
+        if language and page.locator("html").get_attribute("lang") != language:
+            with page.expect_navigation():
+                page.locator("#language-switch select").select_option(language)
+            expect(page.locator("html")).to_have_attribute("lang", language)
         return page
 
     def close(self):

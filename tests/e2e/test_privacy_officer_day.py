@@ -421,26 +421,53 @@ def staff_records_an_incident(page) -> Incident:
     page.goto("/admin/breach_app/incident/add/")
     expect(page.locator("#content h1")).to_contain_text(zh("Add %s") % zh_label(Incident._meta.verbose_name))
     page.fill("#id_title", INCIDENT_TITLE)
+    # Each fact in each language a notice goes out in: the Chinese notices take the Chinese
+    # paragraphs, the English ones the English paragraphs (one block per language).
     texts = {
-        "description": "客服工单导出文件（含姓名、手机号、地址）被误发给一家外部合作方的邮箱。",
-        "cause": "导出任务的收件人配置错误。",
-        "risk_reasoning": "手机号与地址可被用于诈骗电话。",
-        "likely_consequences": "用户可能收到冒充客服的诈骗电话或短信。",
-        "measures_taken": "已要求合作方删除文件并书面确认；已停用该导出任务。",
-        "measures_planned": "导出任务上线前双人复核收件人。",
-        "self_protection_advice": "请警惕自称 Aqara 客服索要验证码的来电或短信。",
-        "remedies": "设立专线为受影响用户答疑。",
-        "contact_point": "Aqara 隐私办公室，privacy@aqara.example",
-        "system_overview": "客服工单系统（上海、法兰克福）。",
-        "pending_items": "合作方的删除确认函。",
-        "investigation_results": "配置错误，无恶意访问。",
-        "responsible_persons": "客服系统运维负责人。",
-        "accountability": "对相关人员进行通报批评。",
-        "lessons_learned": "导出任务须经复核。",
+        "zh-hans": {
+            "description": "客服工单导出文件（含姓名、手机号、地址）被误发给一家外部合作方的邮箱。",
+            "cause": "导出任务的收件人配置错误。",
+            "risk_reasoning": "手机号与地址可被用于诈骗电话。",
+            "likely_consequences": "用户可能收到冒充客服的诈骗电话或短信。",
+            "measures_taken": "已要求合作方删除文件并书面确认；已停用该导出任务。",
+            "measures_planned": "导出任务上线前双人复核收件人。",
+            "self_protection_advice": "请警惕自称 Aqara 客服索要验证码的来电或短信。",
+            "remedies": "设立专线为受影响用户答疑。",
+            "contact_point": "Aqara 隐私办公室，privacy@aqara.example",
+            "system_overview": "客服工单系统（上海、法兰克福）。",
+            "pending_items": "合作方的删除确认函。",
+            "investigation_results": "配置错误，无恶意访问。",
+            "responsible_persons": "客服系统运维负责人。",
+            "accountability": "对相关人员进行通报批评。",
+            "lessons_learned": "导出任务须经复核。",
+        },
+        "en": {
+            "description": "A customer-service ticket export (names, mobile numbers, addresses) was mailed to an "
+                           "outside partner by mistake.",
+            "cause": "The export job had the wrong recipient configured.",
+            "risk_reasoning": "Mobile numbers and addresses can be used for fraudulent calls.",
+            "likely_consequences": "Users may receive calls or messages impersonating customer service.",
+            "measures_taken": "The partner was asked to delete the file and confirm in writing; the export job "
+                              "was stopped.",
+            "measures_planned": "Two people check an export job's recipients before it goes live.",
+            "self_protection_advice": "Be wary of calls or messages claiming to be Aqara support asking for codes.",
+            "remedies": "A dedicated line answers affected users' questions.",
+            "contact_point": "Aqara Privacy Office, privacy@aqara.example",
+            "system_overview": "Customer-service ticketing system (Shanghai, Frankfurt).",
+            "pending_items": "The partner's written confirmation of deletion.",
+            "investigation_results": "A configuration error; no malicious access.",
+            "responsible_persons": "The ticketing system's operations lead.",
+            "accountability": "The people involved were formally reprimanded.",
+            "lessons_learned": "Export jobs are reviewed before they run.",
+        },
     }
-    page.locator("fieldset.collapse:has(#id_system_overview) summary").click()  # "For the regulators' reports"
-    for name, value in texts.items():
-        page.fill(f"#id_{name}", value)
+    for index, language in enumerate(("zh-hans", "en")):
+        expect(page.locator(f"#id_narratives-{index}-language")).to_have_value(language)
+        # "For the regulators' reports" opens on demand.
+        page.locator(f"fieldset.collapse:has(#id_narratives-{index}-system_overview) summary").click()
+        for name, value in texts[language].items():
+            page.fill(f"#id_narratives-{index}-{name}", value)
+    page.fill("#id_eu_affected_states", "DE, FR")
     for flag in ("confidentiality", "unauthorised_disclosure"):
         page.check(f"#id_{flag}")
     for name, when in (("occurred_from", discovered - timedelta(days=1)), ("occurred_to", discovered),
@@ -462,6 +489,18 @@ def staff_records_an_incident(page) -> Incident:
     incident = Incident.objects.get(title=INCIDENT_TITLE)
     expect(message(page)).to_contain_text(incident.reference)
     assert sorted(incident.populations.values_list("jurisdiction", flat=True)) == ["CN", "EU"]
+
+    # What was exposed, decided field by field among the chosen activities' fields: nothing is
+    # included until staff tick it.
+    choices = page.locator("input[name=exposed_data]")
+    expect(choices.first).to_be_visible()
+    assert not incident.exposed_fields.exists()
+    picked = [choices.nth(i).get_attribute("value") for i in range(2)]
+    for value in picked:
+        page.check(f"input[name=exposed_data][value='{value}']")
+    page.click("input[name=_continue]")
+    page.wait_for_url(re.compile(r"/incident/\d+/change/$"))
+    assert sorted(str(pk) for pk in incident.exposed_fields.values_list("field_id", flat=True)) == sorted(picked)
 
     # The obligations and their clocks, as the database has them.
     obligations = {o.code: o for o in incident.obligations.all()}
