@@ -90,7 +90,9 @@ def test_a_request_sent_in_chinese_is_confirmed_by_mail_and_reaches_the_admin(br
     acknowledgement = messages[1]
     # (The header as parsed may keep the space of a folded line.)
     assert acknowledgement["Subject"].strip() == f"我们已收到您的请求 {case.reference}"
-    assert f"{REQUESTER}，您好" in acknowledgement.get_content()
+    assert f"{REQUESTER}，您好" in acknowledgement.get_body(preferencelist=("plain",)).get_content()
+    # Sent as every letter is: the signed copy (PDF) goes with it.
+    assert [part.get_content_type() for part in acknowledgement.iter_attachments()] == ["application/pdf"]
     case.refresh_from_db()
     assert case.acknowledged_at is not None
 
