@@ -163,6 +163,11 @@ PHRASES = (
     gettext_noop("final report, one month after the notification"),
     gettext_noop("coordinating CSIRT and ENISA, via the single reporting platform"),
     gettext_noop("inform impacted users (all users where appropriate), machine-readable where appropriate"),
+    # Short phrases last-resort (a longer phrase holding them is replaced first)
+    gettext_noop("no significant harm"),
+    gettext_noop("significant harm"),
+    gettext_noop("internal target"),
+    gettext_noop("Choice:"),
 )
 
 _LONGEST_FIRST = sorted(PHRASES, key=len, reverse=True)

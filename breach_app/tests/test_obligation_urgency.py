@@ -2,10 +2,12 @@
 dashboard and in every list, duties are named (not coded) in the reader's language, and "mark sent"
 says before its form that no draft is approved.
 
-Clock pinned by the root conftest: 2026-11-18 10:00 Shenzhen (02:00 UTC)."""
+Clock pinned by the root conftest (2026-11-18 10:00 Shenzhen by default, or a hard day): the
+incident is discovered an hour before the pinned instant; its clocks here run in hours, so they
+read the same on any day."""
 
 import re
-from datetime import datetime, timezone
+from datetime import timedelta, timezone
 
 import pytest
 
@@ -16,16 +18,22 @@ from .factories import codes, make_incident
 pytestmark = pytest.mark.django_db
 
 UTC = timezone.utc
-# Discovered 2026-11-18 09:00 Shenzhen = 01:00 UTC: the CAC 4-hour report is due 05:00 UTC (3 h
-# left at 02:00 UTC), the EU 72 hours run to 2026-11-21 01:00 UTC, and the PIPL Art. 57 report to
-# the CAC and the notice to people are due immediately.
-DISCOVERED = datetime(2026, 11, 18, 1, 0, tzinfo=UTC)
 OBLIGATIONS = "/admin/breach_app/obligation/"
 
 
 @pytest.fixture
-def incident(staff_user):
-    return make_incident(by=staff_user, discovered_at=DISCOVERED,
+def discovered():
+    """An hour ago (by default 2026-11-18 09:00 Shenzhen = 01:00 UTC): the CAC 4-hour report is due
+    3 h from now (05:00 UTC by default), the EU 72 hours run 71 h more, and the PIPL Art. 57 report
+    to the CAC and the notice to people are due immediately."""
+    from django.utils import timezone as django_timezone
+
+    return django_timezone.now().replace(second=0, microsecond=0) - timedelta(hours=1)
+
+
+@pytest.fixture
+def incident(staff_user, discovered):
+    return make_incident(by=staff_user, discovered_at=discovered,
                          populations={"CN": {"people_min": 500}, "EU": {"people_min": 20}})
 
 
@@ -36,11 +44,12 @@ def dashboard_item(page: str, label: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", row.group(0)).split())
 
 
-def test_dashboard_shows_the_open_immediate_cn_report_as_the_nearest_regulator_deadline(staff_client, incident):
+def test_dashboard_shows_the_open_immediate_cn_report_as_the_nearest_regulator_deadline(staff_client, incident,
+                                                                                        discovered):
     obligations = codes(incident)
     assert obligations["CN-CAC-PIPL"].deadline_kind == "immediately"
-    assert obligations["CN-CAC-INCIDENT"].deadline == datetime(2026, 11, 18, 5, 0, tzinfo=UTC)  # 3 h left
-    assert obligations["EU-SA"].deadline == datetime(2026, 11, 21, 1, 0, tzinfo=UTC)
+    assert obligations["CN-CAC-INCIDENT"].deadline == discovered + timedelta(hours=4)  # 3 h left
+    assert obligations["EU-SA"].deadline == discovered + timedelta(hours=72)
     item = dashboard_item(staff_client.get("/admin/").content.decode(), "Nearest regulator deadline")
     assert "immediately" in item
     assert f"{incident.reference} · Cyberspace administration (PIPL Art. 57)" in item
@@ -51,10 +60,11 @@ def test_dashboard_shows_the_open_immediate_cn_report_as_the_nearest_regulator_d
     assert "立即" in item and "网信部门（个人信息保护法第五十七条）" in item
 
 
-def test_once_the_immediate_report_is_done_the_dashboard_shows_the_nearest_clock(staff_client, staff_user, incident):
-    Obligation.objects.filter(incident=incident, code="CN-CAC-PIPL").update(status="sent", sent_at=DISCOVERED)
+def test_once_the_immediate_report_is_done_the_dashboard_shows_the_nearest_clock(staff_client, staff_user, incident,
+                                                                                discovered):
+    Obligation.objects.filter(incident=incident, code="CN-CAC-PIPL").update(status="sent", sent_at=discovered)
     item = dashboard_item(staff_client.get("/admin/").content.decode(), "Nearest regulator deadline")
-    # 3 h to 05:00 UTC (the pinned clock ticks: a minute may have gone by).
+    # 3 h to the 4-hour deadline (the pinned clock ticks: a minute may have gone by).
     assert re.search(r"(3 h 0|2 h 59) min", item) and "immediately" not in item
     assert "Provincial cyberspace administration: incident report" in item
 
@@ -126,8 +136,8 @@ def test_the_obligation_page_says_no_draft_is_approved_before_mark_sent_is_press
     assert 'class="help breach-send-refusal">CN-CAC-PIPL has no approved draft' in page
 
 
-def test_the_incident_list_flags_an_open_immediate_duty(staff_client, staff_user, incident):
-    quiet = make_incident(by=staff_user, title="EU only", discovered_at=DISCOVERED, populations={"EU": {"people_min": 3}})
+def test_the_incident_list_flags_an_open_immediate_duty(staff_client, staff_user, incident, discovered):
+    quiet = make_incident(by=staff_user, title="EU only", discovered_at=discovered, populations={"EU": {"people_min": 3}})
     rows = staff_client.get("/admin/breach_app/incident/").content.decode().split("<tr")
     cn_row = next(r for r in rows if incident.reference in r)
     eu_row = next(r for r in rows if quiet.reference in r)
