@@ -54,13 +54,18 @@ def parse_member_states(value: str) -> list[str]:
     return list(dict.fromkeys(code.upper() for code in re.split(r"[\s,;]+", value or "") if code))
 
 
-def validate_member_states(value: str) -> None:
-    unknown = [code for code in parse_member_states(value) if code not in EU_MEMBER_STATES]
+def refuse_unknown_states(value: str, known, message, code: str) -> None:
+    """Refuse ``value`` if it names a code outside ``known``, listing the unknown ones in ``message``."""
+    unknown = [state for state in parse_member_states(value) if state not in known]
     if unknown:
-        raise ValidationError(
-            _("Not an EU Member State code: %(codes)s. Use ISO 3166 two-letter codes separated by commas "
-              "(e.g. DE, FR, NL; Greece is GR)."),
-            code="member_state", params={"codes": ", ".join(unknown)})
+        raise ValidationError(message, code=code, params={"codes": ", ".join(unknown)})
+
+
+def validate_member_states(value: str) -> None:
+    refuse_unknown_states(
+        value, EU_MEMBER_STATES, code="member_state",
+        message=_("Not an EU Member State code: %(codes)s. Use ISO 3166 two-letter codes separated by commas "
+                  "(e.g. DE, FR, NL; Greece is GR)."))
 
 
 def eea_state_choices():
@@ -73,12 +78,10 @@ def eea_country_name(code: str) -> str:
 
 
 def validate_eea_states(value: str) -> None:
-    unknown = [code for code in parse_member_states(value) if code not in eu_authorities.AUTHORITIES]
-    if unknown:
-        raise ValidationError(
-            _("Not an EU/EEA Member State code: %(codes)s. Use ISO 3166 two-letter codes separated by commas "
-              "(e.g. DE, FR, NL; Greece is GR)."),
-            code="eea_state", params={"codes": ", ".join(unknown)})
+    refuse_unknown_states(
+        value, eu_authorities.AUTHORITIES, code="eea_state",
+        message=_("Not an EU/EEA Member State code: %(codes)s. Use ISO 3166 two-letter codes separated by commas "
+                  "(e.g. DE, FR, NL; Greece is GR)."))
 
 
 # --------------------------------------------------------------------------- incident
