@@ -18,9 +18,15 @@ pytestmark = pytest.mark.django_db
 UTC = dt_timezone.utc
 
 
-def offset(zone: str) -> int:
-    """The zone's UTC offset in seconds at the pinned instant (it changes with daylight saving)."""
-    return int(timezone.now().astimezone(ZoneInfo(zone)).utcoffset().total_seconds())
+def offset(zone: str) -> str:
+    """The zone's UTC offset in seconds at the pinned instant, as the admin writes it (it changes
+    with daylight saving). In the hour that occurs twice when the clocks go back (e.g. 02:30 in
+    Berlin on 31 Oct 2027) Django's `{% now "Z" %}` writes no offset, and the admin then gives no
+    time-difference warning at all; that is the offset a page carries then."""
+    local = timezone.now().astimezone(ZoneInfo(zone))
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return ""
+    return str(int(local.utcoffset().total_seconds()))
 
 
 def signed_in(user, **headers):
