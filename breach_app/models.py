@@ -37,16 +37,15 @@ from . import deadlines
 Jurisdiction = jurisdiction_choices(deadlines.JURISDICTIONS, module=__name__)
 JURISDICTION_MAX_LENGTH = 5
 
+def eea_country_name(code: str) -> str:
+    """An EU/EEA state by its ISO 3166-1 alpha-2 code (Greece is GR, not the EU's "EL"), named in the
+    reader's language."""
+    return eu_authorities.get(code).country_name(chinese=(get_language() or "").startswith("zh"))
+
+
 # Reg. (EU) 2024/2847 (CRA) Art. 14(2)(a), (4)(a): the early warning names the Member States where
-# the product is made available. ISO 3166-1 alpha-2 (Greece is GR, not the EU's "EL").
-EU_MEMBER_STATES = {
-    "AT": _("Austria"), "BE": _("Belgium"), "BG": _("Bulgaria"), "HR": _("Croatia"), "CY": _("Cyprus"),
-    "CZ": _("Czechia"), "DK": _("Denmark"), "EE": _("Estonia"), "FI": _("Finland"), "FR": _("France"),
-    "DE": _("Germany"), "GR": _("Greece"), "HU": _("Hungary"), "IE": _("Ireland"), "IT": _("Italy"),
-    "LV": _("Latvia"), "LT": _("Lithuania"), "LU": _("Luxembourg"), "MT": _("Malta"),
-    "NL": _("Netherlands"), "PL": _("Poland"), "PT": _("Portugal"), "RO": _("Romania"),
-    "SK": _("Slovakia"), "SI": _("Slovenia"), "ES": _("Spain"), "SE": _("Sweden"),
-}
+# the product is made available (the Union's, not the EEA's), named from privacy_office/eu_authorities.py.
+EU_MEMBER_STATES = {code: lazy(eea_country_name, str)(code) for code in eu_authorities.EU_COUNTRIES}
 
 
 def parse_member_states(value: str) -> list[str]:
@@ -71,10 +70,6 @@ def validate_member_states(value: str) -> None:
 def eea_state_choices():
     """The EU/EEA Member States (privacy_office/eu_authorities.py), named in the reader's language."""
     return [(a.country, lazy(eea_country_name, str)(a.country)) for a in eu_authorities.AUTHORITIES.values()]
-
-
-def eea_country_name(code: str) -> str:
-    return eu_authorities.get(code).country_name(chinese=(get_language() or "").startswith("zh"))
 
 
 def validate_eea_states(value: str) -> None:

@@ -86,6 +86,9 @@ _ROWS = (
 
 AUTHORITIES = MappingProxyType({row.country: row for row in _ROWS})
 COUNTRIES = tuple(AUTHORITIES)
+# The three EEA states outside the Union: the GDPR applies there, EU-only law (the CRA) does not.
+EEA_NOT_EU = ("IS", "LI", "NO")
+EU_COUNTRIES = tuple(code for code in COUNTRIES if code not in EEA_NOT_EU)
 
 
 def get(country: str) -> Authority:
