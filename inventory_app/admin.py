@@ -1042,7 +1042,7 @@ def clock_text(clock) -> str:
     if clock is None:
         return ""
     text = gettext("due %(date)s — %(rule)s (%(citation)s)") % {
-        "date": clock.due_on.isoformat(), "rule": gettext(clock.rule), "citation": clock.citation}
+        "date": clock.due_on.isoformat(), "rule": gettext(clock.rule), "citation": gettext(clock.citation)}
     if clock.unverified:
         text += gettext(" (unverified)")
     if clock.provisional:
