@@ -254,11 +254,15 @@ class DataLocationAdmin(InventoryAdmin):
 @admin.register(Service)
 class ServiceAdmin(InventoryAdmin):
     resource_classes = [ServiceResource]
-    list_display = ("code", "name_zh", "name_en", "audience", "region", "controller", "url")
+    list_display = ("code", "name_zh", "name_en", "audience", "region_label", "controller", "url")
     list_filter = ("audience", "controller")
     list_select_related = ("controller",)
     search_fields = ("code", "name_zh", "name_en")
     autocomplete_fields = ("controller",)
+
+    @admin.display(description=_("region"), ordering="region")
+    def region_label(self, service):
+        return service.region_label
 
 
 @admin.register(Recipient)
