@@ -20,7 +20,8 @@ The rule, the same in both directions:
   - the user's data: a word (Latin) or a run of Han characters that occurs in a value somebody
     typed into the demo's records (``typed_data``). Text the *system* writes and stores (rules,
     reasons, citations, generated notices) is not data and is left out of it, so a reason
-    stored in English still fails a Chinese page.
+    stored in English still fails a Chinese page; and a word our catalogues translate on its own
+    ("required", "days") is UI vocabulary, never excused as data.
 * Internal reference files (``eu-uk-product.md``) are not a file name a person uploaded: a page
   must cite the law, not our notes, so ``.md`` is not among the allowed file names.
 
@@ -29,11 +30,14 @@ The failure message lists, per page URL, the offending words with a little conte
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.admin import site as admin_site
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -143,7 +147,20 @@ def typed_data() -> tuple[set[str], str]:
         chunks.extend([user.first_name, user.last_name, user.username])
     text = "\n".join(chunks)
     words.update(LATIN_WORD.findall(text))
-    return words, text
+    return words - catalogue_words(), text
+
+
+def catalogue_words() -> set[str]:
+    """The single words our catalogues translate ("required", "days", "sensitive"): UI vocabulary,
+    never excused as data even when an English notice or narrative of the demo contains them."""
+    import polib
+
+    words = set()
+    for po in Path(settings.BASE_DIR).glob("*/locale/zh_Hans/LC_MESSAGES/django.po"):
+        for entry in polib.pofile(str(po)).translated_entries():
+            if re.fullmatch(r"[A-Za-z]{3,}", entry.msgid):
+                words.update({entry.msgid, entry.msgid.capitalize()})
+    return words
 
 
 def pages_for(user) -> list[str]:
@@ -195,12 +212,19 @@ def foreign_words(text: str, language: str, data_words: set[str], data_text: str
     return found
 
 
+# Set to a folder to keep a screenshot of every page walked (to look at them, not asserted on).
+SCREENSHOTS = os.environ.get("PAGE_LANGUAGE_SCREENSHOTS")
+
+
 def walk(page, user, language: str) -> dict[str, dict[str, str]]:
     data_words, data_text = typed_data()
     problems: dict[str, dict[str, str]] = defaultdict(dict)
     for url in pages_for(user):
         page.goto(url)
         expect(page.locator("html")).to_have_attribute("lang", language)
+        if SCREENSHOTS:
+            name = f"{user.username}-{url.strip('/').replace('/', '_') or 'home'}.png"
+            page.screenshot(path=os.path.join(SCREENSHOTS, name), full_page=True)
         found = foreign_words(page.evaluate(JS_READABLE_TEXT), language, data_words, data_text)
         if found:
             problems[url] = found
