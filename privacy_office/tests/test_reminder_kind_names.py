@@ -19,6 +19,7 @@ def test_every_kind_sent_or_worded_has_a_name():
 
 def test_reminder_log_shows_the_kind_by_name_in_chinese(manager_client, manager_user):
     StaffProfile.objects.update_or_create(user=manager_user, defaults={"language": "zh-hans"})
+    manager_client.force_login(manager_user)  # the session takes the language at sign-in
     Reminder.objects.create(
         content_type=ContentType.objects.get_for_model(AuditReview), object_id=1, kind="dsar_due_today",
         threshold="x", recipient=manager_user, due_at=timezone.now() - timedelta(hours=1),
