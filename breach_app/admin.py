@@ -1368,6 +1368,9 @@ class TimelineEntryAdmin(ReadOnlyAdminMixin, StreamingExportMixin, admin.ModelAd
 
     resource_classes = [inert_resource_for(TimelineEntry)]
     list_display = ("at", "incident", "kind", timeline_text, "note", "by")
+    # An entry's own page shows the message in the reader's language, not its message id and params.
+    exclude = ("message", "params")
+    readonly_fields = (timeline_text,)
     list_filter = ("kind",)
     search_fields = ("incident__reference", "note")
     list_select_related = ("incident", "by")

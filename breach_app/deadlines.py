@@ -776,7 +776,7 @@ def _us_state(facts: IncidentFacts, affected: Affected, code: str) -> list[Oblig
     obligations = [
         _make(f"{code}-IND", code, "individuals", base, deadline=ind_deadline, kind=ind_kind,
               clock_start=start, citation=ind_citation, note="; ".join(notes),
-              unverified=(f"individual deadline ({row.citation}, us-states.md Table 2)"
+              unverified=(f"individual deadline ({row.citation})"
                           if row.individual_conf == U and ind_deadline else "")),
     ]
     reg = row.regulator
@@ -988,17 +988,17 @@ def _jp(facts: IncidentFacts, affected: Affected) -> list[Obligation]:
               deadline=prelim, kind="instant", clock_start=start,
               citation="APPI Art. 26(1); PPC Rules Art. 8(1) (promptly; guidance about 3-5 days: "
                        "3 days taken)",
-              note=note, unverified="the 3-5 day guidance was not read (eu-uk-product.md §6)"),
+              note=note, unverified="the 3-5 day guidance was not read"),
         _make("JP-PPC-FINAL", "JP", "regulator", [anyone, reportable],
               deadline=add_calendar_days(start, final_days, "JP"), kind="instant", clock_start=start,
               citation=f"APPI Art. 26(1); PPC Rules Art. 8(2) ({final_days} days"
                        f"{', wrongful purpose' if wrongful else '; 60 for a wrongful purpose'})",
               note=note,
-              unverified="" if wrongful else "the 30-day figure was not read (eu-uk-product.md §6)"),
+              unverified="" if wrongful else "the 30-day figure was not read (PPC Rules Art. 8(2))"),
         _make("JP-IND", "JP", "individuals", [anyone, reportable],
               deadline=None, kind="without_undue_delay", clock_start=start,
               citation="APPI Art. 26(2); PPC Rules Art. 10 (promptly, according to the circumstances)",
-              note=note, unverified="APPI Art. 26(2) and Rules Art. 10 (eu-uk-product.md §6)"),
+              note=note, unverified="APPI Art. 26(2); PPC Rules Art. 10"),
     ]
 
 
@@ -1043,7 +1043,7 @@ def _processor(facts: IncidentFacts, affected: Affected, code: str) -> Obligatio
     deadline = add_hours(start, hours) if hours else add_calendar_days(start, days, code) if days else None
     named = ((MET, f"tell each controller: {', '.join(facts.controllers)}") if facts.controllers else
              (POSSIBLE, "record the controllers (customers) for whom Aqara processed the data"))
-    internal = "internal target: within 24 h of awareness (eu-uk-product.md §7.10, not a legal number)"
+    internal = "internal target: within 24 h of awareness (not a legal number)"
     return _make(f"{code}-CTRL", code, "controller", [_anyone(affected, code), named],
                  deadline=deadline, kind=kind, clock_start=start, citation=citation,
                  note="; ".join(part for part in (note, internal) if part),
@@ -1108,8 +1108,7 @@ def product_security_obligations(facts: ProductSecurityFacts) -> list[Obligation
     if facts.fix_available_at is None:
         vul_final = (None, "pending_trigger", None,
                      "starts when a corrective or mitigating measure is available "
-                     "(fix_available_at); none yet: review at awareness + 30 days "
-                     "(eu-uk-product.md §7.2)")
+                     "(fix_available_at); none yet: review at awareness + 30 days")
     else:
         fixed = _utc(facts.fix_available_at)
         vul_final = (add_eu_days(fixed, 14), "instant", fixed, "")
@@ -1140,5 +1139,5 @@ def product_security_obligations(facts: ProductSecurityFacts) -> list[Obligation
               citation=f"{_CRA} Art. 14(8): inform impacted users (all users where appropriate), "
                        f"machine-readable where appropriate",
               note="no period in the Regulation; Choice: with the 72 h notification "
-                   "(eu-uk-product.md §7.4, not a legal number)"),
+                   "(not a legal number)"),
     ]

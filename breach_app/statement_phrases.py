@@ -30,6 +30,7 @@ PHRASES = (
     gettext_noop("credit bureaus"),
     gettext_noop("individuals"),
     gettext_noop("calendar days from discovery"),
+    gettext_noop("calendar days after the assessment"),  # Singapore PDPA s.26D(1)
     gettext_noop("business days from discovery"),
     gettext_noop("days from discovery"),
     gettext_noop("h from discovery"),

@@ -69,7 +69,7 @@ class BreachLawRow:
 
 
 # Where the reference marks the risk-of-harm exemption itself U, it is not applied (stricter duty).
-_ROH_UNVERIFIED = "risk-of-harm exemption unverified (us-states.md): not applied"
+_ROH_UNVERIFIED = "risk-of-harm exemption unverified: not applied"
 
 
 def _ag(threshold, more_than, conf, **kw) -> RegulatorRule:

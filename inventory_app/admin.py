@@ -254,11 +254,15 @@ class DataLocationAdmin(InventoryAdmin):
 @admin.register(Service)
 class ServiceAdmin(InventoryAdmin):
     resource_classes = [ServiceResource]
-    list_display = ("code", "name_zh", "name_en", "audience", "region", "controller", "url")
+    list_display = ("code", "name_zh", "name_en", "audience", "region_label", "controller", "url")
     list_filter = ("audience", "controller")
     list_select_related = ("controller",)
     search_fields = ("code", "name_zh", "name_en")
     autocomplete_fields = ("controller",)
+
+    @admin.display(description=_("region"), ordering="region")
+    def region_label(self, service):
+        return service.region_label
 
 
 @admin.register(Recipient)
@@ -1042,7 +1046,7 @@ def clock_text(clock) -> str:
     if clock is None:
         return ""
     text = gettext("due %(date)s — %(rule)s (%(citation)s)") % {
-        "date": clock.due_on.isoformat(), "rule": gettext(clock.rule), "citation": clock.citation}
+        "date": clock.due_on.isoformat(), "rule": gettext(clock.rule), "citation": gettext(clock.citation)}
     if clock.unverified:
         text += gettext(" (unverified)")
     if clock.provisional:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from breach_app.notices import docx_bytes
 from privacy_office import outgoing
 
 from . import governance
 from . import governance_rules as rules
-from .models import ComplianceAudit, ImpactAssessment, ProcessingActivity
+from .models import ComplianceAudit, ImpactAssessment, ProcessingActivity, Recipient, Transfer
 
 DOCUMENTS = outgoing.Family("inventory_app/documents", has_subject=False)
 
@@ -28,11 +29,25 @@ def item_label(item: str) -> str:
     return str(ProcessingActivity._meta.get_field(item).verbose_name)
 
 
+# The stored snapshot's list entries ("code · name · kind") carry codes and English flags
+# (governance.assessment_snapshot): each is put in the reader's words here, by its position.
+ENTRY_CHOICES = {"recipients": {2: Recipient.Kind}, "transfers": {1: Transfer.Mechanism}}
+ENTRY_FLAGS = {"sensitive": gettext_lazy("sensitive"), "optional": gettext_lazy("optional")}
+
+
+def entry_text(item: str, entry: str) -> str:
+    parts = entry.split(" · ")
+    for position, choices in ENTRY_CHOICES.get(item, {}).items():
+        if position < len(parts) and parts[position] in choices.values:
+            parts[position] = str(choices(parts[position]).label)
+    return " · ".join(str(ENTRY_FLAGS.get(part, part)) if item == "fields" else part for part in parts)
+
+
 def value_text(item: str, value) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
-        return "\n".join(value) or "—"
+        return "\n".join(entry_text(item, entry) for entry in value) or "—"
     if item in CHOICES and value in CHOICES[item].values:
         return str(CHOICES[item](value).label)
     return str(value) if value not in (None, "") else "—"

@@ -235,7 +235,7 @@ def scc_filing_due(effective_on: date) -> Clock:
     (§2.9: 令13 Art. 7, V; day 1 is the first working day after the effective date)."""
     due, provisional = working_days_after(effective_on, 10)
     return Clock(due, gettext_noop("standard contract filing: 10 working days from the day it takes effect"),
-                 "governance-cn.md §2.9; 令13 Art. 7", provisional=provisional)
+                 gettext_noop("SCC Measures (CAC Order No. 13) Art. 7"), provisional=provisional)
 
 
 def security_assessment_expiry(issued_on: date) -> date:
@@ -254,7 +254,7 @@ def security_assessment_renewal(issued_on: date) -> Clock:
     expiry = security_assessment_expiry(issued_on)
     opens, provisional = working_days_before(expiry, 60)
     return Clock(expiry, gettext_noop("security assessment extension: within the 60 working days before expiry"),
-                 "governance-cn.md §2.12, §2.13; 令16 Art. 9", provisional=provisional, opens_on=opens)
+                 gettext_noop("Cross-Border Data Flow Provisions (CAC Order No. 16) Art. 9"), provisional=provisional, opens_on=opens)
 
 
 def certification_expiry(issued_on: date) -> date:
@@ -279,6 +279,12 @@ class AuditFrequency:
     unverified: bool
 
 
+# Citations a page shows (message ids, translated when read): the law itself, never the reference
+# file our rules are taken from (§3.3 rests on the CAC's policy Q&A; §4.3-4.4 on its announcement).
+AUDIT_FREQUENCY_QA = gettext_noop("CAC policy Q&A (April 2026)")
+PIPO_ANNOUNCEMENT_CITATION = gettext_noop("CAC announcement on reporting PI protection officers (18 July 2025)")
+
+
 def audit_frequency(people: int) -> AuditFrequency:
     """How often a compliance audit is due from the number of people whose PI is handled.
 
@@ -287,11 +293,11 @@ def audit_frequency(people: int) -> AuditFrequency:
     """
     if people >= PEOPLE_AUDIT_TWO_YEARS:
         return AuditFrequency(2, gettext_noop("10,000,000 people or more: at least every 2 years"),
-                              "governance-cn.md §3.2; 审计办法", unverified=False)
+                              gettext_noop("PIPL Art. 54; Compliance Audit Measures (CAC Order No. 18)"), unverified=False)
     if people >= PEOPLE_PIPO:
         return AuditFrequency(3, gettext_noop("1,000,000 to 10,000,000 people: every 3 years (the earlier of 3 or 4)"),
-                              "governance-cn.md §3.3", unverified=True)
-    return AuditFrequency(5, gettext_noop("under 1,000,000 people: every 5 years"), "governance-cn.md §3.3",
+                              AUDIT_FREQUENCY_QA, unverified=True)
+    return AuditFrequency(5, gettext_noop("under 1,000,000 people: every 5 years"), AUDIT_FREQUENCY_QA,
                           unverified=True)
 
 
@@ -314,7 +320,7 @@ def rectification_report_due(rectified_on: date) -> Clock:
     rectification is complete (§3.4, U)."""
     due, provisional = working_days_after(rectified_on, 15)
     return Clock(due, gettext_noop("rectification report: 15 working days after rectification is complete"),
-                 "governance-cn.md §3.4; 审计办法", unverified=True, provisional=provisional)
+                 gettext_noop("PIPL Art. 64(1); Compliance Audit Measures (CAC Order No. 18)"), unverified=True, provisional=provisional)
 
 
 # --------------------------------------------------------------------------------------------
@@ -337,17 +343,17 @@ def pipo_first_report_due(reached_on: date) -> Clock:
     18 July 2025: by 29 August 2025."""
     if reached_on <= PIPO_ANNOUNCEMENT:
         return Clock(PIPO_ANNOUNCEMENT_DUE, gettext_noop("officer report: handlers over 1,000,000 people on 18 July 2025"),
-                     "governance-cn.md §4.3")
+                     PIPO_ANNOUNCEMENT_CITATION)
     due, provisional = working_days_after(reached_on, 30)
     return Clock(due, gettext_noop("officer report: 30 working days from the day the count reaches 1,000,000"),
-                 "governance-cn.md §4.3", provisional=provisional)
+                 PIPO_ANNOUNCEMENT_CITATION, provisional=provisional)
 
 
 def pipo_change_report_due(changed_on: date) -> Clock:
     """A material change of the reported officer information: report within 30 working days (§4.4, S)."""
     due, provisional = working_days_after(changed_on, 30)
     return Clock(due, gettext_noop("officer change report: 30 working days from the change"),
-                 "governance-cn.md §4.4", provisional=provisional)
+                 PIPO_ANNOUNCEMENT_CITATION, provisional=provisional)
 
 
 @dataclass(frozen=True)
@@ -365,10 +371,10 @@ def threshold_duties(*, people: int, reached_pipo_on: date | None, reached_large
     duties = []
     if pipo_required(people):
         duties.append(ThresholdDuty("pipo_designate", gettext_noop("designate a PI protection officer and publish the contact"),
-                                    "governance-cn.md §4.1, §4.2; PIPL Art. 52"))
+                                    "PIPL Art. 52"))
         if reached_pipo_on is not None:
             duties.append(ThresholdDuty("pipo_report", gettext_noop("report the officer to the city-level CAC"),
-                                        "governance-cn.md §4.3", clock=pipo_first_report_due(reached_pipo_on)))
+                                        PIPO_ANNOUNCEMENT_CITATION, clock=pipo_first_report_due(reached_pipo_on)))
         if pipo_changed_on is not None:
             duties.append(ThresholdDuty("pipo_change_report", gettext_noop("report the change of officer information"),
                                         "governance-cn.md §4.4", clock=pipo_change_report_due(pipo_changed_on)))
@@ -376,9 +382,9 @@ def threshold_duties(*, people: int, reached_pipo_on: date | None, reached_large
         # 条例 Art. 28 (V): from the day the count is reached; no day-count of its own.
         duties.append(ThresholdDuty("large_handler", gettext_noop(
             "10,000,000 people: network data security officer and management body (条例 Arts 28, 30, 32)"),
-            "governance-cn.md §5.1"))
+            "Network Data Security Regulations Art. 28"))
     if minors:
         # §3.8 (S): every year; reporting "及时"; own default 31 January of the next year (not law).
         duties.append(ThresholdDuty("minors_audit", gettext_noop("yearly audit of minors' PI, reported in time"),
-                                    "governance-cn.md §3.8", unverified=True))
+                                    "Regulations on the Online Protection of Minors Art. 37", unverified=True))
     return duties

@@ -138,6 +138,18 @@ class Service(VersionedModel):
     def __str__(self):
         return self.name_zh or self.name_en
 
+    @property
+    def region_label(self) -> str:
+        """The region in the reader's language where it is one the inventory uses (the seed writes
+        中国大陆 and Global); any other region shows as typed."""
+        return str(SERVICE_REGION_NAMES.get(self.region.strip().casefold(), self.region))
+
+
+SERVICE_REGION_NAMES = {
+    "中国大陆": _("Mainland China"), "mainland china": _("Mainland China"),
+    "global": _("global"), "全球": _("global"),
+}
+
 
 class DataField(VersionedModel):
     """One kind of personal information, as the policy names it. Used by many activities."""

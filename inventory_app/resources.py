@@ -37,8 +37,10 @@ from .models import (
     TransferVolume,
 )
 
-TRUE_WORDS = {"1", "true", "yes", "y", "x", "是", "必填", "required", "t"}
-FALSE_WORDS = {"0", "false", "no", "n", "否", "", "选填", "optional", "f", "none"}
+# "必要"/"可选" are the words the admin shows for an activity's required field (necessary personal
+# information, PIPL Art. 6); "必填"/"选填" are kept for sheets written before.
+TRUE_WORDS = {"1", "true", "yes", "y", "x", "是", "必要", "必填", "required", "t"}
+FALSE_WORDS = {"0", "false", "no", "n", "否", "", "可选", "非必要", "选填", "optional", "f", "none"}
 DB_BATCH = 1000
 
 

@@ -23,7 +23,7 @@ from .audit_display import RelatedNames, changes_html, review_filters_text
 from .audit_reviews import audit_review_check, audit_review_record, entries_in_period, review_digest_now
 from .messages import reason_text
 from .exports import export_job_open
-from .models import AuditLogEntry, AuditReview, ExportJob, Reminder, StaffProfile
+from .models import AuditLogEntry, AuditReview, ExportJob, Reminder, ReminderKind, StaffProfile
 from .resources import AuditLogEntryResource, AuditReviewResource, ReminderResource
 from .roles import OFFICE_APPS, office_models
 from .services import staff_deactivate
@@ -359,14 +359,27 @@ def _extend_user_admin():
 _extend_user_admin()
 
 
+class ReminderKindFilter(admin.SimpleListFilter):
+    """The kinds by name, from the registry (no DISTINCT over the whole log to list them)."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return ReminderKind.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdminMixin, StreamingExportMixin, admin.ModelAdmin):
     """The reminder log: every reminder recorded, with its delivery status (managers export it)."""
 
     resource_classes = [ReminderResource]
 
-    list_display = ("due_at", "kind", "threshold", "recipient", "target_link", "status", "attempts", "late", "sent_at", "last_error_short")
-    list_filter = ("status", "late", "kind")
+    list_display = ("due_at", "kind_label", "threshold", "recipient", "target_link", "status", "attempts", "late", "sent_at", "last_error_short")
+    list_filter = ("status", "late", ReminderKindFilter)
     list_select_related = ("recipient", "content_type")
     search_fields = ("=subject", "=kind")
     paginator = LargeTablePaginator
@@ -391,6 +404,10 @@ class ReminderAdmin(ReadOnlyAdminMixin, StreamingExportMixin, admin.ModelAdmin):
     def last_error_short(self, reminder):
         return reminder.last_error[:120]
 
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, reminder):
+        return ReminderKind.label_of(reminder.kind)
+
 
 class ReminderInline(CappedInlineMixin, GenericTabularInline):  # generic FK: not the shared ReadOnlyInline
     """Reminder history on a record's own page (cases; obligations): the latest ones, recipients read
@@ -400,7 +417,7 @@ class ReminderInline(CappedInlineMixin, GenericTabularInline):  # generic FK: no
     model = Reminder
     ct_field = "content_type"
     ct_fk_field = "object_id"
-    fields = ("due_at", "kind", "threshold", "recipient", "status", "late", "sent_at", "attempts")
+    fields = ("due_at", "kind_label", "threshold", "recipient", "status", "late", "sent_at", "attempts")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -414,6 +431,10 @@ class ReminderInline(CappedInlineMixin, GenericTabularInline):  # generic FK: no
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("recipient").order_by("-due_at", "-id")
+
+    @admin.display(description=_("kind"))
+    def kind_label(self, reminder):
+        return ReminderKind.label_of(reminder.kind)
 
     def see_all_url(self, request, obj) -> str:
         query = urlencode({"content_type": ContentType.objects.get_for_model(obj).pk, "object_id": obj.pk})

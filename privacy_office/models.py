@@ -221,6 +221,38 @@ class ReminderQuerySet(models.QuerySet):
         return self.filter(status__in=(Reminder.Status.PENDING, Reminder.Status.RETRYING, Reminder.Status.FAILED))
 
 
+class ReminderKind(models.TextChoices):
+    """Every kind of reminder, named for the reminder log. The field keeps the code (each app's
+    reminders.py registers the kinds it sends and ``templates/reminders/<kind>.*.txt`` words them);
+    a code missing here shows as it is."""
+
+    DSAR_ACK_DUE = "dsar_ack_due", _("case: acknowledgement due")
+    DSAR_DUE_BEFORE = "dsar_due_before", _("case: due soon")
+    DSAR_DUE_TODAY = "dsar_due_today", _("case: due today")
+    DSAR_OVERDUE = "dsar_overdue", _("case: overdue")
+    DSAR_OVERDUE_ESCALATION = "dsar_overdue_escalation", _("case: overdue, escalated to the manager")
+    DSAR_IDENTITY_CHASER = "dsar_identity_chaser", _("case: identity proof still missing")
+    DSAR_EXTENSION_LAST_CHANCE = "dsar_extension_last_chance", _("case: last day to extend")
+    OBLIGATION_WINDOW = "obligation_window", _("notification: share of the time used")
+    OBLIGATION_EXPIRED = "obligation_expired", _("notification: deadline passed")
+    OBLIGATION_IMMEDIATE = "obligation_immediate", _("notification: due immediately")
+    PIA_OUTDATED = "pia_outdated", _("impact assessment: outdated")
+    PIA_REVIEW_DUE = "pia_review_due", _("impact assessment: review due")
+    XB_FILING_DUE = "xb_filing_due", _("cross-border: filing due")
+    XB_RENEWAL_WINDOW = "xb_renewal_window", _("cross-border: renewal window open")
+    AUDIT_REMEDIATION_DUE = "audit_remediation_due", _("audit: remediation due")
+    AUDIT_REMEDIATION_OVERDUE = "audit_remediation_overdue", _("audit: remediation overdue")
+    AUDIT_DEADLINE_BEFORE = "audit_deadline_before", _("audit: deadline soon")
+    AUDIT_DEADLINE_TODAY = "audit_deadline_today", _("audit: deadline today")
+    AUDIT_DEADLINE_OVERDUE = "audit_deadline_overdue", _("audit: deadline passed")
+    WEEKLY_DIGEST = "weekly_digest", _("weekly digest")
+    MANAGER_SUMMARY = "manager_summary", _("manager's summary")
+
+    @classmethod
+    def label_of(cls, code: str) -> str:
+        return str(cls(code).label) if code in cls.values else code
+
+
 class Reminder(models.Model):
     """One reminder e-mail to one person about one thing at one threshold, recorded once.
 

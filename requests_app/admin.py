@@ -663,6 +663,9 @@ class TimelineEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """A case's whole timeline (the case page shows the latest entries and links here, ``?request=<id>``)."""
 
     list_display = ("at", "request", "kind", "what", "note", "by")
+    # An entry's own page shows the message in the reader's language, not its message id and params.
+    exclude = ("message", "params")
+    readonly_fields = ("what",)
     list_select_related = ("request", "by")
     list_filter = ("kind",)
     list_per_page = 100

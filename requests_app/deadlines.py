@@ -341,14 +341,12 @@ def receipt_date(
         return Receipt(
             requester_day,
             f"receipt date in the requester's time zone ({requester_time_zone}: {requester_day}), "
-            f"earlier than the office's ({office.time_zone}: {office_day}); the earlier reading "
-            "(legal-rules.md 2026-11)",
+            f"earlier than the office's ({office.time_zone}: {office_day}); the earlier reading",
         )
     return Receipt(
         office_day,
         f"receipt date in the office's time zone ({office.time_zone}: {office_day}), not later "
-        f"than the requester's ({requester_time_zone}: {requester_day}); the earlier reading "
-        "(legal-rules.md 2026-11)",
+        f"than the requester's ({requester_time_zone}: {requester_day}); the earlier reading",
     )
 
 
@@ -714,13 +712,13 @@ def _cn(req: _Request) -> list[_Candidate]:
         return [
             _Candidate(
                 due,
-                "Aqara policy 000 §十: 15 working days; CAC/MIIT 2019 App认定方法",
+                "Aqara policy 000 §10: 15 working days; CAC/MIIT 2019 App Identification Methods",
                 provisional,
             )
         ]
     guidance = _Candidate(
         due,
-        "PIPL Arts 44-50; NDSMR Art. 23; CAC/MIIT 2019 App认定方法: 15 working days",
+        "PIPL Arts 44-50; NDSMR Art. 23; CAC/MIIT 2019 App Identification Methods: 15 working days",
         provisional,
     )
     return [guidance, *_aqara_cn_15_days_after_verification(req)]
@@ -814,11 +812,10 @@ def _jp(req: _Request) -> list[_Candidate]:
     two weeks have passed since the request reached the business - flagged unverified."""
     statute = _Candidate(
         req.received_on + timedelta(days=14),
-        "APPI Arts 33-35: without delay (遅滞なく); Art. 39: two weeks before a suit",
+        "APPI Arts 33-35: without delay; Art. 39: two weeks before a suit",
         kind=WITHOUT_UNDUE_DELAY,
         unverified=True,
-        notes=("APPI rights-request articles and the two-week figure are unverified "
-               "(eu-uk-product.md §6, conf U)",),
+        notes=("APPI rights-request articles and the two-week figure are unverified",),
     )
     return [statute, *_aqara_global_one_month(req)]
 
@@ -950,7 +947,7 @@ def acknowledgement_due(*, jurisdiction: str, request_type: str, received_on: da
 
 
 def _unverified_note(row: PrivacyLawRow, what: str) -> str:
-    return f"{row.code} {what}: unverified in us-states.md Table 1 ({row.citation})"
+    return f"{row.code} {what}: unverified ({row.citation})"
 
 
 def _us_state_candidates(
@@ -1079,8 +1076,8 @@ def us_resident_response_due(
                 f"No extension exists in {code!r}: no state privacy law applies, and Aqara's "
                 "policy 003 promises a notice, not a date."
             )
-        note = (f"{code}: no comprehensive state privacy law in force on {received_on} "
-                "(us-states.md Table 1); only Aqara's global commitment applies")
+        note = (f"{code}: no comprehensive state privacy law in force on {received_on}; "
+                "only Aqara's global commitment applies")
         candidate = _Candidate(_add_months(received_on, 1), _AQARA_003_FROM_RECEIPT_RULE, notes=(note,))
         return _result([candidate], [candidate], extension_available=False,
                        clock_started_on=received_on, paused_days=0, extended=False)

@@ -349,7 +349,7 @@ def test_cn_verified_late_the_working_day_cap_binds():
         verified_on=date(2026, 3, 12),
     )
     assert result.due_on == date(2026, 3, 23)
-    assert "App认定方法" in result.rule
+    assert "CAC/MIIT 2019 App Identification Methods" in result.rule
 
 
 def test_cn_complaint_15_working_days_across_labour_day():
@@ -362,7 +362,7 @@ def test_cn_complaint_15_working_days_across_labour_day():
         verified_on=date(2026, 4, 24),  # §七.9 is for rights requests, not complaints
     )
     assert result.due_on == date(2026, 5, 19)
-    assert result.rule.startswith("Aqara policy 000 §十")
+    assert result.rule.startswith("Aqara policy 000 §10")
     assert len(result.candidates) == 1
 
 

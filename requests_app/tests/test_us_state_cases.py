@@ -53,7 +53,7 @@ def test_texas_appeal_is_due_60_days_from_the_appeals_receipt_and_shows_unverifi
     assert case.due_on == date(2026, 7, 30)
     assert case.due_unverified is True
     assert case.due_rule.startswith("[unverified] TDPSA")
-    assert "US-TX appeal deadline: unverified in us-states.md Table 1" in case.due_rule
+    assert "US-TX appeal deadline: unverified (TDPSA, Tex. Bus. & Com. Code" in case.due_rule
     with pytest.raises(ValidationError, match="No extension exists"):
         services.dsar_extend(case=case, by=staff_user, reasons="complex", now=at(2026, 6, 2))
 
