@@ -1,7 +1,7 @@
 """Times the list actions on a selection of 1,000 rows (``--rows``), through Django's test client as
 a person's browser posts them (the confirmation page, then "apply" with the versions shown):
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/bench_bulk_actions.py [--rows 1000] [--runs 3]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/bench_bulk_actions.py [--rows 1000] [--runs 3] [--only TEXT]
 
 - obligations: decide not to notify, confirm the proposals (a second person), turn proposals down;
 - notice drafts: approve (each text shown first);
@@ -133,6 +133,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", default="", help="run only the actions whose name holds one of these (comma-separated) texts")
     args = parser.parse_args()
     name = connection.settings_dict["NAME"]
     if "bench" not in name:
@@ -162,6 +163,8 @@ def main():
     print(header)
     print("-" * len(header))
     for label, client, url, action, make, extra, shown in actions:
+        if args.only and not any(text in label for text in args.only.split(",")):
+            continue
         results = []
         for _ in range(args.runs):
             rows = make(args.rows)
