@@ -36,6 +36,7 @@ from privacy_office.admin_base import (
     StreamingExportMixin,
     selection_too_large,
     check_loaded_version,
+    loaded_version_error,
     typed_reason,
 )
 from privacy_office.models import Reminder
@@ -74,11 +75,16 @@ def version_field(obj) -> str:
     return f"{VERSION_FIELD}_{obj.pk}"
 
 
-def confirm_each(model_admin, request, queryset, *, title, apply, done_message, form_class=None,
-                 show_texts=False, objects=None):
+def confirm_each(model_admin, request, queryset, *, title, apply=None, done_message, form_class=None,
+                 show_texts=False, objects=None, apply_set=None):
     """An action's confirmation page, then the action on each record as the page showed it: each
     record's version (and, for drafts to approve, the text itself) is on the page and posted back,
-    so a record someone changed since is refused instead of acted on unseen."""
+    so a record someone changed since is refused instead of acted on unseen.
+
+    ``apply(obj, data)`` runs a service on one record at a time (its own transaction, a fixed
+    number of queries per record); ``apply_set`` = (lock, write) acts on the whole selection at
+    once: ``lock(ids)`` reads the records locked in one query, ``write(records, data)`` writes the
+    ones still as shown and returns (how many, {id: refusal})."""
     # "Select all" over a whole list would hold one transaction for hours and list every record on
     # the confirmation page: refused before anything is read or written.
     if selection_too_large(model_admin, request, queryset, message=_(
@@ -90,6 +96,11 @@ def confirm_each(model_admin, request, queryset, *, title, apply, done_message, 
         form = form_class(request.POST) if form_class else None
         if form is None or form.is_valid():
             data = form.cleaned_data if form is not None else {}
+            if apply_set is not None:
+                done = apply_as_set(model_admin, request, queryset, data, *apply_set)
+                if done:
+                    model_admin.message_user(request, done_message % {"n": done})
+                return None
             done = 0
             for obj in queryset:
                 try:
@@ -113,6 +124,33 @@ def confirm_each(model_admin, request, queryset, *, title, apply, done_message, 
         "action": request.POST.get("action"), "opts": model_admin.model._meta, "show_texts": show_texts,
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
     })
+
+
+def apply_as_set(model_admin, request, queryset, data, lock, write) -> int:
+    """The set-based half of ``confirm_each``: one transaction, the selection locked by one query,
+    each record's posted version compared with the locked row (a stale one is refused with who
+    changed what, as on its own page), then one ``write`` for the rest. Refusals are named."""
+    ids = list(queryset.order_by().values_list("pk", flat=True))
+    refused: list[tuple[object, Exception]] = []
+    try:
+        with transaction.atomic():
+            records = lock(ids)
+            fresh = []
+            for obj in records:
+                posted = request.POST.get(version_field(obj))
+                error = None if str(posted or "").strip() == str(obj.version) else loaded_version_error(obj, posted)
+                if error is None:
+                    fresh.append(obj)
+                else:
+                    refused.append((obj, error))
+            done, refusals = write(fresh, data)
+            refused += [(obj, refusals[obj.pk]) for obj in fresh if obj.pk in refusals]
+    except (ValidationError, PermissionDenied) as exc:  # refused as a whole (no reason, no permission)
+        model_admin.message_user(request, _errors(exc), level=messages.ERROR)
+        return 0
+    for obj, exc in refused:
+        model_admin.message_user(request, format_html("{}: {}", obj, _errors(exc)), level=messages.ERROR)
+    return done
 
 
 INCIDENT_REFERENCE_RE = re.compile(r"^INC-(\d{4})-(\d{1,8})$", re.IGNORECASE)
@@ -709,6 +747,8 @@ class IncidentAdmin(AuditedAdmin):
 
     # ---- actions and buttons
 
+    # Both run the obligation engine (and the notice texts) on each incident's own facts: one service
+    # call per incident, its queries fixed by the incident's obligations, not by the selection.
     @admin.action(description=_("Recompute notification obligations"), permissions=["change"])
     def recompute_obligations(self, request, queryset):
         return confirm_each(
@@ -1004,38 +1044,41 @@ class ObligationAdmin(AuditedAdmin):
 
     # Actions that need details go through a small form page.
 
-    def _details(self, request, queryset, form_class, title, apply):
+    def _details(self, request, queryset, form_class, title, apply=None, write=None):
         return confirm_each(self, request, queryset, title=title, apply=apply, form_class=form_class,
-                            done_message=_("%(n)s obligation(s) updated."))
+                            done_message=_("%(n)s obligation(s) updated."),
+                            apply_set=(lambda ids: services.obligations_locked(ids=ids), write) if write else None)
 
+    # The three decisions are plain field updates with per-row rules checked in memory: written as a
+    # set (services.obligations_*), a thousand obligations in a fixed number of queries.
     @admin.action(description=_("Decide not to notify (record who and why)"), permissions=["change"])
     def decide_not_to_notify(self, request, queryset):
-        return self._details(request, queryset, DecisionForm, _("Decide not to notify"), lambda o, data: (
-            services.obligation_decide_not_to_notify(obligation=o, by=request.user, reason=data["reason"],
-                                                     legal_basis=data["legal_basis"])))
+        return self._details(request, queryset, DecisionForm, _("Decide not to notify"), write=lambda rows, data: (
+            services.obligations_decide_not_to_notify(obligations=rows, by=request.user, reason=data["reason"],
+                                                      legal_basis=data["legal_basis"])))
 
     @admin.action(description=_("Confirm the proposed decision not to notify"), permissions=["change"])
     def confirm_not_to_notify(self, request, queryset):
-        return self._details(request, queryset, None, _("Confirm the decision not to notify"), lambda o, data: (
-            services.obligation_confirm_not_to_notify(obligation=o, by=request.user)))
+        return self._details(request, queryset, None, _("Confirm the decision not to notify"), write=lambda rows, data: (
+            services.obligations_confirm_not_to_notify(obligations=rows, by=request.user)))
 
     @admin.action(description=_("Turn down the proposed decision not to notify"), permissions=["change"])
     def turn_down_not_to_notify(self, request, queryset):
         return self._details(request, queryset, TurnDownForm, _("Turn down the decision not to notify"),
-                             lambda o, data: services.obligation_reject_not_to_notify(
-                                 obligation=o, by=request.user, reason=data["reason"]))
+                             write=lambda rows, data: services.obligations_reject_not_to_notify(
+                                 obligations=rows, by=request.user, reason=data["reason"]))
 
+    # Marking sent freezes each draft's text and its .docx and PDF and may start other clocks: one
+    # service call per obligation. The page before the form checks the whole selection in one query.
     @admin.action(description=_("Mark sent (approved drafts only)"), permissions=["change"])
     def mark_sent(self, request, queryset):
         few = queryset.order_by().values("pk")[: settings.BULK_ACTION_MAX_ROWS + 1].count() <= settings.BULK_ACTION_MAX_ROWS
         if "apply" not in request.POST and few:  # a larger selection is refused by confirm_each
             # Say before the form, not after it is filled in, which obligation has no approved draft.
-            refusals, selected = [], list(queryset)
-            for obligation in selected:
-                try:
-                    services.obligation_check_sendable(obligation=obligation)
-                except ValidationError as exc:
-                    refusals.append(format_html("{}: {}", display.obligation_name(obligation), _errors(exc)))
+            selected = list(queryset.select_related("incident"))  # EU-SA's name lists its authorities
+            refused = services.obligations_check_sendable(obligations=selected)
+            refusals = [format_html("{}: {}", display.obligation_name(obligation), _errors(refused[obligation.pk]))
+                        for obligation in selected if obligation.pk in refused]
             if refusals and len(refusals) == len(selected):
                 return TemplateResponse(request, "breach_app/admin/action_form.html", {
                     **self.admin_site.each_context(request), "title": _("Mark sent"), "refusals": refusals,
@@ -1188,8 +1231,12 @@ class NoticeDraftAdmin(AuditedAdmin):
     # Every text is shown in full first; each approval names the version and SHA-256 of the text shown.
     @admin.action(description=_("Approve selected drafts (each text shown first)"), permissions=["change"])
     def approve(self, request, queryset):
+        # Each approval binds to the text read and its approver's permission for the draft's kind:
+        # one service call per draft (a fixed number of queries each); the drafts are read with
+        # their obligations, which the page names.
         return confirm_each(
-            self, request, queryset, title=_("Read and approve these texts"), show_texts=True,
+            self, request, queryset.select_related("obligation"), title=_("Read and approve these texts"),
+            show_texts=True,
             done_message=_("%(n)s draft(s) approved."),
             apply=lambda draft, data: self._approve_as_shown(request, draft, version_name=version_field(draft),
                                                               sha_name=f"_text_sha256_{draft.pk}"))

@@ -692,7 +692,9 @@ class TransferAdmin(InventoryAdmin):
                     "tia_done_on", "review_on")
     list_select_related = ("activity", "recipient", "location")
     list_filter = ("mechanism", "destination_country", "scc_module")
-    search_fields = ("activity__code", "activity__name_zh", "destination_country")
+    # A destination is a two-letter code: matched exactly (a substring of two letters finds nothing
+    # more useful, and no index serves it); the activity's code and name through their trigram indexes.
+    search_fields = ("activity__code", "activity__name_zh", "=destination_country")
     autocomplete_fields = ("activity", "recipient", "location")
 
     def assessed_activity_ids(self, obj):

@@ -86,7 +86,9 @@ def actor_name(history_instance) -> str:
     return user.get_username() if user is not None else ""
 
 
-def entry_for(history_instance, *, changes: list[dict] | None = None):
+def entry_for(history_instance, *, changes: list[dict] | None = None, instance=None):
+    """The audit-log entry of ``history_instance``. Bulk writers pass the saved ``instance`` (for its
+    name): simple-history's ``.instance`` reads a model's excluded fields back with a query per row."""
     from .models import AuditLogEntry
 
     model = history_instance.instance_type
@@ -96,7 +98,7 @@ def entry_for(history_instance, *, changes: list[dict] | None = None):
         user_name=actor_name(history_instance),
         content_type=ContentType.objects.get_for_model(model),
         object_id=str(getattr(history_instance, model._meta.pk.attname)),
-        object_repr=_text(history_instance.instance)[:300],
+        object_repr=_text(history_instance.instance if instance is None else instance)[:300],
         action=history_instance.history_type,
         reason=history_instance.history_change_reason or "",
         changes=field_changes(history_instance) if changes is None else changes,

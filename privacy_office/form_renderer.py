@@ -17,6 +17,10 @@ INPUT_TEMPLATES = frozenset(
                  "time", "search", "tel", "color")
 )
 TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+# A ``<select>`` (the autocompletes included): an activity's page renders one per field row, each
+# through three templates per option. Options of another template render as Django renders them.
+SELECT_TEMPLATE = "django/forms/widgets/select.html"
+OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
 
 def attrs_html(attrs) -> str:
@@ -37,4 +41,26 @@ class PlainInputRenderer(DjangoTemplates):
             widget = context["widget"]
             text = conditional_escape(widget["value"]) if widget["value"] else ""
             return f'<textarea name="{escape(widget["name"])}"{attrs_html(widget["attrs"])}>\n{text}</textarea>'
+        if template_name == SELECT_TEMPLATE:
+            html = select_html(context["widget"])
+            if html is not None:
+                return html
         return super().render(template_name, context, request)
+
+
+def select_html(widget) -> str | None:
+    """As ``select.html`` with ``select_option.html`` (whose file ends with a line break, kept after
+    each option), or None when an option has a template of its own."""
+    parts = [f'<select name="{escape(widget["name"])}"{attrs_html(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        for option in group_choices:
+            if option["template_name"] != OPTION_TEMPLATE:
+                return None
+            parts.append(f'\n  <option value="{escape(option["value"])}"{attrs_html(option["attrs"])}>'
+                         f'{conditional_escape(option["label"])}</option>\n')
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
