@@ -886,8 +886,16 @@ class IncidentAdmin(AuditedAdmin):
                 return self._back(incident)
         return form_page(self, request, incident, title=_("Re-open the incident"), form=form)
 
+    @staticmethod
+    def _may_move(incident, to_status) -> bool:
+        try:
+            services.incident_check_status_change(incident=incident, to_status=to_status)
+        except ValidationError:
+            return False
+        return True
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-            if obj is not None and obj.pk:
+        if obj is not None and obj.pk:
             context["summary"] = summary.incident_summary(obj)
             context["obligations_url"] = (f"{reverse('admin:breach_app_obligation_changelist')}"
                                           f"?incident__id__exact={obj.pk}")
@@ -897,7 +905,9 @@ class IncidentAdmin(AuditedAdmin):
             following = () if closed else Incident.TRANSITIONS[Incident.Status(obj.status)]
             context["can_reopen"] = closed and holds_approval(request.user, "reopen_incident")
             # Withdrawing needs a reason: its own page, not a one-click status button.
-            context["next_statuses"] = [Incident.Status(s) for s in following if s != Incident.Status.WITHDRAWN]
+            # Only the moves the service would accept now (closing waits for the required notifications).
+            context["next_statuses"] = [Incident.Status(s) for s in following
+                                        if s != Incident.Status.WITHDRAWN and self._may_move(obj, s)]
             pending = obj.withdrawal_pending
             context["can_withdraw"] = Incident.Status.WITHDRAWN in following and not pending
             context["can_change_incident"] = can_change = self.has_change_permission(request, obj)

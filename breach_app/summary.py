@@ -27,6 +27,7 @@ OBLIGATIONS_SHOWN = 20
 class ObligationLine:
     obligation: Obligation
     name_html: str
+    citation: str  # in the reader's language, as the name's tooltip (the obligation's page has the reasons)
     deadline_text: str
     clock_html: str
     drafts_text: str
@@ -96,6 +97,7 @@ def incident_summary(incident: Incident, *, now: datetime | None = None,
         text, level = drafts_state(counts.get(obligation.pk))
         lines.append(ObligationLine(
             obligation=obligation, name_html=display.obligation_name_html(obligation),
+            citation=display.statement_text(obligation.citation),
             deadline_text=deadline_text(obligation), clock_html=display.obligation_clock_html(obligation, now),
             drafts_text=text, drafts_level=level,
             quiet=obligation.applicability in ("not_required", "obsolete"),
