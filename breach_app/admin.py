@@ -30,6 +30,7 @@ from privacy_office.admin_base import (
     AuditedModelForm,
     CappedInlineMixin,
     LargeTablePaginator,
+    NativeSplitDateTime,
     PlainSelect,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
@@ -44,7 +45,7 @@ from privacy_office.roles import approval_label, approval_permission, holds_appr
 from privacy_office.spreadsheets import inert_resource_for
 from privacy_office.urgency import DANGER, badge
 
-from . import display, notices, services
+from . import display, notices, services, summary
 from . import notice_documents
 from .models import (
     NARRATIVE_FIELDS,
@@ -250,9 +251,10 @@ class ObligationOverdueFilter(admin.SimpleListFilter):
 
 
 class AffectedPopulationInline(CappedInlineMixin, admin.TabularInline):
-    """The largest populations first, ten editable rows: an incident in every state has sixty, and
-    sixty rows of forms took over a second to draw. More rows are edited on the same page with
-    ``?populations=all`` (the "see them all" link); the save writes only the rows the form changed."""
+    """Where the affected people are, edited on the incident's page opened with ``?populations=all``
+    (the "edit" link beside the read-only list) and on the add page. The incident's page lists them
+    read-only: sixty rows of forms, each with a select of every jurisdiction, were most of its size
+    and drawing time. The save writes only the rows the form changed."""
 
     model = AffectedPopulation
     fields = ("jurisdiction", "people_min", "people_max", "records", "estimate")
@@ -269,11 +271,23 @@ class AffectedPopulationInline(CappedInlineMixin, admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class IncidentNarrativeForm(forms.ModelForm):
+    """A recorded language block keeps its language (posted unchanged, named in the block's
+    heading); a select of every language is offered for a new block only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "language" in self.fields:
+            self.fields["language"].widget = forms.HiddenInput()
+
+
 class IncidentNarrativeInline(admin.StackedInline):
     """The narrative facts per language: each notice in a language is written from that language's
     facts only. Another language (German for people in Germany…) is one more block."""
 
     model = IncidentNarrative
+    form = IncidentNarrativeForm
+    template = "breach_app/admin/narratives_stacked.html"
     extra = 0
     can_delete = False
     verbose_name_plural = _("facts per language (each notice takes its paragraphs from its own language)")
@@ -334,30 +348,6 @@ def obligation_deadline(obligation):
     return obligation.get_deadline_kind_display()
 
 
-class ObligationInline(CappedInlineMixin, ReadOnlyInline):
-    """The most urgent first: "immediately" (立即), then by deadline; not required last and quiet. An
-    incident with more obligations links to all of them."""
-
-    model = Obligation
-    fields = ("code_link", "recipient", "applicability", "status", obligation_deadline, time_left,
-              obligation_citation, obligation_reason)
-    readonly_fields = fields
-    show_change_link = False
-    ordering = Obligation.URGENCY_ORDER
-    verbose_name_plural = _("notification obligations and clocks")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("incident")  # EU-SA names its authorities
-
-    def see_all_url(self, request, obj) -> str:
-        return f"{reverse('admin:breach_app_obligation_changelist')}?incident__id__exact={obj.pk}"
-
-    @admin.display(description=_("obligation"))
-    def code_link(self, obj):
-        url = reverse("admin:breach_app_obligation_change", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, display.obligation_name_html(obj))
-
-
 @admin.display(description=_("what"))
 def timeline_text(entry):
     """What the system recorded, in the reader's language (a person's own words are the note)."""
@@ -391,6 +381,8 @@ class TimelineEntryInline(CappedInlineMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     verbose_name_plural = _("timeline (facts and decisions)")
+    template = "breach_app/admin/timeline_tabular.html"
+    formfield_overrides = {models.DateTimeField: {"widget": NativeSplitDateTime}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")
@@ -466,10 +458,26 @@ class IncidentForm(AuditedModelForm):
 PRODUCT_SECURITY = _("Product security (EU CRA)")
 
 
+def without(fields, names) -> tuple:
+    """A fieldset's ``fields`` (names, or tuples of names on one line) less ``names``."""
+    kept = []
+    for item in fields:
+        if isinstance(item, (list, tuple)):
+            item = tuple(name for name in item if name not in names)
+            if item:
+                kept.append(item)
+        elif item not in names:
+            kept.append(item)
+    return tuple(kept)
+
+
 @admin.register(Incident)
 class IncidentAdmin(AuditedAdmin):
     form = IncidentForm
-    change_form_template = "breach_app/admin/incident_change_form.html"
+    # The incident at a glance on top (summary.incident_summary), its actions as buttons, then the
+    # timeline, then the facts in sections that open on demand.
+    change_form_template = "admin/breach_app/incident/change_form.html"
+    formfield_overrides = {models.DateTimeField: {"widget": NativeSplitDateTime}}
     list_display = ("reference", "title", "kind", "status", "owner", "nearest_deadline_display", "jurisdictions")
     list_filter = ("status", "kind", OpenFilter, JurisdictionFilter, HasOverdueFilter)
     search_fields = ("reference", "title")
@@ -480,8 +488,10 @@ class IncidentAdmin(AuditedAdmin):
     show_facets = admin.ShowFacets.NEVER
     readonly_fields = ("reference", "status", "data_categories", "sensitive_involved", "drafts_out_of_date",
                        "reminders_sent")
-    filter_horizontal = ("affected_activities", "affected_services")
-    inlines = (AffectedPopulationInline, IncidentNarrativeInline, ObligationInline, TimelineEntryInline)
+    # Searched as typed: a select of every activity and service (thousands of options, twice) was
+    # a third of the page's drawing time and most of its size.
+    autocomplete_fields = ("affected_activities", "affected_services")
+    inlines = (AffectedPopulationInline, IncidentNarrativeInline, TimelineEntryInline)
     actions = ("recompute_obligations", "generate_drafts")
     fieldsets = (
         (None, {"fields": ("reference", "title", "kind", "status", "owner", "drafts_out_of_date")}),
@@ -545,14 +555,27 @@ class IncidentAdmin(AuditedAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    # Shown in the summary on top of a recorded incident; nothing to show yet on a new one.
+    SUMMARISED = ("reference", "status")
+    # Read-only blocks that are empty until the incident is saved (or only mean something then).
+    EMPTY_WHEN_NEW = ("reference", "status", "drafts_out_of_date", "exposed_data", "data_categories",
+                      "sensitive_involved")
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None:  # a new incident has no reminders yet
-            fieldsets = [fs for fs in fieldsets if "reminders_sent" not in fs[1]["fields"]]
-        elif obj.kind not in Incident.PRODUCT_KINDS:
+        if obj is None:
+            # A new incident: no reminders, no reference, no drafts, nothing to decide as exposed yet.
+            fieldsets = [(name, {**options, "fields": without(options["fields"], self.EMPTY_WHEN_NEW)})
+                         for name, options in fieldsets if "reminders_sent" not in options["fields"]]
+            return fieldsets
+        if obj.kind not in Incident.PRODUCT_KINDS:
             # The CRA facts concern a product vulnerability or incident: shown once the kind says so.
             fieldsets = [fs for fs in fieldsets if fs[0] is not PRODUCT_SECURITY]
-        return fieldsets
+        # The first section (title, kind, owner) stays open; every other one opens on demand.
+        first, *rest = fieldsets
+        first = (first[0], {**first[1], "fields": without(first[1]["fields"], self.SUMMARISED)})
+        return [first, *[(name, {**options, "classes": tuple(dict.fromkeys((*options.get("classes", ()), "collapse")))})
+                         for name, options in rest]]
 
     def get_search_results(self, request, queryset, search_term):
         # A typed reference uses the unique index; other words the trigram indexes on reference and
@@ -640,10 +663,24 @@ class IncidentAdmin(AuditedAdmin):
 
     def get_inline_instances(self, request, obj=None):
         instances = super().get_inline_instances(request, obj)
+        if obj is not None and not self.edits_populations(request):
+            # A recorded incident lists its populations read-only (summary); they are edited with
+            # ``?populations=all``. A form posted with population rows (the edit page's) still saves them.
+            instances = [inline for inline in instances if not isinstance(inline, AffectedPopulationInline)]
         for inline in instances:
             if isinstance(inline, IncidentNarrativeInline):
                 inline.extra = len(settings.LANGUAGES) if obj is None or not obj.narratives.exists() else 0
+                if obj is not None:
+                    inline.classes = ("collapse",)  # the facts open on demand
         return instances
+
+    @staticmethod
+    def edits_populations(request) -> bool:
+        """The page edits the affected populations: opened with ``?populations=all``, or a form
+        that posts population rows."""
+        if request.GET.get(AffectedPopulationInline.show_all_param) == "all":
+            return True
+        return request.method == "POST" and "populations-TOTAL_FORMS" in request.POST
 
     # ---- saving goes through the services
 
@@ -889,14 +926,28 @@ class IncidentAdmin(AuditedAdmin):
                 return self._back(incident)
         return form_page(self, request, incident, title=_("Re-open the incident"), form=form)
 
+    @staticmethod
+    def _may_move(incident, to_status) -> bool:
+        try:
+            services.incident_check_status_change(incident=incident, to_status=to_status)
+        except ValidationError:
+            return False
+        return True
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
+            context["summary"] = summary.incident_summary(obj)
+            context["obligations_url"] = (f"{reverse('admin:breach_app_obligation_changelist')}"
+                                          f"?incident__id__exact={obj.pk}")
+            context["edits_populations"] = self.edits_populations(request)
             closed = obj.status == Incident.Status.CLOSED
             # Leaving "closed" is re-opening (its own page, a permission and a reason), not a status button.
             following = () if closed else Incident.TRANSITIONS[Incident.Status(obj.status)]
             context["can_reopen"] = closed and holds_approval(request.user, "reopen_incident")
             # Withdrawing needs a reason: its own page, not a one-click status button.
-            context["next_statuses"] = [Incident.Status(s) for s in following if s != Incident.Status.WITHDRAWN]
+            # Only the moves the service would accept now (closing waits for the required notifications).
+            context["next_statuses"] = [Incident.Status(s) for s in following
+                                        if s != Incident.Status.WITHDRAWN and self._may_move(obj, s)]
             pending = obj.withdrawal_pending
             context["can_withdraw"] = Incident.Status.WITHDRAWN in following and not pending
             context["can_change_incident"] = can_change = self.has_change_permission(request, obj)

@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from breach_app.admin import ObligationInline, TimelineEntryInline
+from breach_app.admin import TimelineEntryInline
+from breach_app.summary import OBLIGATIONS_SHOWN
 from breach_app.models import AffectedPopulation, Jurisdiction, NoticeDraft, Obligation, TimelineEntry
 
 from .factories import make_incident
@@ -61,7 +62,7 @@ def test_incident_page_queries_do_not_grow_with_related_rows(staff_client, staff
 
 def test_long_incident_inlines_are_capped_with_a_link_to_the_full_list(staff_client, staff_user):
     incident = make_incident(by=staff_user)
-    codes = add_related(incident, n=ObligationInline.shown_max + 5, by=staff_user)
+    codes = add_related(incident, n=OBLIGATIONS_SHOWN + 5, by=staff_user)
     TimelineEntry.objects.bulk_create(
         TimelineEntry(incident=incident, at=timezone.now() - timedelta(days=1, minutes=i), kind="fact",
                       note=f"older {i}", by=staff_user) for i in range(TimelineEntryInline.shown_max))

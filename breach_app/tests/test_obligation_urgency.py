@@ -70,7 +70,7 @@ def test_once_the_immediate_report_is_done_the_dashboard_shows_the_nearest_clock
 
 
 def inline_codes(page: str) -> list[str]:
-    group = page.split('id="obligations-group"', 1)[1].split("</fieldset>", 1)[0]
+    group = page.split('id="incident-obligations"', 1)[1].split("</table>", 1)[0]
     return re.findall(r'<small class="quiet">([A-Z0-9-]+)</small>', group)
 
 

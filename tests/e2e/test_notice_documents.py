@@ -47,7 +47,7 @@ def test_a_notice_in_each_language_is_downloaded_as_sent(browsers, tmp_path):
 
     # Staff (in Chinese) brings the incident's drafts up to date from its page.
     staff.goto(f"/admin/breach_app/incident/{incident.pk}/change/")
-    staff.locator(".object-tools button", has_text=translated("zh-hans", "Generate drafts")).click()
+    staff.locator(".incident-actions button", has_text=translated("zh-hans", "Generate drafts")).click()
     staff.wait_for_url(re.compile(r"/incident/\d+/change/$"))
 
     out = Path(os.environ.get("DOCUMENT_SCREENSHOTS") or tmp_path)

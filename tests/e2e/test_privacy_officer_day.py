@@ -477,8 +477,9 @@ def staff_records_an_incident(page) -> Incident:
         page.fill(f"#id_{name}_1", when.strftime("%H:%M"))
     page.select_option("#id_risk_level", Incident.RiskLevel.HIGH)
     for activity in activities:
-        page.select_option("#id_affected_activities_from", label=str(activity))
-        page.click("#id_affected_activities_add")
+        # Searched as typed (the admin's autocomplete), not picked from a list of every activity.
+        page.locator("#id_affected_activities + .select2 .select2-search__field").fill(activity.code)
+        page.locator(".select2-results__option", has_text=str(activity)).first.click()
     for index, (jurisdiction, people) in enumerate((("CN", 5200), ("EU", 840))):
         page.locator("#populations-group .add-row a").click()
         page.select_option(f"#id_populations-{index}-jurisdiction", jurisdiction)
@@ -493,6 +494,7 @@ def staff_records_an_incident(page) -> Incident:
     # What was exposed, decided field by field among the chosen activities' fields: nothing is
     # included until staff tick it.
     choices = page.locator("input[name=exposed_data]")
+    page.locator("fieldset.collapse:has(input[name=exposed_data]) summary").click()  # the facts open on demand
     expect(choices.first).to_be_visible()
     assert not incident.exposed_fields.exists()
     picked = [choices.nth(i).get_attribute("value") for i in range(2)]
@@ -506,18 +508,19 @@ def staff_records_an_incident(page) -> Incident:
     obligations = {o.code: o for o in incident.obligations.all()}
     assert {"CN", "EU"} == {o.jurisdiction for o in obligations.values()}
     assert {"EU-SA", "CN-CAC-INCIDENT"} <= set(obligations)
-    inline = page.locator("#obligations-group")
-    expect(inline.locator("h2")).to_contain_text(zh("notification obligations and clocks"))
-    rows = inline.locator("tbody tr.has_original")
+    # On top of the page, by urgency: each with its deadline, time left and drafts.
+    inline = page.locator("#incident-obligations")
+    expect(inline.locator("caption")).to_contain_text(zh("notification obligations and clocks"))
+    rows = inline.locator("tbody tr[data-code]")
     expect(rows).to_have_count(len(obligations))
     shown = page.eval_on_selector_all(
-        "#obligations-group tbody tr.has_original",
+        "#incident-obligations tbody tr[data-code]",
         """rows => rows.map(row => ({
-              code: row.querySelector('.field-code_link small').textContent.trim(),
-              name: row.querySelector('.field-code_link a').firstChild.textContent.trim(),
-              left: row.querySelector('.field-time_left').textContent.trim(),
-              title: (row.querySelector('.field-time_left span[title]') || {title: ''}).title,
-              deadline: row.querySelector('.field-obligation_deadline').textContent.trim()}))""",
+              code: row.querySelector('.obligation-name small').textContent.trim(),
+              name: row.querySelector('.obligation-name a').firstChild.textContent.trim(),
+              left: row.querySelector('.obligation-time-left').textContent.trim(),
+              title: (row.querySelector('.obligation-time-left span[title]') || {title: ''}).title,
+              deadline: row.querySelector('.obligation-deadline').textContent.trim()}))""",
     )
     assert sorted(r["code"] for r in shown) == sorted(obligations)
     for row in shown:
@@ -532,7 +535,7 @@ def staff_records_an_incident(page) -> Incident:
     assert re.fullmatch(zh("%(d)s d %(h)s h", d=r"\d+", h=r"\d+"), eu_sa["left"]), eu_sa  # 72 h, minus a bit
 
     # The regulator reports and user notices, in both languages.
-    page.locator(".object-tools button", has_text=zh("Generate drafts")).click()
+    page.locator(".incident-actions button", has_text=zh("Generate drafts")).click()
     page.wait_for_url(re.compile(r"/incident/\d+/change/$"))
     drafts = NoticeDraft.objects.filter(obligation__incident=incident)
     live_codes = set(incident.obligations.live().values_list("code", flat=True))
@@ -540,7 +543,7 @@ def staff_records_an_incident(page) -> Incident:
     expect(message(page, "info")).to_have_text(zh("%(n)s draft(s) generated or brought up to date.", n=drafts.count()))
     kinds = set(drafts.values_list("kind", flat=True))
     assert {NoticeDraft.Kind.REGULATOR_REPORT, NoticeDraft.Kind.USER_NOTICE} <= kinds
-    page.locator(".object-tools a", has_text=zh("Drafts")).click()
+    page.locator(".incident-links a", has_text=zh("Drafts")).click()
     listed = page.locator("#result_list tbody tr")
     expect(listed).to_have_count(drafts.count())
     expect(page.locator("#searchbar")).to_have_value(incident.reference)
@@ -587,7 +590,7 @@ def manager_approves_drafts(page, incident: Incident):
     approved = str(Obligation.Status.APPROVED.label)
     for obligation in incident.obligations.live():
         assert obligation.status == Obligation.Status.APPROVED, obligation
-        expect(page.locator("#obligations-group tr", has_text=obligation.code).locator(".field-status")).to_have_text(
+        expect(page.locator(f"#incident-obligations tr[data-code='{obligation.code}'] .obligation-status")).to_have_text(
             approved)
 
 
@@ -686,9 +689,9 @@ def auditor_sees_but_cannot_change(page, case: RightsRequest, incident: Incident
     # The incident: obligations and clocks, no buttons.
     page.goto(f"/admin/breach_app/incident/{incident.pk}/change/")
     expect(page.locator("#content h1")).to_have_text("View incident")
-    expect(page.locator("#obligations-group tbody tr.has_original")).to_have_count(incident.obligations.count())
-    expect(page.locator("#obligations-group")).to_contain_text("EU-SA")
-    expect(page.locator(".object-tools button")).to_have_count(0)
+    expect(page.locator("#incident-obligations tbody tr[data-code]")).to_have_count(incident.obligations.count())
+    expect(page.locator("#incident-obligations")).to_contain_text("EU-SA")
+    expect(page.locator(".incident-actions button")).to_have_count(0)
     expect(page.locator("input[type=submit]")).to_have_count(0)
 
     # The audit log: readable, but no review to record.

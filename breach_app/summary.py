@@ -1,0 +1,109 @@
+"""What the top of an incident's page shows, read in one place: the incident at a glance, its
+obligations by urgency with their clocks and drafts, and its affected populations.
+
+A selector (reads only). The page's cost stays fixed whatever the incident holds: the obligations
+shown are capped (``OBLIGATIONS_SHOWN``, one query), their drafts are counted in one query, and
+the populations come from the admin's prefetch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.translation import gettext as _
+
+from . import display
+from .models import AffectedPopulation, Incident, NoticeDraft, Obligation
+
+# As many as the old obligations table showed; an incident with more links to its full list.
+OBLIGATIONS_SHOWN = 20
+
+
+@dataclass
+class ObligationLine:
+    obligation: Obligation
+    name_html: str
+    citation: str  # in the reader's language, as the name's tooltip (the obligation's page has the reasons)
+    deadline_text: str
+    clock_html: str
+    drafts_text: str
+    drafts_level: str  # an urgency level (privacy_office.urgency) for the drafts' state
+    quiet: bool  # not required or obsolete: listed last, greyed
+
+
+@dataclass
+class IncidentSummary:
+    incident: Incident
+    discovered_text: str
+    grade_text: str
+    obligations: list[ObligationLine] = field(default_factory=list)
+    more_obligations: bool = False
+    populations: list[AffectedPopulation] = field(default_factory=list)
+
+
+def drafts_state(counts: dict | None) -> tuple[str, str]:
+    """The drafts of one obligation as a word and an urgency level: none, drafted, approved (some
+    or all), sent."""
+    if not counts or not counts["total"]:
+        return _("no draft"), "muted"
+    if counts["sent"]:
+        return _("sent"), "ok"
+    if counts["approved"] == counts["total"]:
+        return _("approved"), "ok"
+    if counts["approved"]:
+        return _("approved %(approved)s of %(total)s") % counts, "warn"
+    return _("drafted"), "warn"
+
+
+def deadline_text(obligation: Obligation) -> str:
+    """The deadline in the reader's zone, or what the duty says instead ("immediately"…)."""
+    if obligation.deadline is not None:
+        return localize(timezone.localtime(obligation.deadline))
+    return str(obligation.get_deadline_kind_display())
+
+
+def grade_text(incident: Incident) -> str:
+    """Risk level, and for people in mainland China the 指南 grade their number reaches (the grade
+    the CAC clock and the notices read; deadlines.cn_people_grade)."""
+    from . import deadlines
+
+    text = str(incident.get_risk_level_display())
+    cn = next((p for p in incident.populations.all() if p.jurisdiction == "CN"), None)
+    grade = deadlines.cn_people_grade(cn.people_min) if cn is not None else None
+    if grade:
+        text = _("%(risk)s; CN grade by people affected: %(grade)s") % {"risk": text, "grade": grade}
+    return text
+
+
+def incident_summary(incident: Incident, *, now: datetime | None = None,
+                     shown: int = OBLIGATIONS_SHOWN) -> IncidentSummary:
+    """The incident at a glance for its page: three queries whatever it holds (the populations
+    are prefetched by the admin's queryset; without the prefetch, one more)."""
+    now = now or timezone.now()
+    rows = list(incident.obligations.order_by(*Obligation.URGENCY_ORDER)[: shown + 1])
+    more, rows = len(rows) > shown, rows[:shown]
+    counts = {
+        row["obligation_id"]: row for row in NoticeDraft.objects.filter(obligation__in=[o.pk for o in rows])
+        .order_by().values("obligation_id")
+        .annotate(total=Count("id"), approved=Count("approved_at"), sent=Count("sent_at"))
+    }
+    lines = []
+    for obligation in rows:
+        obligation.incident = incident  # EU-SA names its authorities from the incident: no query per row
+        text, level = drafts_state(counts.get(obligation.pk))
+        lines.append(ObligationLine(
+            obligation=obligation, name_html=display.obligation_name_html(obligation),
+            citation=display.statement_text(obligation.citation),
+            deadline_text=deadline_text(obligation), clock_html=display.obligation_clock_html(obligation, now),
+            drafts_text=text, drafts_level=level,
+            quiet=obligation.applicability in ("not_required", "obsolete"),
+        ))
+    populations = sorted(incident.populations.all(), key=lambda p: (-p.people_min, p.jurisdiction, p.pk))
+    return IncidentSummary(
+        incident=incident, discovered_text=localize(timezone.localtime(incident.discovered_at)),
+        grade_text=grade_text(incident), obligations=lines, more_obligations=more, populations=populations,
+    )
