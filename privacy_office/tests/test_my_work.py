@@ -49,7 +49,8 @@ def my_incident(user, **fields):
 def rows(page: str) -> list[list[str]]:
     """The cells of the "my work next" rows, tags stripped."""
     found = re.findall(r'<tr class="my-work-item">(.*?)</tr>', page, re.S)
-    return [[" ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split()) for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    return [[" ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split())
+             for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
             for row in found]
 
 
