@@ -1,4 +1,5 @@
-"""Incident cards for the admin home (see ``privacy_office.dashboard``)."""
+"""Incident cards for the admin home (see ``privacy_office.dashboard``), and the notification
+duties of the incidents the signed-in person owns for "my work next"."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from privacy_office.dashboard import Card, CardItem, cached_count
-from privacy_office.urgency import DANGER, OK, WARN
+from privacy_office.dashboard import Card, CardItem, MyWork, WorkItem, cached_count
+from privacy_office.urgency import DANGER, MUTED, OK, WARN
 
 from . import display
 from .models import Incident, Obligation
@@ -56,3 +57,35 @@ def cards(request) -> list[Card]:
         tone=DANGER if overdue_count else OK,
     ))
     return [Card(title=_("Security incidents"), items=items)]
+
+
+def my_work(request, *, limit: int) -> MyWork | None:
+    """The live obligations of the open incidents the signed-in person owns (``Incident.owner``),
+    in the obligation list's order (``Obligation.URGENCY_ORDER``: "immediately" first, then by
+    deadline): one query, whatever their number."""
+    if not request.user.has_perm("breach_app.view_incident"):
+        return None
+    now = timezone.now()
+    obligations = (Obligation.objects.live().filter(incident__owner=request.user)
+                   .exclude(incident__status__in=(Incident.Status.CLOSED, Incident.Status.WITHDRAWN))
+                   .select_related("incident").order_by(*Obligation.URGENCY_ORDER)[:limit])
+    items = []
+    for obligation in obligations:
+        kind = obligation.deadline_kind
+        if kind == Obligation.DeadlineKind.IMMEDIATELY:
+            left, tone = _("immediately"), DANGER
+        elif kind == Obligation.DeadlineKind.INSTANT and obligation.deadline is not None:
+            left, tone = display.time_left_text(obligation.deadline - now), display.urgency(obligation.deadline, now)
+            tone = tone if tone in (DANGER, WARN) else OK
+        elif kind == Obligation.DeadlineKind.WITHOUT_UNDUE_DELAY:
+            left, tone = _("without undue delay"), WARN
+        else:
+            left, tone = _("clock not started"), MUTED
+        items.append(WorkItem(
+            reference=obligation.incident.reference, what=display.obligation_name(obligation),
+            url=reverse("admin:breach_app_obligation_change", args=[obligation.pk]),
+            rank=obligation.urgency, due=obligation.deadline,
+            time_left=left, tone=tone,
+        ))
+    return MyWork(items=items, all_label=_("All my open incidents"),
+                  all_url=f"{reverse('admin:breach_app_incident_changelist')}?open=yes&owner__id__exact={request.user.pk}")

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from .dashboard import collect_cards
+from .dashboard import collect_cards, collect_my_work
 
 
 class PrivacyAdminSite(admin.AdminSite):
@@ -43,5 +43,7 @@ class PrivacyAdminSite(admin.AdminSite):
         ]
 
     def index(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "dashboard_cards": collect_cards(request)}
+        my_work, my_work_parts = collect_my_work(request)
+        extra_context = {**(extra_context or {}), "dashboard_cards": collect_cards(request),
+                         "my_work": my_work, "my_work_parts": my_work_parts}
         return super().index(request, extra_context)

@@ -145,8 +145,7 @@ def load_demo(*, stdout) -> None:
             continue
         for task in case.tasks.filter(done=False):
             case_tasks.task_set_done(task=task, by=assignee)
-        letters.draft_mark_sent(draft=draft, by=assignee)
-        services.dsar_mark_responded(case=case, by=assignee)
+        letters.draft_mark_sent(draft=draft, by=assignee)  # sending the reply marks the case responded
         if target == Status.CLOSED:
             services.dsar_close(case=case, by=assignee)
     stdout.write(_("Rights requests: %(n)d demo cases created.") % {"n": created})

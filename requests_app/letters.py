@@ -333,8 +333,10 @@ def draft_edit(*, draft: ResponseDraft, by, subject: str | None = None, body: st
 def draft_mark_sent(*, draft: ResponseDraft, by, now: datetime | None = None) -> ResponseDraft:
     """Freeze the text as sent. An acknowledgement marks the case acknowledged; an extension notice
     makes the decided extension take effect (``clocks.dsar_extension_take_effect``), with this
-    notice's sent time. Refused on an ended case (save for the refusal letter of a refused case),
-    and for a refusal letter before the refusal is confirmed."""
+    notice's sent time; the reply (``REPLY_KINDS``) on an open case moves it to "responded" with
+    this sent time (``services.dsar_move_on_reply``), refused - and nothing sent - while a task is
+    open. Refused on an ended case (save for the refusal letter of a refused case), and for a
+    refusal letter before the refusal is confirmed."""
     now = now or timezone.now()
     with transaction.atomic():
         draft = ResponseDraft.objects.select_for_update().get(pk=draft.pk)
@@ -344,6 +346,11 @@ def draft_mark_sent(*, draft: ResponseDraft, by, now: datetime | None = None) ->
             raise ValidationError(_("The draft is empty."), code="empty")
         case = lock_case(draft.request)
         refuse_if_frozen(case, draft.kind)
+        moves_case = draft.kind in REPLY_KINDS and case.is_open
+        if moves_case:
+            from .services import refuse_reply_with_open_tasks
+
+            refuse_reply_with_open_tasks(case)
         draft.sent_subject, draft.sent_body, draft.sent_at, draft.sent_by = draft.subject, draft.body, now, by
         save_with_reason(draft, by=by, reason=gettext_noop("sent"))
         # The .docx and PDF as sent are kept: downloads serve them forever, whatever changes later.
@@ -358,4 +365,8 @@ def draft_mark_sent(*, draft: ResponseDraft, by, now: datetime | None = None) ->
             message=gettext_noop("Sent to the requester: %(kind)s (%(language)s)."),
             params={"kind": draft.kind, "language": draft.language}, by=by, at=now,
         )
+        if moves_case:
+            from .services import dsar_move_on_reply
+
+            dsar_move_on_reply(case=case, by=by, now=now)
     return draft

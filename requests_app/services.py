@@ -597,6 +597,49 @@ def dsar_mark_responded(*, case: RightsRequest, by, now: datetime | None = None)
     return dsar_transition(case=case, to_status=Status.RESPONDED, by=by, now=now)
 
 
+def path_to_responded(status: str) -> list[str]:
+    """The statuses a case in ``status`` passes through to "responded" along the shortest allowed
+    path (RightsRequest.TRANSITIONS, through open statuses only), "responded" last; [] when there is
+    none (the case has been answered or has ended)."""
+    paths = {status: []}
+    queue = [status]
+    while queue:
+        current = queue.pop(0)
+        for following in RightsRequest.TRANSITIONS[current]:
+            if following in paths or (following != Status.RESPONDED and following not in OPEN_STATUSES):
+                continue
+            paths[following] = [*paths[current], following]
+            if following == Status.RESPONDED:
+                return paths[following]
+            queue.append(following)
+    return []
+
+
+def refuse_reply_with_open_tasks(case: RightsRequest) -> None:
+    """Sending the reply marks the case responded, which is refused while a task is open (the answer
+    would leave work undone): the reply is refused first, naming the tasks, so nothing half-happens."""
+    titles = list(case.tasks.filter(done=False).order_by("due_on", "id").values_list("title", flat=True)[:6])
+    if not titles:
+        return
+    named = "; ".join(f"“{title}”" for title in titles[:5]) + ("; …" if len(titles) > 5 else "")
+    raise ValidationError(
+        _("The reply cannot be sent while tasks are still open: %(tasks)s. Sending the reply marks the case "
+          "responded; finish the tasks first.") % {"tasks": named},
+        code="open_tasks",
+    )
+
+
+def dsar_move_on_reply(*, case: RightsRequest, by, now: datetime) -> RightsRequest:
+    """The reply (letters.REPLY_KINDS) was sent at ``now``: the case moves to "responded" through the
+    status machine, one allowed step at a time (each with its own rules and timeline entry: identity
+    verified before work starts, no open task), its response time the reply's sent time. Called by
+    ``letters.draft_mark_sent`` inside its transaction, so a refused step un-sends the reply. An
+    answered or ended case stays as it is; closing stays a separate, deliberate action."""
+    for to_status in path_to_responded(case.status):
+        dsar_transition(case=case, to_status=to_status, by=by, now=now)
+    return case
+
+
 def dsar_close(*, case: RightsRequest, by, now: datetime | None = None) -> RightsRequest:
     """Close an answered case. Refused with open tasks."""
     return dsar_transition(case=case, to_status=Status.CLOSED, by=by, now=now)

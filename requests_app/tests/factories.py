@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone as dt_timezone
 
-from requests_app import letters, services
+from requests_app import identity_checks, letters, services
 from requests_app.models import DraftKind
 
 UTC = dt_timezone.utc
@@ -29,6 +29,17 @@ def make_case(*, now=None, by=None, **overrides):
     values.update(overrides)
     now = now or max(values["received_at"], at(2026, 3, 2, 12))
     return services.dsar_register(by=by, now=now, **values)
+
+
+def verified_case(by, **overrides):
+    """A case whose requester's identity was verified on receipt: a reply may be sent on it (sending
+    the reply moves the case to "responded", and work starts only once identity is verified)."""
+    case = make_case(**overrides)
+    decided = max(case.received_at, at(2026, 3, 2, 12))
+    identity_checks.dsar_record_identity_check(case=case, by=by, method="session_reauth", decided_at=decided,
+                                               now=decided)
+    case.refresh_from_db()
+    return case
 
 
 def extend(case, *, by, reasons, now=None, language="en"):

@@ -20,9 +20,7 @@ pytestmark = pytest.mark.django_db
 def closed_case(staff_user):
     """EU access received Mon 2026-03-02 (due Thu 04-02), answered on 03-20 and closed."""
     case = verified_case(staff_user, assignee=staff_user)
-    services.dsar_mark_response_drafted(case=case, by=staff_user, now=at(2026, 3, 19))
-    send_reply(case, by=staff_user, now=at(2026, 3, 20))
-    services.dsar_mark_responded(case=case, by=staff_user, now=at(2026, 3, 20, 1))
+    send_reply(case, by=staff_user, now=at(2026, 3, 20))  # sending the reply marks the case responded
     services.dsar_close(case=case, by=staff_user, now=at(2026, 3, 21))
     case.refresh_from_db()
     return case

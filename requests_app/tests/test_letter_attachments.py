@@ -22,7 +22,7 @@ from privacy_office.models import SentDocument
 from requests_app import erasure, letter_attachments, letters, outbound_mail, services
 from requests_app.models import DraftKind, OutboundEmail, ResponseDraftAttachment
 
-from .factories import at, make_case
+from .factories import at, verified_case
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 
 
 
 def access_reply(staff_user, *, language="en", **case_fields):
-    case = make_case(**case_fields)
+    case = verified_case(staff_user, **case_fields)
     return letters.draft_generate(case=case, kind=DraftKind.ACCESS_RESPONSE, language=language, by=staff_user,
                                   now=at(2026, 3, 2, 12))
 
@@ -168,7 +168,7 @@ def test_the_files_are_deleted_when_the_cases_personal_data_is_erased(
     attachment = letter_attachments.attachment_add(draft=draft, file=ContentFile(COPY, name="anna.json"),
                                                    name="Anna Schmidt's data", by=staff_user, now=at(2026, 3, 2, 13))
     outbound_mail.draft_send_email(draft=draft, by=staff_user, now=at(2026, 3, 2, 14))
-    services.dsar_withdraw(case=case, by=staff_user, note="done", now=at(2026, 3, 3))
+    services.dsar_close(case=case, by=staff_user, now=at(2026, 3, 3))  # the reply made it "responded"
     case.refresh_from_db()
     stored = attachment.file.name
     assert storages["private"].exists(stored)

@@ -70,14 +70,16 @@ def test_the_third_parties_data_is_sold_or_shared_to_are_told_within_15_business
     notice = next(t for t in tasks if t.processor_id)
     assert notice.title.startswith("Third party Ad Platform Inc: tell it of the") and "§7026(f)" in notice.title
     assert all(t.due_on == date(2026, 12, 9) for t in tasks)
-    # The notification is tracked: the case cannot be marked responded while it is open.
+    # The notification is tracked: the reply (which marks the case responded) is refused while it is open.
     services.dsar_start_work(case=case, by=staff_user)
     draft = letters.draft_generate(case=case, kind=DraftKind.RESPONSE, language="en", by=staff_user,
                                    reasons="We no longer sell or share your personal information.")
-    letters.draft_mark_sent(draft=draft, by=staff_user)
-    services.dsar_mark_response_drafted(case=case, by=staff_user)
-    with pytest.raises(ValidationError, match=r"2 task\(s\) are still open"):
-        services.dsar_mark_responded(case=case, by=staff_user)
+    with pytest.raises(ValidationError, match="tasks are still open") as refused:
+        letters.draft_mark_sent(draft=draft, by=staff_user)
+    assert notice.title[:40] in refused.value.messages[0]
+    draft.refresh_from_db()
+    case.refresh_from_db()
+    assert draft.sent_at is None and case.status == Status.IN_PROGRESS
 
 
 def test_the_demo_opt_out_was_neither_verified_nor_sent_to_service_providers(demo_texts):

@@ -6,17 +6,9 @@ from django.core.exceptions import ValidationError
 from requests_app import case_tasks, identity_checks, services
 from requests_app.models import Status, TimelineEntry
 
-from .factories import at, make_case, refuse, send_reply
+from .factories import at, make_case, refuse, send_reply, verified_case
 
 pytestmark = pytest.mark.django_db
-
-
-def verified_case(by, **kwargs):
-    case = make_case(**kwargs)
-    identity_checks.dsar_record_identity_check(case=case, by=by, method="session_reauth", decided_at=at(2026, 3, 2, 12),
-                                        now=at(2026, 3, 2, 12))
-    case.refresh_from_db()
-    return case
 
 
 def test_illegal_transition_is_refused_with_a_clear_message(staff_user):
@@ -46,12 +38,16 @@ def test_opt_out_needs_no_identity_and_starts_at_once(staff_user):
 def test_full_path_to_closed_records_the_timeline(staff_user):
     case = verified_case(staff_user)
     task = case_tasks.task_create(case=case, title="Export data", by=staff_user)
-    services.dsar_mark_response_drafted(case=case, by=staff_user)
-    send_reply(case, by=staff_user)
-    with pytest.raises(ValidationError, match="cannot be marked responded while 1 task"):
-        services.dsar_mark_responded(case=case, by=staff_user)
+    # Sending the reply marks the case responded, which an open task forbids: the reply is refused
+    # first, naming the task, and nothing is sent or moved.
+    with pytest.raises(ValidationError, match="tasks are still open: “Export data”"):
+        send_reply(case, by=staff_user)
+    case.refresh_from_db()
+    assert case.status == Status.IN_PROGRESS and not case.drafts.filter(sent_at__isnull=False).exists()
     case_tasks.task_set_done(task=task, by=staff_user)
-    services.dsar_mark_responded(case=case, by=staff_user)
+    send_reply(case, by=staff_user)
+    case.refresh_from_db()
+    assert case.status == Status.RESPONDED and case.closed_at is None  # closing stays a deliberate step
     services.dsar_close(case=case, by=staff_user)
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.closed_at and case.responded_at
@@ -63,9 +59,7 @@ def test_full_path_to_closed_records_the_timeline(staff_user):
 
 def test_close_is_refused_while_a_task_is_open(staff_user):
     case = verified_case(staff_user)
-    services.dsar_mark_response_drafted(case=case, by=staff_user)
     send_reply(case, by=staff_user)
-    services.dsar_mark_responded(case=case, by=staff_user)
     case_tasks.task_create(case=case, title="Confirm deletion at the processor", by=staff_user)
     with pytest.raises(ValidationError, match="cannot be closed while 1 task"):
         services.dsar_close(case=case, by=staff_user)

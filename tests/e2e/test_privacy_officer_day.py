@@ -189,7 +189,6 @@ def staff_sees_dashboard_counts(page, staff_user):
             (zh("Due within 7 days"),
              str(open_cases.filter(due_on__gte=today, due_on__lte=today + timedelta(days=7)).count())),
             (zh("Overdue"), str(open_cases.filter(due_on__lt=today, clock_paused=False).count())),
-            (zh("Awaiting identity"), str(by_status[Status.AWAITING_IDENTITY])),
             (zh("My open cases"), str(open_cases.filter(assignee=staff_user).count())),
         ],
         zh("Security incidents"): [
@@ -377,27 +376,29 @@ def staff_works_an_access_request(page, staff_user) -> RightsRequest:
     for recipient in disclosure["recipients"]:
         assert f"- {recipient['name']}" in body, recipient
     assert body.index("一、处理目的") < body.index("三、接收方")
-    # The reply goes out; its sent time becomes the case's response time.
+    # The reply goes out, which marks the case responded: refused while the task is open, naming it,
+    # and nothing is sent.
+    draft_url = page.url
+    task_title = case.tasks.get(done=False).title
     page.fill("#id_sent_by_hand_reason", "挂号信 / registered post")
     page.click("input[name=_mark_sent]")
-    expect(message(page)).to_contain_text(zh("Marked as sent; the sent version is frozen."))
-    page.goto(f"/admin/requests_app/rightsrequest/{case.pk}/change/")
-
-    # Drafted; "responded" is refused while the task is open; close the task; respond; close.
-    act(page, zh("Response drafted"))
-    expect(status).to_have_text(zh_label(Status.RESPONSE_DRAFTED.label))
-    act(page, zh("Mark responded"))
     with translation.override(ZH):
-        refusal = gettext("The case cannot be marked responded while %(count)d task(s) are still open; finish them "
-                          "first.") % {"count": 1}
+        refusal = gettext("The reply cannot be sent while tasks are still open: %(tasks)s. Sending the reply marks "
+                          "the case responded; finish the tasks first.") % {"tasks": f"“{task_title}”"}
     expect(message(page, "error")).to_have_text(refusal)
-    expect(status).to_have_text(zh_label(Status.RESPONSE_DRAFTED.label))
+    expect(status).to_have_text(zh_label(Status.IN_PROGRESS.label))
+    assert not case.drafts.filter(sent_at__isnull=False).exists()
     page.check("#id_tasks-0-done")
     page.click("input[name=_continue]")
     expect(message(page)).to_be_visible()
     expect(page.locator("#id_tasks-0-done")).to_be_checked()
-    act(page, zh("Mark responded"))
+    # Sent now: its sent time is the case's response time, with no further click.
+    page.goto(draft_url)
+    page.fill("#id_sent_by_hand_reason", "挂号信 / registered post")
+    page.click("input[name=_mark_sent]")
+    expect(message(page)).to_contain_text(zh("Marked as sent; the sent version is frozen."))
     expect(status).to_have_text(zh_label(Status.RESPONDED.label))
+    expect(page.get_by_role("button", name=zh("Mark responded"))).to_have_count(0)
     act(page, zh("Close"))
     expect(status).to_have_text(zh_label(Status.CLOSED.label))
     expect(page.locator(".case-actions")).to_have_count(0)  # closed: frozen, nothing left for staff to do
