@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
-from privacy_office import urgency
+from privacy_office import list_cells, urgency
 from privacy_office.admin import ReminderInline
 from privacy_office.admin_base import (
     AuditedAdmin,
@@ -662,7 +662,7 @@ class DocumentAccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class TimelineEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """A case's whole timeline (the case page shows the latest entries and links here, ``?request=<id>``)."""
 
-    list_display = ("at", "request", "kind", "what", "note", "by")
+    list_display = ("at", "request", "kind", "what", "note_cell", "by")
     list_select_related = ("request", "by")
     list_filter = ("kind",)
     list_per_page = 100
@@ -674,4 +674,8 @@ class TimelineEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("what happened"))
     def what(self, entry):
-        return entry.text
+        return list_cells.long_text(entry.text)
+
+    @admin.display(description=gettext_lazy("note"))
+    def note_cell(self, entry):
+        return list_cells.long_text(entry.note)
