@@ -40,6 +40,7 @@ from privacy_office.admin_base import (
     loaded_version_error,
     typed_reason,
 )
+from privacy_office import list_cells
 from privacy_office.models import Reminder
 from privacy_office.roles import approval_label, approval_permission, holds_approval, missing_permission_message
 from privacy_office.spreadsheets import inert_resource_for
@@ -352,6 +353,22 @@ def obligation_deadline(obligation):
 def timeline_text(entry):
     """What the system recorded, in the reader's language (a person's own words are the note)."""
     return entry.text or "—"
+
+
+@admin.display(description=_("what"))
+def timeline_text_cell(entry):
+    """The timeline list's cell: a long record (every draft's code, a SHA-256) shortened, whole on hover."""
+    return list_cells.long_text(entry.text)
+
+
+@admin.display(description=_("note"))
+def timeline_note_cell(entry):
+    return list_cells.long_text(entry.note)
+
+
+@admin.display(description=_("incident"), ordering="incident__reference")
+def incident_cell(row):
+    return list_cells.incident_reference(row.incident)
 
 
 class TimelineEntryForm(forms.ModelForm):
@@ -1027,7 +1044,7 @@ class WithdrawForm(forms.Form):
 @admin.register(Obligation)
 class ObligationAdmin(AuditedAdmin):
     change_form_template = "breach_app/admin/obligation_change_form.html"
-    list_display = ("name_link", "incident", "jurisdiction", "applicability", "status", obligation_deadline,
+    list_display = ("name_link", incident_cell, "jurisdiction", "applicability", "status", obligation_deadline,
                     time_left)
     list_display_links = None
     list_filter = (ObligationOverdueFilter, "status", "applicability", "jurisdiction", "recipient", "unverified")
@@ -1465,7 +1482,7 @@ class TimelineEntryAdmin(ReadOnlyAdminMixin, StreamingExportMixin, admin.ModelAd
     """Every incident's timeline in one list: append-only, so read here and added on the incident page."""
 
     resource_classes = [inert_resource_for(TimelineEntry)]
-    list_display = ("at", "incident", "kind", timeline_text, "note", "by")
+    list_display = ("at", incident_cell, "kind", timeline_text_cell, timeline_note_cell, "by")
     # An entry's own page shows the message in the reader's language, not its message id and params.
     exclude = ("message", "params")
     readonly_fields = (timeline_text,)
