@@ -58,6 +58,7 @@ class CaseSummary:
     clock_reasons: list[str]
     timeline: list[TimelineEntry] = field(default_factory=list)
     timeline_more: bool = False
+    timeline_shown: int = TIMELINE_SHOWN
     timeline_url: str = ""
 
 
