@@ -39,8 +39,9 @@ def open_case(page, case: RightsRequest) -> None:
 
 def open_sections(page) -> None:
     """The case's details sit in sections that open on demand (under its summary): open them all."""
-    for summary in page.locator("fieldset.collapse details:not([open]) > summary").all():
-        summary.click()
+    closed = page.locator("fieldset.collapse details:not([open]) > summary")
+    while closed.count():
+        closed.first.click()
 
 
 def fill(page, selector: str, value: str) -> None:
