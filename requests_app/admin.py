@@ -15,7 +15,8 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -41,7 +42,8 @@ from privacy_office.admin_base import (
 from . import case_tasks, display, letters, outbound_mail, services, views
 from . import letter_attachments, letter_documents
 from .mailbox_admin import InboundMessageInline, OutboundEmailInline
-from .forms import RightsRequestForm
+from .case_summary import case_summary
+from .forms import NativeDateInput, NativeSplitDateTime, RightsRequestForm, TaskRowForm
 from .models import (
     ClockPause,
     DocumentAccessLog,
@@ -166,7 +168,9 @@ class IdentityDocumentInline(CappedInlineMixin, ReadOnlyInline):
 
 class TaskInline(CappedInlineMixin, admin.TabularInline):
     model = Task
-    # Editable rows render three selects each (the costliest part of the case page): open tasks
+    form = TaskRowForm
+    formfield_overrides = {models.DateField: {"widget": NativeDateInput}}
+    # Editable rows (a saved task shows its service and processor as text, TaskRowForm): open tasks
     # first (the model's ordering), ten at a time.
     shown_max = 10
     extra = 0
@@ -212,24 +216,6 @@ class ResponseDraftInline(CappedInlineMixin, ReadOnlyInline):
         return format_html('<a href="{}">{}</a>', url, label)
 
 
-class TimelineInline(CappedInlineMixin, ReadOnlyInline):
-    model = TimelineEntry
-    fields = ("at", "kind", "what", "note", "by")
-    readonly_fields = fields
-    verbose_name_plural = gettext_lazy("timeline")
-
-    def get_queryset(self, request):
-        # The latest first: the cap keeps the newest entries on the page.
-        return super().get_queryset(request).select_related("by").order_by("-at", "-id")
-
-    def see_all_url(self, request, obj) -> str:
-        return f"{reverse('admin:requests_app_timelineentry_changelist')}?request={obj.pk}"
-
-    @admin.display(description=gettext_lazy("what happened"))
-    def what(self, entry):
-        return entry.text
-
-
 # ------------------------------------------------------------------------------------------------
 # the case admin
 # ------------------------------------------------------------------------------------------------
@@ -264,9 +250,10 @@ class RightsRequestAdmin(AuditedAdmin):
     )
     actions = ("assign_to_me", "assign_to_user", "erase_personal_data")
     filter_horizontal = ("services",)
-    # Received e-mails first: an answer the case waits for is seen at once.
+    # Received e-mails first: an answer the case waits for is seen at once. The timeline is not an
+    # inline: the summary at the top of the page shows its newest entries (case_summary.py).
     inlines = (InboundMessageInline, ClockPauseInline, IdentityCheckInline, IdentityDocumentInline, TaskInline,
-               ResponseDraftInline, OutboundEmailInline, TimelineInline, ReminderInline)
+               ResponseDraftInline, OutboundEmailInline, ReminderInline)
     readonly_fields = (
         "reference", "status", "received_on", "due_on", "clock_explanation", "due_rule", "due_provisional",
         "original_due_on", "acknowledgement_due_on", "acknowledged_at", "extension_deadline", "extended",
@@ -300,7 +287,43 @@ class RightsRequestAdmin(AuditedAdmin):
         if obj is not None and obj.erased_at is not None:
             fieldsets = [*fieldsets, (gettext_lazy("Personal data erased"),
                                       {"fields": ("erased_at", "erased_by", "erasure_reason")})]
-        return fieldsets
+        # A field the services fill in says nothing while it is empty (all of them on a new case):
+        # left out, with any section left with nothing in it. On a case's page the sections open on
+        # demand, under the summary and the timeline.
+        shown = []
+        for name, options in fieldsets:
+            fields = [f for f in options["fields"] if not self.says_nothing(obj, f)]
+            if fields:
+                classes = () if obj is None else ("collapse",)
+                shown.append((name, {**options, "fields": fields, "classes": classes}))
+        return shown
+
+    def says_nothing(self, case, name) -> bool:
+        """An empty field the services fill in (``readonly_fields``)."""
+        if name not in self.readonly_fields:
+            return False
+        if case is None:
+            return True
+        try:
+            field = case._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False  # a computed line (the clock explanation) speaks for itself
+        return getattr(case, field.attname) in (None, "")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            # A case's receipt rarely changes once registered: the browser's own date and time
+            # inputs, not two script-built calendars (about 200 page elements) on every visit.
+            kwargs["widgets"] = {**kwargs.get("widgets", {}), "received_at": NativeSplitDateTime,
+                                 "fee_paid_at": NativeSplitDateTime}
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None:
+            # A new case has no rows yet: only the lists one can add to on this page are shown.
+            inlines = [inline for inline in inlines if inline.has_add_permission(request, obj)]
+        return inlines
 
     def has_change_permission(self, request, obj=None):
         # An erased case is a tombstone: nothing on it can be changed (or typed back in). An ended
@@ -457,15 +480,18 @@ class RightsRequestAdmin(AuditedAdmin):
             *super().get_urls(),
         ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        case = self.get_object(request, object_id)
-        extra_context = extra_context or {}
-        if case is not None and self.may_act(request, case):
-            extra_context["case_actions"] = [
-                (reverse("admin:requests_app_rightsrequest_action", args=[case.pk, name]), label)
-                for name, label in views.available_actions(case, user=request.user)
-            ]
-        return super().change_view(request, object_id, form_url, extra_context)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            # The top of the page: what an officer needs first, and the actions allowed now.
+            context["case_summary"] = case_summary(obj)
+            if self.may_act(request, obj):
+                context["case_actions"] = [
+                    (reverse("admin:requests_app_rightsrequest_action", args=[obj.pk, name]), label)
+                    for name, label in views.available_actions(obj, user=request.user)
+                ]
+            # The case is the workspace: the whole width for it, not the list of every model.
+            context["is_nav_sidebar_enabled"] = False
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -84,32 +84,15 @@ def compute_due(case: RightsRequest, *, today: date | None = None) -> dict:
     open clarification pause is counted up to ``today`` (the date if it were answered today); the
     overdue list skips paused cases (``clock_paused``) so a moving date never flags a case that is
     waiting on the requester."""
-    today = today or case_today(case)
     got = receipt(case)
     received_on = got.received_on
-    pauses = [
-        (p.started_on, p.ended_on or max(today, p.started_on))
-        for p in (case.pauses.all() if case.pk else ())
-        if p.reason == ClockPause.Reason.CLARIFICATION
-    ]
-    facts = {
-        "jurisdiction": case.jurisdiction, "received_on": received_on, "verified_on": case.verified_on,
-        "pauses": pauses,
-        "identity_requested_on": _local(case.identity_requested_at, case.jurisdiction),
-        "identity_received_on": _local(case.identity_received_at, case.jurisdiction),
-        "fee_paid_on": _local(case.fee_paid_at, case.jurisdiction),
-    }
     results, originals, extension_deadlines, acks = [], [], [], []
     try:
-        for request_type in case.all_types:
-            base = dl.response_due(request_type=request_type, **facts)
+        for request_type, base, result in _due_by_type(case, received_on, today or case_today(case)):
             originals.append(base)
             if base.extension_deadline is not None:
                 extension_deadlines.append(base.extension_deadline)
-            if case.extended and base.extension_deadline is not None:
-                results.append(dl.response_due(request_type=request_type, extended=True, **facts))
-            else:
-                results.append(base)
+            results.append(result)
             ack = dl.acknowledgement_due(
                 jurisdiction=case.jurisdiction, request_type=request_type, received_on=received_on
             )
@@ -129,6 +112,39 @@ def compute_due(case: RightsRequest, *, today: date | None = None) -> dict:
         "extension_deadline": min(extension_deadlines) if extension_deadlines else None,
         "acknowledgement_due_on": min(acks) if acks else None,
     }
+
+
+def _due_by_type(case: RightsRequest, received_on: date, today: date):
+    """(request type, un-extended DueDate, DueDate in force) for each of the case's request types."""
+    pauses = [
+        (p.started_on, p.ended_on or max(today, p.started_on))
+        for p in (case.pauses.all() if case.pk else ())
+        if p.reason == ClockPause.Reason.CLARIFICATION
+    ]
+    facts = {
+        "jurisdiction": case.jurisdiction, "received_on": received_on, "verified_on": case.verified_on,
+        "pauses": pauses,
+        "identity_requested_on": _local(case.identity_requested_at, case.jurisdiction),
+        "identity_received_on": _local(case.identity_received_at, case.jurisdiction),
+        "fee_paid_on": _local(case.fee_paid_at, case.jurisdiction),
+    }
+    for request_type in case.all_types:
+        base = dl.response_due(request_type=request_type, **facts)
+        if case.extended and base.extension_deadline is not None:
+            yield request_type, base, dl.response_due(request_type=request_type, extended=True, **facts)
+        else:
+            yield request_type, base, base
+
+
+def due_candidates(case: RightsRequest, *, today: date | None = None) -> list[tuple[str, dl.DueDate]]:
+    """(request type, DueDate in force) for each of the case's request types: every obligation the
+    engine considered (``DueDate.candidates``) and the one that bound it, for the case page to show
+    why its date is what it is. Refused inputs raise ``ValidationError`` as ``compute_due`` does."""
+    try:
+        return [(request_type, result) for request_type, _base, result
+                in _due_by_type(case, receipt(case).received_on, today or case_today(case))]
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="clock") from exc
 
 
 def dsar_recompute_due(*, case: RightsRequest, by=None, now: datetime | None = None, save: bool = True,

@@ -13,6 +13,7 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -169,3 +170,50 @@ class AssignForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = assignable_users()
+
+
+class ChoiceLabel(forms.Widget):
+    """A choice shown as its label only (no ``<select>``): for a field that is read-only on a row."""
+
+    def __init__(self, choices=(), attrs=None):
+        super().__init__(attrs)
+        self.choices = list(choices)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        value = "" if value is None else str(value)
+        label = next((str(text) for key, text in self.choices if str(key) == value and value), "—")
+        return format_html('<span class="readonly">{}</span>', label)
+
+
+class TaskRowForm(forms.ModelForm):
+    """A task row on the case page. A saved task names its service and processor as text: a full
+    list of each on every row was most of a busy case page; the new row still offers the lists."""
+
+    ROW_LABEL_FIELDS = ("service", "processor")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name in self.ROW_LABEL_FIELDS:
+            field = self.fields.get(name)
+            if field is not None:
+                field.disabled = True  # the posted value is ignored: the saved one stays
+                field.widget = ChoiceLabel(choices=field.choices)
+
+
+class NativeDateInput(forms.DateInput):
+    """The browser's own date picker: no script-built calendar per row (about 90 page elements each)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")  # the only value format the date input accepts
+
+
+class NativeSplitDateTime(forms.SplitDateTimeWidget):
+    """A date and a time in the browser's own inputs (the field names stay ``<name>_0`` / ``_1``)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, date_format="%Y-%m-%d", time_format="%H:%M:%S",
+                         date_attrs={"type": "date"}, time_attrs={"type": "time", "step": "1"})

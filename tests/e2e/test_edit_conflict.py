@@ -33,7 +33,20 @@ def translated(text: str, language: str) -> str:
 
 def open_case(page, case: RightsRequest) -> None:
     page.goto(f"/admin/requests_app/rightsrequest/{case.pk}/change/")
+    open_sections(page)
     expect(page.locator("#id_requester_phone")).to_be_editable()
+
+
+def open_sections(page) -> None:
+    """The case's details sit in sections that open on demand (under its summary): open them all."""
+    closed = page.locator("fieldset.collapse details:not([open]) > summary")
+    while closed.count():
+        closed.first.click()
+
+
+def fill(page, selector: str, value: str) -> None:
+    open_sections(page)
+    page.fill(selector, value)
 
 
 def save(page) -> None:
@@ -67,13 +80,13 @@ def test_two_people_edit_one_case_and_nothing_is_lost(browsers, demo):
     # ---- different fields: the colleague's phone survives the staff member's second save -------
     open_case(manager, case)
     open_case(staff, case)
-    manager.fill("#id_requester_phone", "+8613800001111")
+    fill(manager, "#id_requester_phone", "+8613800001111")
     save(manager)
     expect(manager.locator("ul.messagelist li.success")).to_be_visible()
     case.refresh_from_db()
     assert case.requester_phone == "+8613800001111"
 
-    staff.fill("#id_description", "Wants a copy of the app data. Called back on the new number.")
+    fill(staff, "#id_description", "Wants a copy of the app data. Called back on the new number.")
     save(staff)
     refusal_shown(staff, "en", "fields")
     nonfield = staff.locator("#rightsrequest_form .errorlist.nonfield")
@@ -97,12 +110,12 @@ def test_two_people_edit_one_case_and_nothing_is_lost(browsers, demo):
     expect(staff.locator("html")).to_have_attribute("lang", ZH)
     open_case(manager, case)
     open_case(staff, case)
-    manager.fill("#id_account_id", "acc-manager")
-    manager.fill("#id_requester_phone", "+8613800002222")
+    fill(manager, "#id_account_id", "acc-manager")
+    fill(manager, "#id_requester_phone", "+8613800002222")
     save(manager)
     expect(manager.locator("ul.messagelist li.success")).to_be_visible()
 
-    staff.fill("#id_account_id", "acc-staff")
+    fill(staff, "#id_account_id", "acc-staff")
     save(staff)
     refusal_shown(staff, ZH, "same-field")
     field_error = staff.locator(".field-account_id .errorlist")

@@ -682,7 +682,7 @@ def auditor_sees_but_cannot_change(page, case: RightsRequest, incident: Incident
     expect(page.locator(".field-reference .readonly")).to_have_text(case.reference)
     expect(page.locator(".field-requester_name .readonly")).to_have_text(REQUESTER)
     expect(page.locator(".field-status .readonly")).to_have_text("closed")
-    expect(page.locator("#timeline-group tbody tr.has_original").first).to_be_visible()
+    expect(page.locator("#case-timeline li").first).to_be_visible()
     expect(page.locator(".case-actions")).to_have_count(0)
     expect(page.locator("input[type=submit]")).to_have_count(0)
     expect(page.locator("#id_change_reason")).to_have_count(0)
