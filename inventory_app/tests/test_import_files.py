@@ -136,7 +136,7 @@ def test_staff_download_the_template_and_an_importable_export_and_an_auditor_can
                                  {"format": "0", "resource": "0", "language": "en", **every_column(export_page)})
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     exported = table(response.content, "csv")
-    assert [row["code"] for row in exported] == list(DataLocation.objects.order_by("pk").values_list("code", flat=True))
+    assert sorted(row["code"] for row in exported) == sorted(DataLocation.objects.values_list("code", flat=True))
     # The Art. 30 record stays with the export permission (managers).
     assert staff_client.get(reverse("admin:inventory_app_record"), {"layout": "pipl"}).status_code == 403
 
