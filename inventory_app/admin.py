@@ -41,6 +41,8 @@ from privacy_office.admin_base import (
     ReadOnlyInline,
 )
 
+from privacy_office.spreadsheets import csv_response, xlsx_response
+
 from . import audits, crossborder, governance, governance_display, imports
 from .imports import ImportRefused
 
@@ -141,8 +143,51 @@ class InventoryAdmin(AuditedImportExportAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
 
+    import_template_name = "inventory_app/admin/import.html"
+
     def get_import_data_kwargs(self, **kwargs):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    # -- the importable export and the template (roles.py: "importfile") ------------------------
+    def has_importfile_permission(self, request) -> bool:
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.importfile_{opts.model_name}")
+
+    def has_export_permission(self, request):
+        # Exporting what one may import, in the importable format, is part of working the inventory;
+        # other exports (the Art. 30 record) need the export permission itself.
+        return super().has_export_permission(request) or self.has_importfile_permission(request)
+
+    def has_record_export_permission(self, request) -> bool:
+        return super().has_export_permission(request)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("import/template/<str:file_format>/", self.admin_site.admin_view(self.import_template_view),
+                 name="%s_%s_import_template" % info),
+            *super().get_urls(),
+        ]
+
+    def import_template_view(self, request, file_format: str):
+        """The import file's heading row, in the page's language (either language imports)."""
+        if not self.has_importfile_permission(request) or not self.has_import_permission(request):
+            raise PermissionDenied
+        if file_format not in ("csv", "xlsx"):
+            raise Http404
+        resource = self.get_import_resource_classes(request)[0]()
+        headings = resource.export_headings([f for f in resource.get_import_fields() if not f.readonly])
+        name = f"{self.opts.model_name}-import-template.{file_format}"
+        if file_format == "csv":
+            return csv_response(headings, [], filename=name)
+        return xlsx_response(headings, [], title=str(self.opts.verbose_name_plural), filename=name,
+                             column_width=20, freeze="A2")
+
+    def get_import_context_data(self, **kwargs):
+        info = self.opts.app_label, self.opts.model_name
+        return {**super().get_import_context_data(**kwargs), "template_urls": [
+            (label, reverse("admin:%s_%s_import_template" % info, args=[kind])) for kind, label in (("xlsx", "XLSX"), ("csv", "CSV"))
+        ]}
 
     # -- approved impact assessments follow the inventory (inventory_app.governance) ------------
     def assessed_activity_ids(self, obj):
@@ -571,6 +616,10 @@ class ProcessingActivityAdmin(InventoryAdmin):
     def assessed_activity_ids(self, obj):
         return [obj.pk]
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "has_record_export_permission": self.has_record_export_permission(request)}
+        return super().changelist_view(request, extra_context)
+
     def has_start_assessment_permission(self, request):
         return request.user.has_perm("inventory_app.add_impactassessment")
 
@@ -606,11 +655,11 @@ class ProcessingActivityAdmin(InventoryAdmin):
         return "; ".join(obj.pia_reasons()) or gettext("not required by PIPL Art. 55")
 
     # -- record of processing activities ------------------------------------------------------
-    @admin.action(description=_("Export selected as GDPR Art. 30 record (XLSX)"), permissions=["export"])
+    @admin.action(description=_("Export selected as GDPR Art. 30 record (XLSX)"), permissions=["record_export"])
     def export_gdpr_record(self, request, queryset):
         return ropa_response("gdpr", activities=queryset)
 
-    @admin.action(description=_("Export selected as PIPL record (XLSX)"), permissions=["export"])
+    @admin.action(description=_("Export selected as PIPL record (XLSX)"), permissions=["record_export"])
     def export_pipl_record(self, request, queryset):
         return ropa_response("pipl", activities=queryset)
 
@@ -623,7 +672,7 @@ class ProcessingActivityAdmin(InventoryAdmin):
         return extra + urls
 
     def record_view(self, request):
-        if not self.has_export_permission(request):
+        if not self.has_record_export_permission(request):
             raise PermissionDenied
         form = RecordExportForm(request.GET or None)
         if form.is_bound and form.is_valid():

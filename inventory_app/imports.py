@@ -123,9 +123,15 @@ class Inspection:
 
 
 class ImportDataset(tablib.Dataset):
-    """A dataset that reports its progress as the resource walks through it."""
+    """A dataset that reports its progress as the resource walks through it, and knows the
+    spreadsheet row of each data row (``file_rows``): blank rows are not data, so the n-th data row
+    is not always row n + 1, and errors must name the row the person sees."""
 
     on_row = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.file_rows: list[int] = []
 
     def __iter__(self):
         on_row = self.on_row
@@ -215,6 +221,7 @@ def _append(dataset: ImportDataset, headers: list[str], values, row_number: int)
     if len(values) < width:
         values += [None] * (width - len(values))
     dataset.append(values)
+    dataset.file_rows.append(row_number)
 
 
 def _dataset_from_rows(rows, *, max_columns: int | None) -> ImportDataset:

@@ -11,7 +11,7 @@ values loaded up front (``bulk_*`` sends no signal, so nothing else would log th
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,10 @@ from privacy_office.messages import reason_with_params
 from privacy_office.models import AuditLogEntry
 from privacy_office.spreadsheets import InertExportMixin
 
+from .columns import (
+    FALSE_WORDS, TRUE_WORDS, ChoiceWidget, YesNoWidget, field_heading, heading_aliases, unknown_codes,
+    unknown_codes_message,
+)
 from .models import (
     ActivityField,
     Controller,
@@ -37,10 +41,6 @@ from .models import (
     TransferVolume,
 )
 
-# "必要"/"可选" are the words the admin shows for an activity's required field (necessary personal
-# information, PIPL Art. 6); "必填"/"选填" are kept for sheets written before.
-TRUE_WORDS = {"1", "true", "yes", "y", "x", "是", "必要", "必填", "required", "t"}
-FALSE_WORDS = {"0", "false", "no", "n", "否", "", "可选", "非必要", "选填", "optional", "f", "none"}
 DB_BATCH = 1000
 
 
@@ -55,13 +55,6 @@ def parse_bool(value, *, column: str) -> bool:
     if text in FALSE_WORDS:
         return False
     raise ValueError(_("“%(value)s” is not a yes/no value for %(column)s (use 1 or 0).") % {"value": value, "column": column})
-
-
-def parse_bool_or_none(value):
-    try:
-        return parse_bool(value, column="")
-    except ValueError:
-        return None
 
 
 def _cell(row, column) -> str:
@@ -86,19 +79,64 @@ def import_change_reason(file_name: str) -> str:
     return reason_with_params(gettext_noop("imported from %(file)s"), file=file_name)
 
 
+class ChangedFieldsDiff:
+    """The preview of one row: for an update only the columns whose value changes, as (heading, old,
+    new); for a new row the columns it fills. Replaces the library's ``Diff`` (which lists every
+    column of every row as HTML) through ``get_diff_class``."""
+
+    def __init__(self, resource, instance, new):
+        self.resource = resource
+        self.new = new
+        self.left = self.values(instance)
+        self.right = []
+
+    def values(self, instance) -> list[str]:
+        if instance is None:
+            return [""] * len(self.resource.get_import_fields())
+        values = []
+        for field in self.resource.get_import_fields():
+            try:
+                value = field.export(instance)
+            except ValueError:  # a many-to-many of a row not saved yet
+                value = ""
+            values.append("" if value is None else str(value))
+        return values
+
+    def compare_with(self, resource, instance):
+        self.right = self.values(instance)
+
+    def as_html(self) -> list[dict]:
+        changes = []
+        for field, old, new in zip(self.resource.get_import_fields(), self.left, self.right):
+            if self.new:
+                old = ""
+            if old != new:
+                changes.append({"column": self.resource.heading(field), "old": old, "new": new})
+        return changes
+
+
 class AuditedResourceMixin:
     """Who and why on the history rows an import writes: the importing user (``import_data``'s
     ``user``) and the file. Rows saved one by one get them through ``save()`` (whose signals
-    log them); bulk writers read ``import_by`` and ``import_reason``."""
+    log them); bulk writers read ``import_by`` and ``import_reason``.
+
+    Also what every inventory import file shares (``columns``): headings and values in either
+    language, unknown codes as errors of their row, and row numbers as the spreadsheet shows them
+    (the header is row 1, so the first data row is row 2, and blank rows the reader skipped count)."""
 
     import_by = None
     import_reason = gettext_noop("imported")
+    file_rows = None
 
     # An empty cell of an XLSX arrives as None. django-import-export reads it as "" only for a
     # blank CharField; a blank TextField (a description) got None and the row failed on NOT NULL,
     # so an unchanged export could not be imported back.
     @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):
+        if getattr(f, "choices", None):
+            return ChoiceWidget
+        if isinstance(f, models.BooleanField):
+            return YesNoWidget
         if isinstance(f, models.TextField):
             return widgets.CharWidget
         return super().widget_from_django_field(f, default)
@@ -106,15 +144,82 @@ class AuditedResourceMixin:
     @classmethod
     def widget_kwargs_for_field(cls, field_name, django_field):
         kwargs = super().widget_kwargs_for_field(field_name, django_field)
+        if getattr(django_field, "choices", None):
+            kwargs["choices"] = django_field.choices
         if isinstance(django_field, models.TextField) and django_field.blank:
             kwargs.update({"coerce_to_string": True, "allow_blank": True})
         return kwargs
 
+    # -- headings in the export's language, either language read back ---------------------------
+    def heading(self, field) -> str:
+        return field_heading(self._meta.model, field)
+
+    def export_headings(self, fields) -> list[str]:
+        return [self.heading(field) for field in fields]
+
+    def column_codes(self, headers) -> list:
+        aliases = heading_aliases(self._meta.model, list(self.fields.values()))
+        return [aliases.get(str(header).strip().lower(), header) if header is not None else header
+                for header in headers]
+
+    # -- row numbers as the spreadsheet shows them ----------------------------------------------
+    def file_row(self, number):
+        """The spreadsheet row of the dataset's ``number``-th data row (1-based)."""
+        if number is None:
+            return None
+        rows = self.file_rows
+        if rows is not None and 0 < number <= len(rows):
+            return rows[number - 1]
+        return number + 1
+
+    def import_data(self, dataset, *args, **kwargs):
+        self.file_rows = getattr(dataset, "file_rows", None)
+        result = super().import_data(dataset, *args, **kwargs)
+        for invalid in result.invalid_rows:
+            invalid.number = self.file_row(invalid.number)
+        for error_row in result.error_rows:
+            error_row.number = self.file_row(error_row.number)
+        return result
+
+    def import_row(self, row, instance_loader, **kwargs):
+        kwargs["row_number"] = self.file_row(kwargs.get("row_number"))
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        row_result.number = kwargs["row_number"]
+        return row_result
+
+    def get_diff_class(self):
+        return ChangedFieldsDiff
+
     def before_import(self, dataset, **kwargs):
+        if dataset.headers:
+            dataset.headers = self.column_codes(dataset.headers)
         by = kwargs.get("user")
         self.import_by = by if getattr(by, "pk", None) else None
         self.import_reason = import_change_reason(kwargs.get("file_name") or "")
         return super().before_import(dataset, **kwargs)
+
+    # -- unknown codes are errors of their row ---------------------------------------------------
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        try:
+            return super().import_field(field, instance, row, is_m2m, **kwargs)
+        except ObjectDoesNotExist:
+            # ForeignKeyWidget's lookup of a code that names no record.
+            raise ValueError(unknown_codes_message(self.heading(field), [str(row.get(field.column_name)).strip()]))
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                unknown = unknown_codes(field.widget, row[field.column_name])
+                if unknown:
+                    errors.setdefault(field.attribute, []).append(
+                        ValidationError(unknown_codes_message(self.heading(field), unknown), code="unknown_code"))
+        if errors:
+            raise ValidationError(errors)
 
     def before_save_instance(self, instance, row, **kwargs):
         set_change_reason(instance, by=self.import_by, reason=self.import_reason)
@@ -216,19 +321,14 @@ class TransferResource(CodeResource):
 
 AF_VALUE_ATTRS = ("group_en", "detail_zh", "required", "position", "note")
 DF_VALUE_ATTRS = ("name_zh", "name_en", "category", "sensitive")
-CATEGORY_CODES = set(DataField.Category.values)
-CATEGORY_BY_LABEL = {}
+CATEGORY_WIDGET = ChoiceWidget(DataField.Category.choices)
 
 
 def _category_code(value: str) -> str:
-    if not CATEGORY_BY_LABEL:
-        for code, label in DataField.Category.choices:
-            CATEGORY_BY_LABEL[str(label).lower()] = code
-    text = value.strip().lower()
-    if text in CATEGORY_CODES:
-        return text
-    if text in CATEGORY_BY_LABEL:
-        return CATEGORY_BY_LABEL[text]
+    """The category's code, from its code or its label in any language (a Chinese export writes labels)."""
+    code = CATEGORY_WIDGET.clean(value)
+    if code in DataField.Category.values:
+        return code
     raise ValueError(
         _("Unknown category “%(value)s”; use one of: %(codes)s.")
         % {"value": value, "codes": ", ".join(DataField.Category.values)}
@@ -243,12 +343,13 @@ class ActivityFieldResource(AuditedResourceMixin, InertExportMixin, resources.Mo
     field = fields.Field(attribute="field__code", column_name="field")
     field_name_zh = fields.Field(attribute="field__name_zh", column_name="field_name_zh")
     field_name_en = fields.Field(attribute="field__name_en", column_name="field_name_en")
-    category = fields.Field(attribute="field__category", column_name="category")
-    sensitive = fields.Field(attribute="field__sensitive", column_name="sensitive", widget=widgets.BooleanWidget())
+    category = fields.Field(attribute="field__category", column_name="category",
+                            widget=CATEGORY_WIDGET)
+    sensitive = fields.Field(attribute="field__sensitive", column_name="sensitive", widget=YesNoWidget())
     group_zh = fields.Field(attribute="group_zh", column_name="group_zh")
     group_en = fields.Field(attribute="group_en", column_name="group_en")
     detail_zh = fields.Field(attribute="detail_zh", column_name="detail_zh")
-    required = fields.Field(attribute="required", column_name="required", widget=widgets.BooleanWidget())
+    required = fields.Field(attribute="required", column_name="required", widget=YesNoWidget())
     position = fields.Field(attribute="position", column_name="position", widget=widgets.IntegerWidget())
     note = fields.Field(attribute="note", column_name="note")
 
@@ -413,13 +514,16 @@ class ActivityFieldResource(AuditedResourceMixin, InertExportMixin, resources.Mo
         return all(getattr(instance, a) == before.get(a) for a in AF_VALUE_ATTRS)
 
     def import_row(self, row, instance_loader, **kwargs):
-        row["__row_number__"] = kwargs.get("row_number")
+        # As the spreadsheet numbers it (``AuditedResourceMixin.import_row`` passes the same on).
+        row["__row_number__"] = self.file_row(kwargs.get("row_number"))
         try:
             row_result = super().import_row(row, instance_loader, **kwargs)
+            if row_result.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE):
+                row_result.diff = self._preview(row, row_result)
+            elif row_result.import_type == RowResult.IMPORT_TYPE_SKIP:
+                row_result.diff = []
         finally:
             row.pop("__row_number__", None)
-        if row_result.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE, RowResult.IMPORT_TYPE_SKIP):
-            row_result.diff = self._preview(row, row_result)
         return row_result
 
     PREVIEW_ATTRS = {
@@ -429,23 +533,34 @@ class ActivityFieldResource(AuditedResourceMixin, InertExportMixin, resources.Mo
         "field_name_zh": "name_zh", "field_name_en": "name_en", "category": "category", "sensitive": "sensitive",
     }
 
-    def _preview(self, row, row_result) -> list[str]:
-        """The row's values for the dry-run preview; changed values of an update as “old → new”."""
-        af_before = self._snapshot.get(row_result.object_id, {}) if row_result.import_type == RowResult.IMPORT_TYPE_UPDATE else {}
-        df_before = self._field_snapshot.get(_cell(row, "field"), {}) if af_before else {}
-        cells = []
-        for f in self.get_import_fields():
-            value = _cell(row, f.column_name)
-            old = None
-            if f.column_name in self.PREVIEW_ATTRS and self.PREVIEW_ATTRS[f.column_name] in af_before:
-                old = af_before[self.PREVIEW_ATTRS[f.column_name]]
-            elif f.column_name in self.PREVIEW_FIELD_ATTRS and self.PREVIEW_FIELD_ATTRS[f.column_name] in df_before:
-                old = df_before[self.PREVIEW_FIELD_ATTRS[f.column_name]]
-            if old is not None and str(_short(old)) != value and not (isinstance(old, bool) and old == parse_bool_or_none(value)) \
-                    and not (isinstance(old, int) and not isinstance(old, bool) and str(old) == value):
-                value = f"{old} → {value}"
-            cells.append(value)
-        return cells
+    def _shown(self, column: str, value) -> str:
+        rendered = self.fields[column].widget.render(value)
+        return "" if rendered is None else str(rendered)
+
+    def _preview(self, row, row_result) -> list[dict]:
+        """As ``ChangedFieldsDiff``, from the values loaded up front: a new row's filled columns; an
+        update's changed columns, old → new (the field's own columns on the row that describes it)."""
+        if row_result.import_type == RowResult.IMPORT_TYPE_NEW:
+            return [{"column": self.heading(f), "old": "", "new": _cell(row, f.column_name)}
+                    for f in self.get_import_fields() if _cell(row, f.column_name)]
+        key = (_cell(row, "activity"), _cell(row, "field"), _cell(row, "group_zh"))
+        link = self._existing.get(key)
+        if link is None:
+            return []
+        changes = []
+        before = self._snapshot.get(link.pk, {})
+        for column, attr in self.PREVIEW_ATTRS.items():
+            if before.get(attr) != getattr(link, attr):
+                changes.append({"column": self.heading(self.fields[column]), "old": self._shown(column, before.get(attr)),
+                                "new": self._shown(column, getattr(link, attr))})
+        if self._field_first_row.get(link.field.code) == row.get("__row_number__"):
+            field_before = self._field_snapshot.get(link.field.code, {})
+            for column, attr in self.PREVIEW_FIELD_ATTRS.items():
+                if field_before.get(attr) != getattr(link.field, attr):
+                    changes.append({"column": self.heading(self.fields[column]),
+                                    "old": self._shown(column, field_before.get(attr)),
+                                    "new": self._shown(column, getattr(link.field, attr))})
+        return changes
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         if import_validation_errors:

@@ -31,10 +31,12 @@ from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.forms import SelectableFieldsExportForm
 from import_export.signals import post_export
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -387,6 +389,27 @@ class AuditedModelForm(ConcurrencyFormMixin, forms.ModelForm):
     or an over-long reason for change."""
 
 
+class LanguageExportForm(SelectableFieldsExportForm):
+    """The export form, with the language the file is written in (headings and values): the reader's
+    choice, not the exporter's page language. Defaults to the page's language; a form posted without
+    it (a script, an older page) exports in the page's language too."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        current = translation.get_language() or settings.LANGUAGE_CODE
+        choices = [(code, translation.get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+        self.fields["language"] = forms.ChoiceField(
+            label=_("Language of the file"), choices=choices, required=False,
+            initial=next((code for code, _label in choices if code == current), settings.LANGUAGE_CODE),
+            help_text=_("Headings and values are written in this language; either language can be imported back."),
+        )
+        self.order_fields(["resource", "format", "language"])
+
+    def file_language(self) -> str:
+        chosen = self.cleaned_data.get("language") if hasattr(self, "cleaned_data") else None
+        return chosen or translation.get_language() or settings.LANGUAGE_CODE
+
+
 class StreamingExportMixin(ExportMixin):
     """django-import-export's export page and form, with a file that never sits in memory.
 
@@ -405,10 +428,18 @@ class StreamingExportMixin(ExportMixin):
     """
 
     streamed_formats = {"csv": "csv", "xlsx": "xlsx"}
+    export_form_class = LanguageExportForm
 
     def _do_file_export(self, file_format, request, queryset, export_form=None):
         if not self.has_export_permission(request):
             raise PermissionDenied
+        language = export_form.file_language() if isinstance(export_form, LanguageExportForm) else None
+        # The file's language for everything written from here: headings, values, the background
+        # job's recorded language and the CSV's pieces (read after this view returns).
+        with translation.override(language or translation.get_language()):
+            return self.write_export(file_format, request, queryset, export_form)
+
+    def write_export(self, file_format, request, queryset, export_form=None):
         kind = self.streamed_formats.get(file_format.get_extension())
         if kind is None:
             return super()._do_file_export(file_format, request, queryset, export_form=export_form)
@@ -421,11 +452,13 @@ class StreamingExportMixin(ExportMixin):
             export_job_request(by=request.user, model=self.model, query=request.GET.urlencode(),
                                resource_index=resource_index, columns=columns, file_format=kind,
                                selected_ids=selected)
-            self.message_user(request, _(
-                "More than %(limit)s rows: the file is being written in the background. You will get an e-mail "
-                "when it is ready, and it will be under “Exports” for %(hours)s hours."
-            ) % {"limit": localize(settings.EXPORT_SYNC_MAX_ROWS), "hours": settings.EXPORT_DOWNLOAD_HOURS},
-                messages.INFO)
+            with translation.override(getattr(request, "LANGUAGE_CODE", None) or translation.get_language()):
+                # The page's language, not the file's.
+                self.message_user(request, _(
+                    "More than %(limit)s rows: the file is being written in the background. You will get an "
+                    "e-mail when it is ready, and it will be under “Exports” for %(hours)s hours."
+                ) % {"limit": localize(settings.EXPORT_SYNC_MAX_ROWS), "hours": settings.EXPORT_DOWNLOAD_HOURS},
+                    messages.INFO)
             url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
             return HttpResponseRedirect(url + (f"?{request.GET.urlencode()}" if request.GET else ""))
         headers, rows = self.export_table(request, queryset, resource_index=resource_index, columns=columns,
@@ -446,7 +479,9 @@ class StreamingExportMixin(ExportMixin):
             **self.get_export_resource_kwargs(request))
         fields = export_columns(resource, columns)
         queryset = export_queryset(resource, resource.filter_export(queryset), fields)
-        return export_headers(fields), export_rows(resource, queryset, fields, native=native)
+        # A resource may name its columns in the file's language (inventory_app.columns).
+        headings = resource.export_headings(fields) if hasattr(resource, "export_headings") else export_headers(fields)
+        return headings, export_rows(resource, queryset, fields, native=native)
 
     def changelist_view(self, request, extra_context=None):
         # A background export finished since: say so on the page (a cache entry, no query otherwise).

@@ -183,8 +183,11 @@ def export_job_open(*, job_id, user) -> tuple[ExportJob, File]:
         raise Http404
     model = job.content_type.model_class()
     model_admin = admin.site.get_model_admin(model) if model else None
-    # The export permission is checked again: one taken away since the request also takes the file.
-    if model_admin is None or not user.has_perm(f"{model._meta.app_label}.export_{model._meta.model_name}"):
+    # The export permission (or the importable export's, roles.py) is checked again: one taken away
+    # since the request also takes the file.
+    perms = (f"{model._meta.app_label}.{action}_{model._meta.model_name}" for action in ("export", "importfile")) \
+        if model else ()
+    if model_admin is None or not any(user.has_perm(perm) for perm in perms):
         raise PermissionDenied
     return job, storages["private"].open(job.file_name, "rb")
 

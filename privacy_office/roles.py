@@ -28,13 +28,15 @@ OFFICE_APPS = (*DOMAIN_APPS, "privacy_office")
 # Every model of the app (history tables excepted).
 EVERY_MODEL = "*"
 # Import and export are not Django default permissions: sync_roles creates them for every model.
-DATA_ACTIONS = ("import", "export")
+# "importfile": the import template and an export in the importable format of the records one may
+# import (what staff work from); "export" is every export, the Art. 30 record included.
+DATA_ACTIONS = ("import", "export", "importfile")
 
 # role -> (app label, model name or EVERY_MODEL, actions). An action a model does not have (the
 # append-only logs have no "add" or "change") is skipped.
 STAFF_PERMISSIONS = (
     # Work the inventory; its rows are the only ones deleted (a link removed) or imported.
-    ("inventory_app", EVERY_MODEL, ("view", "add", "change", "delete", "import")),
+    ("inventory_app", EVERY_MODEL, ("view", "add", "change", "delete", "import", "importfile")),
     # Work cases and incidents; nothing there is deleted (withdrawn or closed with a reason instead).
     ("requests_app", EVERY_MODEL, ("view", "add", "change")),
     ("breach_app", EVERY_MODEL, ("view", "add", "change")),
@@ -163,6 +165,7 @@ ACTION_LABELS = {
     "delete": gettext_noop("Can delete %(model)s"),
     "import": gettext_noop("Can import %(model)s"),
     "export": gettext_noop("Can export %(model)s"),
+    "importfile": gettext_noop("Can download the import template and an importable export of %(model)s"),
 }
 
 

@@ -34,9 +34,10 @@ def test_dry_run_reports_each_bad_row_and_writes_nothing(seeded):
         resource_class=ActivityFieldResource, dataset=sheet(GOOD, BAD_CATEGORY, BAD_ACTIVITY), dry_run=True,
     )
     report = import_error_report(result)
-    assert any(line.startswith("row 2:") and "medical" in line for line in report), report
-    assert any(line.startswith("row 3:") and "no-such-activity" in line for line in report), report
-    assert not any(line.startswith("row 1:") for line in report)
+    # Numbered as the spreadsheet shows them: the header is row 1, the first data row row 2.
+    assert any(line.startswith("row 3:") and "medical" in line for line in report), report
+    assert any(line.startswith("row 4:") and "no-such-activity" in line for line in report), report
+    assert not any(line.startswith("row 2:") for line in report)
     assert snapshot() == before
 
 
@@ -52,7 +53,7 @@ def test_conflicting_descriptions_of_one_field_are_an_error(seeded):
     other = list(GOOD)
     other[0], other[5] = "cn-booking", "0"  # same field, now "not sensitive"
     result = inventory_import(resource_class=ActivityFieldResource, dataset=sheet(GOOD, other))
-    assert any("row 2" in line and "row 1" in line for line in import_error_report(result))
+    assert any("row 3" in line and "row 2" in line for line in import_error_report(result))
 
 
 def test_new_rows_are_created_with_history_and_audit_log(seeded, staff_user):

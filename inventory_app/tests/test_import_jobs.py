@@ -104,8 +104,9 @@ def test_rows_that_cannot_be_imported_refuse_the_job_without_keeping_their_value
     job.refresh_from_db()
     assert job.status == ImportJob.Status.REFUSED
     assert job.error_count == 2
-    assert job.errors[0].startswith("row 2: field__category: Unknown category “…”")
-    assert job.errors[1].startswith("row 3: activity: Unknown activity code “…”")
+    # The spreadsheet's row numbers: the header is row 1.
+    assert job.errors[0].startswith("row 3: field__category: Unknown category “…”")
+    assert job.errors[1].startswith("row 4: activity: Unknown activity code “…”")
     assert "medical" not in str(job.errors) and "no-such-activity" not in str(job.errors)
     assert job.stored_file == "" and not storages["private"].listdir("imports")[1]
     body = staff_client.get(job_url(job)).content.decode()
