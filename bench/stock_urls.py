@@ -13,12 +13,15 @@ from requests_app.models import RightsRequest
 
 
 class StockSite(admin.AdminSite):
-    """A stock AdminSite, plus the one URL the project's admin templates link to on every page."""
+    """A stock AdminSite, plus the URLs the project's admin templates link to on every page (second
+    factor; the header's language and time zone)."""
 
     def get_urls(self):
+        from privacy_office.preferences import preferences_view
         from privacy_office.two_factor import two_factor_view
 
         return [path("two-factor/", lambda request: two_factor_view(request, self), name="two_factor"),
+                path("preferences/", lambda request: preferences_view(request, self), name="preferences"),
                 *super().get_urls()]
 
 
