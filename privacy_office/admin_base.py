@@ -398,15 +398,17 @@ class LanguageExportForm(SelectableFieldsExportForm):
         super().__init__(formats, resources, **kwargs)
         current = translation.get_language() or settings.LANGUAGE_CODE
         choices = [(code, translation.get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
-        self.fields["language"] = forms.ChoiceField(
+        # Not "language": a model with a field of that name (letters, notices, reminders) has a
+        # selectable-column checkbox the library names after it.
+        self.fields["file_language"] = forms.ChoiceField(
             label=_("Language of the file"), choices=choices, required=False,
             initial=next((code for code, _label in choices if code == current), settings.LANGUAGE_CODE),
             help_text=_("Headings and values are written in this language; either language can be imported back."),
         )
-        self.order_fields(["resource", "format", "language"])
+        self.order_fields(["resource", "format", "file_language"])
 
     def file_language(self) -> str:
-        chosen = self.cleaned_data.get("language") if hasattr(self, "cleaned_data") else None
+        chosen = self.cleaned_data.get("file_language") if hasattr(self, "cleaned_data") else None
         return chosen or translation.get_language() or settings.LANGUAGE_CODE
 
 

@@ -45,8 +45,9 @@ def test_a_dry_run_shows_each_refused_row_in_the_users_language_and_writes_nothi
         result = run(bad, staff_user, dry_run=True)
         messages = [(n, m) for n, _, m in invalid_row_messages(result)]
     assert result.has_validation_errors()
-    assert (2, "A period lies within one calendar year: the count starts again on 1 January.") in messages
-    assert any(n == 3 and "cannot be smaller" in m for n, m in messages)
+    # Rows as the spreadsheet numbers them: the heading is row 1, so the second data row is row 3.
+    assert (3, "A period lies within one calendar year: the count starts again on 1 January.") in messages
+    assert any(n == 4 and "cannot be smaller" in m for n, m in messages)
     assert TransferVolume.objects.count() == 0
     with translation.override("zh-hans"):
         result = run(bad, staff_user, dry_run=True)

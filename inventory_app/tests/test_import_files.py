@@ -133,7 +133,7 @@ def test_staff_download_the_template_and_an_importable_export_and_an_auditor_can
     export_page = staff_client.get(reverse("admin:inventory_app_datalocation_export"))
     assert export_page.status_code == 200
     response = staff_client.post(reverse("admin:inventory_app_datalocation_export"),
-                                 {"format": "0", "resource": "0", "language": "en", **every_column(export_page)})
+                                 {"format": "0", "resource": "0", "file_language": "en", **every_column(export_page)})
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     exported = table(response.content, "csv")
     assert sorted(row["code"] for row in exported) == sorted(DataLocation.objects.values_list("code", flat=True))
@@ -151,9 +151,9 @@ def test_an_english_user_exporting_in_chinese_gets_chinese_headings_and_values_t
         seeded, manager_client, file_format):
     url = reverse("admin:inventory_app_service_export")
     form = manager_client.get(url).context["form"]
-    assert form.fields["language"].initial == "en"  # the page's language by default
+    assert form.fields["file_language"].initial == "en"  # the page's language by default
     format_index = next(value for value, label in form.fields["format"].choices if label == file_format)
-    response = manager_client.post(url, {"format": format_index, "resource": "0", "language": "zh-hans",
+    response = manager_client.post(url, {"format": format_index, "resource": "0", "file_language": "zh-hans",
                                          **every_column(manager_client.get(url))})
     rows = table(response.content, file_format)
     service = Service.objects.order_by("pk").first()
