@@ -783,11 +783,9 @@ def _propose_not_to_notify(obligation: Obligation, *, by, reason: str, legal_bas
     return obligation
 
 
-@transaction.atomic
-def obligation_confirm_not_to_notify(*, obligation: Obligation, by) -> Obligation:
-    """A second person, holding the permission, confirms a proposed decision not to notify."""
-    require_approval(user=by, kind="waive_notification")
-    obligation = Obligation.objects.select_for_update().select_related("incident").get(pk=obligation.pk)
+def obligation_check_confirmable(obligation: Obligation, *, by) -> None:
+    """Refuse confirming a decision not to notify that nobody proposed, that ``by`` proposed (a
+    second person confirms), on a frozen incident, or that the status rules do not allow."""
     if not obligation.waiver_proposed:
         raise ValidationError(_("%(code)s has no proposed decision not to notify.") % {"code": obligation.code},
                               code="no_proposal")
@@ -797,6 +795,14 @@ def obligation_confirm_not_to_notify(*, obligation: Obligation, by) -> Obligatio
             code="same_person")
     incident_check_not_frozen(obligation.incident)
     obligation_check_transition(obligation=obligation, to_status=Obligation.Status.NOT_NOTIFIED)
+
+
+@transaction.atomic
+def obligation_confirm_not_to_notify(*, obligation: Obligation, by) -> Obligation:
+    """A second person, holding the permission, confirms a proposed decision not to notify."""
+    require_approval(user=by, kind="waive_notification")
+    obligation = Obligation.objects.select_for_update().select_related("incident").get(pk=obligation.pk)
+    obligation_check_confirmable(obligation, by=by)
     reason = f"{obligation.waiver_reason}\n{_('Legal basis')}: {obligation.waiver_legal_basis}"
     _decide_not_to_notify(obligation, by=by, reason=reason, incident_withdrawn=False)
     return obligation
@@ -959,17 +965,7 @@ def obligations_confirm_not_to_notify(*, obligations: list[Obligation], by) -> t
     refused: dict[int, Exception] = {}
     decided = []
     for obligation in obligations:
-        def check(o=obligation):
-            if not o.waiver_proposed:
-                raise ValidationError(_("%(code)s has no proposed decision not to notify.") % {"code": o.code},
-                                      code="no_proposal")
-            if o.waiver_proposed_by_id == getattr(by, "pk", None):
-                raise ValidationError(
-                    _("You proposed not to notify %(code)s: someone else must confirm it.") % {"code": o.code},
-                    code="same_person")
-            incident_check_not_frozen(o.incident)
-            obligation_check_transition(obligation=o, to_status=Obligation.Status.NOT_NOTIFIED)
-        error = _refusal(obligation, check)
+        error = _refusal(obligation, lambda o=obligation: obligation_check_confirmable(o, by=by))
         if error is not None:
             refused[obligation.pk] = error
             continue
