@@ -10,6 +10,7 @@ import itertools
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import Min
 from django.test.utils import CaptureQueriesContext
 
 from breach_app import notices, services
@@ -55,8 +56,22 @@ def post(client, url, action, rows, *, apply=True, **data):
         response = client.post(url, {**selection, **data})
     assert response.status_code in (200, 302)
     if response.status_code == 302:
-        return len(ctx.captured_queries), "\n".join(str(m) for m in response.wsgi_request._messages)
-    return len(ctx.captured_queries), response.content.decode()
+        return statements(ctx.captured_queries), "\n".join(str(m) for m in response.wsgi_request._messages)
+    return statements(ctx.captured_queries), response.content.decode()
+
+
+def statements(captured) -> int:
+    """The queries, a bulk insert counted once: SQLite splits one into batches of at most 999
+    parameters (50 history rows are two), PostgreSQL sends it as one statement."""
+    count, previous = 0, None
+    for query in captured:
+        sql = query["sql"]
+        insert_into = sql.split("(", 1)[0] if sql.startswith("INSERT INTO") else None
+        if insert_into is not None and insert_into == previous:
+            continue
+        previous = insert_into
+        count += 1
+    return count
 
 
 def test_deciding_not_to_notify_50_obligations_costs_the_queries_of_5(incident, staff_client, staff_user):
@@ -103,8 +118,8 @@ def test_each_obligation_decided_in_bulk_keeps_history_audit_timeline_and_the_in
             {"code": proposed[0].code, "basis": "Art. 34(3)(a) GDPR"}, "Data was encrypted") in texts
     # The nearest deadline is that of the live obligations (the decided ones no longer count).
     incident.refresh_from_db()
-    live = Obligation.objects.filter(Obligation.live_q(), incident=incident).order_by("deadline").first()
-    assert incident.next_deadline == (live.deadline if live else None)
+    nearest = Obligation.objects.filter(Obligation.live_q(), incident=incident).aggregate(n=Min("deadline"))["n"]
+    assert incident.next_deadline == nearest
 
 
 def test_a_stale_or_refused_obligation_is_named_and_the_others_are_decided(incident, staff_client, staff_user):
