@@ -85,11 +85,10 @@ class Command(BaseCommand):
         case_type = ContentType.objects.get_for_model(RightsRequest)
         return [
             ("dashboard.png", "/admin/", None),
-            # Handling (status, identity) and the Deadline fieldset: the case's clock.
-            ("case-clock.png", f"/admin/requests_app/rightsrequest/{case.pk}/change/", "fieldset:has(.field-status)"),
-            # The end of the obligations table: the running clocks (SQLite lists the undated ones first).
-            ("incident-obligations.png", f"/admin/breach_app/incident/{incident.pk}/change/",
-             "#obligations-group fieldset@end"),
+            # The case at a glance: due date, the rule, the clock, the actions, the newest timeline.
+            ("case-clock.png", f"/admin/requests_app/rightsrequest/{case.pk}/change/", None),
+            # The incident at a glance: its obligations by urgency, with time left and the drafts' state.
+            ("incident-obligations.png", f"/admin/breach_app/incident/{incident.pk}/change/", None),
             # The day's changes to rights requests: short rows with their field-level diffs.
             ("audit-log.png", f"/admin/privacy_office/auditlogentry/?content_type={case_type.pk}", None),
             # The public request form, outside the admin, in each language.
