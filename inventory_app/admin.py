@@ -8,6 +8,7 @@ import logging
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, models, transaction
@@ -37,10 +38,12 @@ from privacy_office.admin_base import (
     CachedRelatedOnlyFieldListFilter,
     LargeTablePaginator,
     check_loaded_version,
+    format_names_in_capitals,
     ReadOnlyAdminMixin,
     ReadOnlyInline,
 )
 
+from privacy_office.roles import missing_permission_message
 from privacy_office.spreadsheets import csv_response, xlsx_response
 
 from . import audits, crossborder, governance, governance_display, imports
@@ -111,6 +114,7 @@ class LimitedImportForm(ImportForm):
             "background": number_format(settings.IMPORT_BACKGROUND_ROWS, force_grouping=True),
         }
         self.inspection = self.content = None
+        format_names_in_capitals(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -673,7 +677,9 @@ class ProcessingActivityAdmin(InventoryAdmin):
 
     def record_view(self, request):
         if not self.has_record_export_permission(request):
-            raise PermissionDenied
+            # The refusal page names what is missing (privacy_office/errors.py).
+            raise PermissionDenied(missing_permission_message(
+                f"{self.opts.app_label}.{get_permission_codename(settings.IMPORT_EXPORT_EXPORT_PERMISSION_CODE, self.opts)}"))
         form = RecordExportForm(request.GET or None)
         if form.is_bound and form.is_valid():
             return ropa_response(form.cleaned_data["layout"], controller=form.cleaned_data["controller"],

@@ -15,10 +15,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import widgets
+
+from privacy_office.spreadsheets import column_heading
 
 # Exports in this language keep the column codes and the stored values (the machine format).
 CODE_LANGUAGE = "en"
@@ -33,32 +34,12 @@ def words_in_use() -> bool:
     return (translation.get_language() or CODE_LANGUAGE).lower() != CODE_LANGUAGE
 
 
-def _model_field(model, attribute: str):
-    """The model field an attribute path (``field__name_zh``) ends at, and the relations it went through."""
-    through = []
-    for part in attribute.split("__"):
-        field = model._meta.get_field(part)
-        if field.is_relation and field.related_model is not None and part != attribute.split("__")[-1]:
-            through.append(field)
-            model = field.related_model
-    return field, through
-
-
 def field_heading(model, column) -> str:
     """A column's heading in the active language: its code in ``CODE_LANGUAGE``, else the name of the
     model field it holds (prefixed with the relation's name when it is read through one)."""
     if not words_in_use():
         return str(column.column_name)
-    return word_heading(model, column)
-
-
-def word_heading(model, column) -> str:
-    try:
-        field, through = _model_field(model, column.attribute or column.column_name)
-    except FieldDoesNotExist:
-        return str(column.column_name)
-    names = [str(relation.verbose_name) for relation in through] + [str(field.verbose_name)]
-    return " · ".join(names)
+    return column_heading(model, column)
 
 
 def heading_aliases(model, columns) -> dict[str, str]:
@@ -70,7 +51,7 @@ def heading_aliases(model, columns) -> dict[str, str]:
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             for column in columns:
-                aliases.setdefault(word_heading(model, column).strip().lower(), column.column_name)
+                aliases.setdefault(column_heading(model, column).strip().lower(), column.column_name)
     return aliases
 
 

@@ -46,7 +46,7 @@ from .exports import export_job_request, export_ready_key, rows_over
 from .history import set_change_reason
 from .messages import reason_text
 from .spreadsheets import (
-    csv_response, export_columns, export_headers, export_queryset, export_rows, inert_resource_for, xlsx_response,
+    column_heading, csv_response, export_columns, export_headers, export_queryset, export_rows, inert_resource_for, xlsx_response,
 )
 
 VERSION_FIELD = "_loaded_version"
@@ -389,6 +389,14 @@ class AuditedModelForm(ConcurrencyFormMixin, forms.ModelForm):
     or an over-long reason for change."""
 
 
+def format_names_in_capitals(form) -> None:
+    """A file format is named as people write it, CSV and XLSX, on the import and export forms
+    (django-import-export lists tablib's lower-case codes, "csv", "xlsx")."""
+    field = form.fields.get("format")
+    if field is not None:
+        field.choices = [(value, label.upper() if value != "" else label) for value, label in field.choices]
+
+
 class LanguageExportForm(SelectableFieldsExportForm):
     """The export form, with the language the file is written in (headings and values): the reader's
     choice, not the exporter's page language. Defaults to the page's language; a form posted without
@@ -406,6 +414,23 @@ class LanguageExportForm(SelectableFieldsExportForm):
             help_text=_("Headings and values are written in this language; either language can be imported back."),
         )
         self.order_fields(["resource", "format", "file_language"])
+        format_names_in_capitals(self)
+
+    @property
+    def media(self):
+        # After the library's script, whose toggle function it binds (CSP: no onchange attributes).
+        return super().media + forms.Media(js=("privacy_office/export-select-all.js",))
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        """Each column to tick named in the page's language ("名称（中文）"), not its code title-cased
+        ("Name Zh"); an English page adds the code, which is the English file's heading."""
+        column = resource.fields.get(field_name)
+        if column is None:
+            return super()._get_field_label(resource, field_name)
+        heading = column_heading(resource._meta.model, column)
+        if heading == str(column.column_name) or (translation.get_language() or "").startswith("zh"):
+            return heading
+        return f"{heading} ({column.column_name})"
 
     def file_language(self) -> str:
         chosen = self.cleaned_data.get("file_language") if hasattr(self, "cleaned_data") else None

@@ -32,6 +32,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -376,3 +377,25 @@ def csv_response(headers: Sequence[str], rows: Iterable[Sequence], *, filename: 
     response = ExportStreamingResponse(itertools.chain(first, pieces), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _model_field(model, attribute: str):
+    """The model field an attribute path (``field__name_zh``) ends at, and the relations it went through."""
+    through = []
+    for part in attribute.split("__"):
+        field = model._meta.get_field(part)
+        if field.is_relation and field.related_model is not None and part != attribute.split("__")[-1]:
+            through.append(field)
+            model = field.related_model
+    return field, through
+
+
+def column_heading(model, column) -> str:
+    """An export column (a django-import-export ``Field`` of a resource of ``model``) named in the
+    active language: the name of the model field it holds, prefixed with the relation's name when
+    read through one ("服务 · 代码"); a column that is no model field keeps its code."""
+    try:
+        field, through = _model_field(model, column.attribute or column.column_name)
+    except FieldDoesNotExist:
+        return str(column.column_name)
+    return " · ".join([str(relation.verbose_name) for relation in through] + [str(field.verbose_name)])

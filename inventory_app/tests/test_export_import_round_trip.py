@@ -26,7 +26,7 @@ def export(client, name: str, file_format: str, language: str) -> bytes:
     """The admin's export form, every column ticked, in ``file_format`` and ``language``."""
     url = reverse(f"admin:{name}_export")
     form = client.get(url).context["form"]
-    format_index = next(value for value, label in form.fields["format"].choices if label == file_format)
+    format_index = next(value for value, label in form.fields["format"].choices if label == file_format.upper())
     resource_prefix = form.fields["resource"].choices[0][1].lower() + "_"
     ticked = {field: "on" for field in form.fields if field.startswith(resource_prefix)}
     response = client.post(url, {"format": format_index, "resource": "0", "language": language, **ticked})

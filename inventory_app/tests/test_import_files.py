@@ -152,7 +152,7 @@ def test_an_english_user_exporting_in_chinese_gets_chinese_headings_and_values_t
     url = reverse("admin:inventory_app_service_export")
     form = manager_client.get(url).context["form"]
     assert form.fields["file_language"].initial == "en"  # the page's language by default
-    format_index = next(value for value, label in form.fields["format"].choices if label == file_format)
+    format_index = next(value for value, label in form.fields["format"].choices if label == file_format.upper())
     response = manager_client.post(url, {"format": format_index, "resource": "0", "file_language": "zh-hans",
                                          **every_column(manager_client.get(url))})
     rows = table(response.content, file_format)

@@ -240,7 +240,7 @@ def export(client, name: str, file_format: str):
     """The admin's export form, every field of its first resource ticked, in ``file_format``."""
     url = reverse(f"admin:{name}_export")
     form = client.get(url).context["form"]
-    format_index = next(value for value, label in form.fields["format"].choices if label == file_format)
+    format_index = next(value for value, label in form.fields["format"].choices if label == file_format.upper())
     resource_prefix = form.fields["resource"].choices[0][1].lower() + "_"
     ticked = {field: "on" for field in form.fields if field.startswith(resource_prefix)}
     response = client.post(url, {"format": format_index, "resource": "0", **ticked})

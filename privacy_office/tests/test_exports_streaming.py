@@ -64,7 +64,7 @@ def post_export(client, url_name, file_format, query="", fields=None):
     filtered by ``query``."""
     url = reverse(url_name) + (f"?{query}" if query else "")
     form = client.get(url).context["form"]
-    index = next(value for value, label in form.fields["format"].choices if label == file_format)
+    index = next(value for value, label in form.fields["format"].choices if label == file_format.upper())
     prefix = form.fields["resource"].choices[0][1].lower() + "_"
     ticked = {name: "on" for name in form.fields if name.startswith(prefix)
               and (fields is None or name.removeprefix(prefix) in fields)}

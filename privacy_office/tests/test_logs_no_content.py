@@ -36,7 +36,7 @@ def entry(manager_user):
 
 def post_export(client, file_format):
     form = client.get(reverse(URL_NAME)).context["form"]
-    format_index = next(value for value, label in form.fields["format"].choices if label == file_format)
+    format_index = next(value for value, label in form.fields["format"].choices if label == file_format.upper())
     ticked = {name: "on" for name in form.fields if name.startswith("auditlogentryresource_")}
     return client.post(reverse(URL_NAME), {"format": format_index, "resource": "0", **ticked})
 

@@ -95,10 +95,14 @@ class Problems:
     """What went wrong in any page of the test: reported (and failing the test) at teardown."""
 
     items: list[str] = field(default_factory=list)
+    # Pages the test opens to see them refused (the 403 page): the browser logs their status as
+    # a console error, which is the point there and nowhere else.
+    refusals: set[str] = field(default_factory=set)
 
     def watch(self, page, who: str) -> None:
         def on_console(message):
-            if message.type == "error":
+            refused = "status of 403" in message.text and message.location.get("url") in self.refusals
+            if message.type == "error" and not refused:
                 self.items.append(f"[{who}] console error at {page.url}: {message.text} {message.location}")
 
         def on_page_error(error):
@@ -125,9 +129,16 @@ class Browsers:
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
 
-    def new_page(self, who: str, *, locale: str = "en-US"):
+    def expect_refusal(self, path: str) -> None:
+        """``path`` is opened to be refused: its 403 is not a problem of the page."""
+        self.problems.refusals.add(self.url(path))
+
+    def new_page(self, who: str, *, locale: str = "en-US", timezone_id: str | None = None):
+        """A page of a new context: the browser's own time zone is ``timezone_id`` (default the
+        office's), as the person's computer would be set."""
         context = self.chromium.new_context(
-            base_url=self.base_url, locale=locale, timezone_id=django_settings.TIME_ZONE, viewport=VIEWPORT,
+            base_url=self.base_url, locale=locale, timezone_id=timezone_id or django_settings.TIME_ZONE,
+            viewport=VIEWPORT,
             accept_downloads=True,
         )
         # The server runs on the test's pinned clock (root conftest); the page's clock starts at the
@@ -142,12 +153,13 @@ class Browsers:
         self.problems.watch(page, who)
         return page
 
-    def login(self, username: str, *, locale: str = "en-US", language: str | None = None):
+    def login(self, username: str, *, locale: str = "en-US", language: str | None = None,
+              timezone_id: str | None = None):
         """Signs in through the form. Pages speak the person's profile language (not the browser's);
         ``language`` switches it with the header's list, as the person would (saved to the profile)."""
         from playwright.sync_api import expect
 
-        page = self.new_page(username, locale=locale)
+        page = self.new_page(username, locale=locale, timezone_id=timezone_id)
         page.goto("/admin/")
         expect(page.locator("#id_username")).to_be_visible()  # redirected to the login form
         page.fill("#id_username", username)
