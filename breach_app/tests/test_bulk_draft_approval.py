@@ -220,3 +220,28 @@ def test_two_drafts_of_one_obligation_move_it_once(incident, manager_user, staff
     incident.refresh_from_db()
     nearest = Obligation.objects.filter(Obligation.live_q(), incident=incident).aggregate(n=Min("deadline"))["n"]
     assert incident.next_deadline == nearest
+
+
+def test_the_confirmation_page_shows_every_text_folded_when_there_are_many(incident, manager_client):
+    def page(drafts):
+        return manager_client.post(DRAFTS, {"action": "approve", "_selected_action": [d.pk for d in drafts]}
+                                   ).content.decode()
+
+    few, many = ready(incident, 2), ready(incident, 6)
+    assert page(few).count("<details class=\"module breach-text-to-approve\" open>") == 2
+    html = page(many)
+    assert html.count("<details class=\"module breach-text-to-approve\">") == 6
+    for draft in many:
+        assert f'name="_text_sha256_{draft.pk}" value="{notices.text_sha256(draft.body)}"' in html
+        assert f'name="_loaded_version_{draft.pk}" value="{draft.version}"' in html
+    assert "6 texts: read each one before approving" in html
+
+
+def test_drafts_of_a_closed_incident_are_refused(incident, manager_user):
+    from breach_app.models import Incident
+
+    drafts = ready(incident, 2)
+    Incident.objects.filter(pk=incident.pk).update(status=Incident.Status.CLOSED)
+    result = services.notice_drafts_approve(shown=shown(drafts), by=manager_user)
+    assert result.approved == [] and sorted(result.refused) == sorted(d.pk for d in drafts)
+    assert all(f"{incident.reference} is closed" in str(exc.messages[0]) for exc in result.refused.values())
