@@ -4,7 +4,7 @@ a person's browser posts them (the confirmation page, then "apply" with the vers
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/bench_bulk_actions.py [--rows 1000] [--runs 3] [--only TEXT]
 
 - obligations: decide not to notify, confirm the proposals (a second person), turn proposals down;
-- notice drafts: approve (each text shown first);
+- notice drafts: approve (each text shown first; all or nothing, as a set);
 - cases: assign to me.
 
 Each run acts on fresh rows (copies of one incident's obligation and one generated draft, or of one
@@ -159,7 +159,7 @@ def main():
          lambda n: obligations(incident, n, **proposal), {}, False),
         ("turn proposals down", manager_client, obligation_url, "turn_down_not_to_notify",
          lambda n: obligations(incident, n, **proposal), {"reason": "bench"}, False),
-        ("approve drafts (one service call each)", manager_client, draft_url, "approve",
+        ("approve drafts (as a set)", manager_client, draft_url, "approve",
          lambda n: drafts(incident, n), {}, True),
         ("assign cases to me", staff_client, "/admin/requests_app/rightsrequest/", "assign_to_me", cases, {}, False),
     ]

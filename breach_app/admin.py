@@ -78,7 +78,7 @@ def version_field(obj) -> str:
 
 
 def confirm_each(model_admin, request, queryset, *, title, apply=None, done_message, form_class=None,
-                 show_texts=False, objects=None, apply_set=None):
+                 show_texts=False, objects=None, apply_set=None, apply_all=None):
     """An action's confirmation page, then the action on each record as the page showed it: each
     record's version (and, for drafts to approve, the text itself) is on the page and posted back,
     so a record someone changed since is refused instead of acted on unseen.
@@ -86,7 +86,8 @@ def confirm_each(model_admin, request, queryset, *, title, apply=None, done_mess
     ``apply(obj, data)`` runs a service on one record at a time (its own transaction, a fixed
     number of queries per record); ``apply_set`` = (lock, write) acts on the whole selection at
     once: ``lock(ids)`` reads the records locked in one query, ``write(records, data)`` writes the
-    ones still as shown and returns (how many, {id: refusal})."""
+    ones still as shown and returns (how many, {id: refusal}); ``apply_all(ids, data)`` acts on
+    the whole selection, all or nothing, and reports the outcome itself."""
     # "Select all" over a whole list would hold one transaction for hours and list every record on
     # the confirmation page: refused before anything is read or written.
     if selection_too_large(model_admin, request, queryset, message=_(
@@ -98,6 +99,9 @@ def confirm_each(model_admin, request, queryset, *, title, apply=None, done_mess
         form = form_class(request.POST) if form_class else None
         if form is None or form.is_valid():
             data = form.cleaned_data if form is not None else {}
+            if apply_all is not None:
+                apply_all(list(queryset.order_by().values_list("pk", flat=True)), data)
+                return None
             if apply_set is not None:
                 done = apply_as_set(model_admin, request, queryset, data, *apply_set)
                 if done:
@@ -1296,27 +1300,53 @@ class NoticeDraftAdmin(AuditedAdmin):
         pass
 
     # Who may approve depends on each draft's kind (roles.APPROVALS): a refusal names the permission.
-    # Every text is shown in full first; each approval names the version and SHA-256 of the text shown.
+    # Every text is shown first; each approval names the version and SHA-256 of the text shown.
     @admin.action(description=_("Approve selected drafts (each text shown first)"), permissions=["change"])
     def approve(self, request, queryset):
-        # Each approval binds to the text read and its approver's permission for the draft's kind:
-        # one service call per draft (a fixed number of queries each); the drafts are read with
-        # their obligations, which the page names.
+        # The selection is approved as a set, all or nothing (services.notice_drafts_approve): a
+        # thousand drafts cost the queries of one; the page reads the drafts with their obligations,
+        # which it names.
         return confirm_each(
             self, request, queryset.select_related("obligation"), title=_("Read and approve these texts"),
-            show_texts=True,
-            done_message=_("%(n)s draft(s) approved."),
-            apply=lambda draft, data: self._approve_as_shown(request, draft, version_name=version_field(draft),
-                                                              sha_name=f"_text_sha256_{draft.pk}"))
+            show_texts=True, done_message=_("%(n)s draft(s) approved."),
+            apply_all=lambda ids, data: self._approve_selection(request, ids))
+
+    def _approve_selection(self, request, ids) -> None:
+        try:
+            shown = {pk: self._shown(request, version_name=f"{VERSION_FIELD}_{pk}", sha_name=f"_text_sha256_{pk}")
+                     for pk in ids}
+            result = services.notice_drafts_approve(shown=shown, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, _errors(exc), level=messages.ERROR)
+            return
+        if result.refused:
+            self.message_user(request, _(
+                "Nothing was approved: %(refused)s of the %(selected)s selected drafts cannot be approved as shown. "
+                "Each is named below; deselect it or correct it, then approve again.")
+                % {"refused": localize(len(result.refused)), "selected": localize(len(ids))}, level=messages.ERROR)
+            for pk, exc in result.refused.items():
+                self.message_user(request, format_html("{}: {}", result.drafts.get(pk, pk), _errors(exc)),
+                                  level=messages.ERROR)
+            return
+        if result.skipped:
+            self.message_user(request, format_html(
+                "{} {}", _("Already approved, left as they were:"),
+                "; ".join(str(draft) for draft in result.skipped)), level=messages.WARNING)
+        if result.approved:
+            self.message_user(request, _("%(n)s draft(s) approved.") % {"n": len(result.approved)})
 
     @staticmethod
-    def _approve_as_shown(request, draft, *, version_name, sha_name):
+    def _shown(request, *, version_name, sha_name) -> tuple[int, str]:
+        """The version and SHA-256 of the text the page showed (posted back with the form)."""
         try:
-            version = int(request.POST.get(version_name, ""))
+            return int(request.POST.get(version_name, "")), request.POST.get(sha_name, "")
         except ValueError:
             raise ValidationError(_("The form was damaged; reload the page and try again."), code="damaged")
-        services.notice_draft_approve(draft=draft, by=request.user, version=version,
-                                      text_sha256=request.POST.get(sha_name, ""))
+
+    @classmethod
+    def _approve_as_shown(cls, request, draft, *, version_name, sha_name):
+        version, text_sha256 = cls._shown(request, version_name=version_name, sha_name=sha_name)
+        services.notice_draft_approve(draft=draft, by=request.user, version=version, text_sha256=text_sha256)
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Min, Q, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import SHA256, Concat
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
@@ -866,31 +866,40 @@ def _write_obligation_set(rows: list[tuple[Obligation, Obligation]], *, values: 
     as one UPDATE setting ``values`` (the same for every row: a per-row CASE of a bulk_update costs
     the database a thousand comparisons a row at a thousand rows), each with the history row a save
     would write (``reason``, ``by``), its audit-log entry and the timeline entry ``timeline(after)``
-    returns as (message, params, note)."""
-    from privacy_office.audit import changes_between, entry_for
-    from privacy_office.models import AuditLogEntry
-
+    returns as (message, params, note), if ``timeline`` is given."""
     if not rows:
         return
     changed = [after for _before, after in rows]
     # The rows are locked and their versions were checked: version + 1 is each ``after.version``.
     Obligation.objects.filter(pk__in=[a.pk for a in changed]).update(**values, version=F("version") + 1)
+    _history_set(Obligation, rows, by=by, reason=reason, now=now)
     actor = by if getattr(by, "pk", None) else None
-    records = Obligation.history.bulk_history_create(
-        changed, update=True, default_user=actor, default_change_reason=reason, default_date=now)
+    if timeline is not None:
+        TimelineEntry.objects.bulk_create([
+            TimelineEntry(incident_id=after.incident_id, kind=TimelineEntry.Kind.DECISION, message=message,
+                          params=dict(params), note=note, by=actor, at=now, recorded_at=now)
+            for after in changed for message, params, note in [timeline(after)]
+        ])
+    if refresh_deadlines:
+        incidents_refresh_next_deadline(ids={after.incident_id for after in changed})
+
+
+def _history_set(model, rows: list[tuple], *, by, reason: str, now: datetime) -> None:
+    """The history rows ``save_with_reason(after, by=by, reason=reason)`` would write for each
+    (before, after) pair of ``model`` rows already updated in bulk, in one INSERT, and their
+    audit-log entries in another."""
+    from privacy_office.audit import changes_between, entry_for
+    from privacy_office.models import AuditLogEntry
+
+    actor = by if getattr(by, "pk", None) else None
     before = {b.pk: b for b, _after in rows}
     after = {a.pk: a for _before, a in rows}
+    records = model.history.bulk_history_create(
+        list(after.values()), update=True, default_user=actor, default_change_reason=reason, default_date=now)
     # bulk_history_create sends no signal: the audit log is written here, diffed against the row as read.
     AuditLogEntry.objects.bulk_create([
         entry_for(record, changes=changes_between(record, before[record.id]), instance=after[record.id])
         for record in records])
-    TimelineEntry.objects.bulk_create([
-        TimelineEntry(incident_id=after.incident_id, kind=TimelineEntry.Kind.DECISION, message=message,
-                      params=dict(params), note=note, by=actor, at=now, recorded_at=now)
-        for after in changed for message, params, note in [timeline(after)]
-    ])
-    if refresh_deadlines:
-        incidents_refresh_next_deadline(ids={after.incident_id for after in changed})
 
 
 def incidents_refresh_next_deadline(*, ids: Iterable[int]) -> None:
@@ -1258,57 +1267,192 @@ def notice_draft_approve(*, draft: NoticeDraft, by, version: int | None = None,
     The approval binds to the text the approver was shown: its ``version`` and ``text_sha256``
     (by default those of the ``draft`` instance passed in, i.e. as the caller loaded it). Any other
     version or text is refused, with the difference between what was shown and what is there now.
+    One draft through ``notice_drafts_approve``: its refusal is raised.
     """
-    require_approval(user=by, kind=draft.kind)
     version = draft.version if version is None else version
     text_sha256 = notices.text_sha256(draft.body) if text_sha256 is None else text_sha256
-    draft = NoticeDraft.objects.select_for_update().select_related("obligation__incident").get(pk=draft.pk)
+    result = notice_drafts_approve(shown={draft.pk: (version, text_sha256)}, by=by)
+    if result.refused:
+        raise result.refused[draft.pk]
+    return (result.approved or result.skipped)[0]
+
+
+@dataclass
+class DraftApprovals:
+    """What ``notice_drafts_approve`` did: the drafts it ``approved``, those it left because they
+    were ``skipped`` (already approved), and, per draft id, why one was ``refused``. When anything
+    was refused, nothing was approved."""
+
+    approved: list[NoticeDraft]
+    skipped: list[NoticeDraft]
+    refused: dict[int, Exception]
+    drafts: dict[int, NoticeDraft]  # every draft read, by id (to name a refused one)
+
+
+class _TextSHA256(SHA256):
+    """``notices.text_sha256`` computed by the database: PostgreSQL's own sha256() (Django's SHA256
+    needs the pgcrypto extension there); SQLite runs Django's Python function."""
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="ENCODE(SHA256(CONVERT_TO(%(expressions)s, 'UTF8')), 'hex')",
+                           **extra_context)
+
+
+def _draft_refusal(draft: NoticeDraft, *, by, version: int, text_sha256: str) -> Exception | None:
+    """Why ``draft`` (locked, with its obligation and incident) cannot be approved as shown, or None
+    (checked in this order: permission for its kind, sent, closed incident; an approved draft is
+    then skipped by the caller; the version and text shown, out of date, missing facts)."""
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        require_approval(user=by, kind=draft.kind)
+    except PermissionDenied as exc:
+        return exc
     if draft.is_sent:
-        raise ValidationError(_("This notice was already sent."), code="frozen")
-    incident_check_not_frozen(draft.obligation.incident)
-    if draft.is_approved:
-        return draft
+        return ValidationError(_("This notice was already sent."), code="frozen")
+    error = _refusal(draft, lambda: incident_check_not_frozen(draft.obligation.incident))
+    if error is not None or draft.is_approved:
+        return error
     if draft.version != version or notices.text_sha256(draft.body) != text_sha256:
-        shown = notice_draft_shown_text(draft, version)
-        if shown is not None and notices.text_sha256(shown) != text_sha256:
-            shown = None
-        raise ValidationError(
+        # The difference is filled in by the caller (one history query for every such draft).
+        return ValidationError(
             _("The text changed after you opened it (you read version %(shown)s, it is now version %(now)s), so "
               "nothing was approved. Read the text as it is now and approve again.")
             % {"shown": version, "now": draft.version},
-            code="text_changed",
-            params={"diff": notices.text_diff(shown, draft.body, before_label=_("the text you read"),
-                                              after_label=_("the text now"))
-                    if shown is not None else ""},
-        )
+            code="text_changed", params={"diff": ""})
     if draft.outdated:
-        raise ValidationError(
+        return ValidationError(
             _("The exposed data of the incident changed after this draft was generated: the draft does not list "
               "what was decided. Regenerate it (or adopt the newly generated text) before approving."),
             code="outdated")
     markers = notices.markers_in(draft.body)
     if markers:
-        raise ValidationError(
+        return ValidationError(
             _("The draft still flags missing facts: %(items)s. Add them to the incident and regenerate the draft, "
               "or edit the text, before approving.") % {"items": " ".join(dict.fromkeys(markers))},
             code="missing_facts")
-    draft.approved_by = by
-    draft.approved_at = timezone.now()
-    draft.approved_version = version
-    draft.approved_sha256 = text_sha256
-    save_with_reason(draft, by=by, reason=gettext_noop("approved for sending"))
-    obligation = draft.obligation
-    if obligation.status == Obligation.Status.PENDING:
-        obligation_transition(obligation=obligation, by=by, to_status=Obligation.Status.DRAFTED)
-    if obligation.status == Obligation.Status.DRAFTED:
-        obligation_transition(obligation=obligation, by=by, to_status=Obligation.Status.APPROVED,
-                              reason=gettext_noop("draft approved"))
-    timeline_add(incident=obligation.incident, by=by, kind=TimelineEntry.Kind.DECISION,
-                 message=gettext_noop("Draft approved: %(code)s · %(kind)s · %(phase)s · %(language)s "
-                                      "(version %(version)s, SHA-256 %(sha256)s)"),
-                 params={"code": obligation.code, "kind": draft.kind, "phase": draft.phase, "language": draft.language,
-                         "version": version, "sha256": text_sha256})
-    return draft
+    return None
+
+
+def _show_differences(refused: dict[int, Exception], drafts: dict[int, NoticeDraft],
+                      shown: Mapping[int, tuple[int, str]]) -> None:
+    """Fill in, for each draft refused because its text changed, the difference between the text
+    shown (read from the draft's history, in one query) and the text now, when the history holds
+    the text shown."""
+    from functools import reduce
+    from operator import or_
+
+    changed = [pk for pk, exc in refused.items() if getattr(exc, "code", None) == "text_changed"]
+    if not changed:
+        return
+    texts = {}
+    for record in (NoticeDraft.history.filter(reduce(or_, (Q(id=pk, version=shown[pk][0]) for pk in changed)))
+                   .order_by("history_date", "history_id").only("id", "version", "body")):
+        texts[record.id] = record.body  # the latest record of that version wins
+    for pk in changed:
+        text = texts.get(pk)
+        if text is not None and notices.text_sha256(text) == shown[pk][1]:
+            refused[pk].params["diff"] = notices.text_diff(
+                text, drafts[pk].body, before_label=_("the text you read"), after_label=_("the text now"))
+
+
+@transaction.atomic
+def notice_drafts_approve(*, shown: Mapping[int, tuple[int, str]], by) -> DraftApprovals:
+    """Approve the drafts ``shown`` ({draft id: (version, SHA-256 of the text shown)}) as a set, all
+    or nothing: each is checked as ``notice_draft_approve`` always checked one (``_draft_refusal``);
+    if any is refused, none is approved and every refusal is returned. An already approved draft
+    is skipped (and returned as such).
+
+    The drafts, with their obligations, are locked by one query (in obligation order, as
+    ``obligations_locked`` locks obligations, so the two cannot deadlock); the approvals are then
+    one UPDATE, the drafts' history and audit-log rows one INSERT each, each obligation's moves
+    pending -> drafted -> approved an UPDATE, history and audit-log INSERT per step for the whole
+    set (with the reasons one draft's approval writes), the timeline entries one INSERT and the
+    incidents' nearest deadlines one UPDATE: the same queries for a thousand drafts as for one."""
+    ids = sorted({int(pk) for pk in shown})
+    drafts = {d.pk: d for d in NoticeDraft.objects.select_for_update(of=("self", "obligation"))
+              .select_related("obligation__incident").filter(pk__in=ids).order_by("obligation_id", "pk")}
+    refused: dict[int, Exception] = {}
+    approvable, skipped = [], []
+    for pk in ids:
+        draft = drafts.get(pk)
+        if draft is None:
+            refused[pk] = ValidationError(_("This draft no longer exists."), code="missing")
+            continue
+        version, text_sha256 = shown[pk]
+        error = _draft_refusal(draft, by=by, version=version, text_sha256=text_sha256)
+        if error is not None:
+            refused[pk] = error
+        elif draft.is_approved:
+            skipped.append(draft)
+        else:
+            approvable.append(draft)
+    if refused:
+        _show_differences(refused, drafts, shown)
+        return DraftApprovals(approved=[], skipped=skipped, refused=refused, drafts=drafts)
+    if not approvable:
+        return DraftApprovals(approved=[], skipped=skipped, refused={}, drafts=drafts)
+
+    # Each obligation moves on once, however many of its drafts are approved, by the status rules of
+    # ``obligation_transition`` and with its reasons (pending -> drafted: "status changed").
+    obligations: dict[int, Obligation] = {}
+    for draft in approvable:
+        obligations.setdefault(draft.obligation_id, draft.obligation)
+    to_drafted, to_approved = [], []
+    for obligation in obligations.values():
+        current = obligation
+        for from_status, to_status, moves in ((Obligation.Status.PENDING, Obligation.Status.DRAFTED, to_drafted),
+                                              (Obligation.Status.DRAFTED, Obligation.Status.APPROVED, to_approved)):
+            if current.status != from_status:
+                continue
+            error = _refusal(current, lambda o=current, to=to_status: obligation_check_transition(obligation=o,
+                                                                                                   to_status=to))
+            if error is not None:
+                refused.update({d.pk: error for d in approvable if d.obligation_id == obligation.pk})
+                break
+            after = _copy(current)
+            after.status, after.version = to_status, current.version + 1
+            moves.append((current, after))
+            current = after
+        obligations[obligation.pk] = current
+    if refused:
+        return DraftApprovals(approved=[], skipped=skipped, refused=refused, drafts=drafts)
+
+    now = timezone.now()
+    rows = []
+    for draft in approvable:
+        before, after = _copy(draft), draft
+        after.approved_by, after.approved_at = by, now
+        after.approved_version, after.approved_sha256 = draft.version, notices.text_sha256(draft.body)
+        after.version += 1
+        rows.append((before, after))
+    # The rows are locked and their version and text were checked above: the database writes the
+    # same values (the version shown, the SHA-256 of the text shown) without a per-row CASE.
+    NoticeDraft.objects.filter(pk__in=[d.pk for d in approvable]).update(
+        approved_by=by, approved_at=now, approved_version=F("version"), approved_sha256=_TextSHA256("body"),
+        version=F("version") + 1)
+    _history_set(NoticeDraft, rows, by=by, reason=gettext_noop("approved for sending"), now=now)
+
+    _write_obligation_set(to_drafted, values=dict(status=Obligation.Status.DRAFTED), by=by,
+                          reason=gettext_noop("status changed"), now=now, timeline=None, refresh_deadlines=False)
+    _write_obligation_set(to_approved, values=dict(status=Obligation.Status.APPROVED), by=by,
+                          reason=gettext_noop("draft approved"), now=now, timeline=None, refresh_deadlines=False)
+    for draft in approvable:
+        draft.obligation = obligations[draft.obligation_id]
+
+    actor = by if getattr(by, "pk", None) else None
+    TimelineEntry.objects.bulk_create([
+        TimelineEntry(incident_id=draft.obligation.incident_id, kind=TimelineEntry.Kind.DECISION,
+                      message=gettext_noop("Draft approved: %(code)s · %(kind)s · %(phase)s · %(language)s "
+                                           "(version %(version)s, SHA-256 %(sha256)s)"),
+                      params={"code": draft.obligation.code, "kind": draft.kind, "phase": draft.phase,
+                              "language": draft.language, "version": draft.approved_version,
+                              "sha256": draft.approved_sha256},
+                      by=actor, at=now, recorded_at=now)
+        for draft in approvable])
+    if to_drafted or to_approved:
+        incidents_refresh_next_deadline(ids={o.incident_id for o in obligations.values()})
+    return DraftApprovals(approved=approvable, skipped=skipped, refused={}, drafts=drafts)
 
 
 def notice_check_sent_time(*, draft: NoticeDraft, sent_at: datetime, late_reason: str = "",

@@ -87,7 +87,7 @@ def test_the_service_refuses_an_approval_of_another_version_or_text(draft, manag
     assert not NoticeDraft.objects.get(pk=draft.pk).is_approved
 
 
-def test_bulk_approval_shows_every_text_first_and_approves_only_what_was_shown(
+def test_bulk_approval_shows_every_text_first_and_approves_nothing_if_one_text_changed(
         incident, staff_user, staff_client, manager_client):
     services.incident_generate_drafts(incident=incident, by=staff_user)
     # Two initial regulator drafts with every fact present (the databases list obligations in
@@ -102,11 +102,21 @@ def test_bulk_approval_shows_every_text_first_and_approves_only_what_was_shown(
     posted = dict(re.findall(r'name="(_loaded_version_\d+|_text_sha256_\d+)" value="([^"]*)"', page))
 
     edit_text(staff_client, second, second.body + "\nA line the manager never saw")
-    manager_client.post(DRAFTS, {**selected, **posted, "apply": "1"})
+    page = manager_client.post(DRAFTS, {**selected, **posted, "apply": "1"}, follow=True).content.decode()
     first.refresh_from_db()
     second.refresh_from_db()
-    assert first.approved_at is not None
-    assert second.approved_at is None
+    # All or nothing: the unchanged text is not approved either, and the changed one is named with its difference.
+    assert first.approved_at is None and second.approved_at is None
+    assert "Nothing was approved: 1 of the 2 selected drafts cannot be approved as shown." in page
+    assert f"{second}: The text changed after you opened it" in page.replace("&#x27;", "'")
+    assert "+A line the manager never saw" in page
+
+    # Read again and approved: both, each bound to the text now shown.
+    page = manager_client.post(DRAFTS, selected).content.decode()
+    posted = dict(re.findall(r'name="(_loaded_version_\d+|_text_sha256_\d+)" value="([^"]*)"', page))
+    manager_client.post(DRAFTS, {**selected, **posted, "apply": "1"})
+    second.refresh_from_db()
+    assert second.approved_at is not None and second.approved_sha256 == notices.text_sha256(second.body)
 
 
 # --------------------------------------------------------------------------- regeneration keeps a manual edit
