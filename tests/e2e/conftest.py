@@ -24,6 +24,17 @@ VIEWPORT = {"width": 1400, "height": 900}
 # Playwright waits this long (ms) for an element or a navigation before failing the step.
 TIMEOUT_MS = 15_000
 
+# The README's screenshots are written to this folder when it is set (WALK_SCREENSHOTS=docs/screenshots):
+# the day's walk and the public form take them at the moments the README shows.
+SCREENSHOTS = os.environ.get("WALK_SCREENSHOTS")
+
+
+def keep_screenshot(page, name: str, *, full_page: bool = False) -> None:
+    if SCREENSHOTS:
+        os.makedirs(SCREENSHOTS, exist_ok=True)
+        page.screenshot(path=os.path.join(SCREENSHOTS, name), full_page=full_page)
+
+
 DEMO_LOGINS = {
     "staff": "staff-demo-2026",
     "manager": "manager-demo-2026",

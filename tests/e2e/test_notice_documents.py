@@ -2,14 +2,13 @@
 English, then opened as a lawyer would: the .docx's letterhead, reference, text and signature in
 the notice's language, and the PDF's pages.
 
-The PDF pages are rendered to PNG (pypdfium2) under the test's temporary folder, or, with
-``DOCUMENT_SCREENSHOTS=<folder>``, into that folder (the README's screenshots are made so:
-``DOCUMENT_SCREENSHOTS=docs/screenshots``)."""
+The PDF pages are rendered to PNG (pypdfium2) under the test's temporary folder, and the first
+pages, with ``WALK_SCREENSHOTS=<folder>``, into that folder too (the README's screenshots are made
+so: ``WALK_SCREENSHOTS=docs/screenshots``, as the walk's are)."""
 
 from __future__ import annotations
 
 import io
-import os
 import re
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from breach_app.models import Incident, NoticeDraft
 from breach_app.demo import MAIN_TITLE
 from privacy_office.documents import serves_mainland_china
 from privacy_office.models import SentDocument
+from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,7 +50,7 @@ def test_a_notice_in_each_language_is_downloaded_as_sent(browsers, tmp_path):
     staff.locator(".incident-actions button", has_text=translated("zh-hans", "Generate drafts")).click()
     staff.wait_for_url(re.compile(r"/incident/\d+/change/$"))
 
-    out = Path(os.environ.get("DOCUMENT_SCREENSHOTS") or tmp_path)
+    out = Path(SCREENSHOTS or tmp_path)
     for code, language, stem in (("CN-IND", "zh-hans", "notice-as-sent-zh"), ("EU-IND", "en", "notice-as-sent-en")):
         draft = NoticeDraft.objects.get(obligation__incident=incident, obligation__code=code, language=language,
                                         phase=NoticeDraft.Phase.INITIAL)

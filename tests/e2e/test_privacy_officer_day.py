@@ -11,7 +11,6 @@ for words in the wrong language (the language walk's rule, ``test_page_language.
 from __future__ import annotations
 
 import io
-import os
 import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -40,6 +39,7 @@ from requests_app.models import (
     RightsRequest,
     Status,
 )
+from tests.e2e.conftest import keep_screenshot
 from tests.e2e.test_page_language import JS_READABLE_TEXT, foreign_words, set_time_zone, typed_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,8 +50,6 @@ CASE_SERVICE = "aqara-home"  # the app and account: the inventory gives it many 
 REQUESTER = "Emma Walker"
 INCIDENT_TITLE = "客服工单导出文件误发至外部合作方"
 BERLIN = "Europe/Berlin"
-# The README's screenshots are written here when set (WALK_SCREENSHOTS=docs/screenshots).
-SCREENSHOTS = os.environ.get("WALK_SCREENSHOTS")
 
 
 def zh(text: str, **params) -> str:
@@ -109,9 +107,8 @@ def look(page, language: str, shot: str | None = None, *, full_page: bool = Fals
     values, text = typed_data()
     found = foreign_words(page.evaluate(JS_READABLE_TEXT), language, values, text)
     assert not found, f"{page.url} ({language}) has words in another language: {found}"
-    if shot and SCREENSHOTS:
-        os.makedirs(SCREENSHOTS, exist_ok=True)
-        page.screenshot(path=os.path.join(SCREENSHOTS, shot), full_page=full_page)
+    if shot:
+        keep_screenshot(page, shot, full_page=full_page)
 
 
 def act(page, label: str, *, fill=None):

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from requests_app.models import Channel, RightsRequest
+from tests.e2e.conftest import keep_screenshot
 from tests.integration.conftest import SMTPSink
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,6 +48,7 @@ def test_a_request_sent_in_chinese_is_confirmed_by_mail_and_reaches_the_admin(br
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect(page.locator("h1")).to_have_text("个人信息权利请求")
     expect(page.locator("#switch-en")).to_have_text("English")
+    keep_screenshot(page, "public-form-zh.png", full_page=True)
 
     page.fill("#id_requester_name", REQUESTER)
     page.fill("#id_requester_email", ADDRESS)
@@ -112,6 +114,7 @@ def test_the_form_in_english_switches_to_chinese(browsers, smtp):
     page.goto("/request/")
     page.wait_for_url("**/request/en/")
     expect(page.locator("h1")).to_have_text("Your privacy request")
+    keep_screenshot(page, "public-form-en.png", full_page=True)
     page.click("#switch-zh-hans")
     page.wait_for_url("**/request/zh-hans/")
     expect(page.locator("h1")).to_have_text("个人信息权利请求")
