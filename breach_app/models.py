@@ -833,7 +833,11 @@ class NoticeDraft(VersionedModel):
         ]
 
     def __str__(self):
-        return f"{self.obligation.code} · {self.get_kind_display()} · {self.get_phase_display()} · {self.language}"
+        # The enums' labels, not get_FOO_display(), which builds the field's choices dict on every
+        # call: a set approval names each of 1,000 drafts three times in the audit log.
+        kind = self.Kind(self.kind).label if self.kind in self.Kind.values else self.kind
+        phase = self.Phase(self.phase).label if self.phase in self.Phase.values else self.phase
+        return f"{self.obligation.code} · {kind} · {phase} · {self.language}"
 
     @property
     def is_sent(self) -> bool:
