@@ -88,7 +88,7 @@ def test_an_unchanged_re_import_lists_no_rows(seeded, staff_client):
         assert sentence in body
 
 
-def test_many_changed_rows_are_capped_with_the_count(seeded, staff_client, settings, monkeypatch):
+def test_many_changed_rows_are_capped_with_the_count(seeded, staff_client, monkeypatch):
     monkeypatch.setattr(imports, "PREVIEW_ROWS", 2)
     job = upload(staff_client, rows(5))
     assert job.preview["changing"] == 5 and len(job.preview["changes"]) == 2
