@@ -800,9 +800,9 @@ class ImportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         model = resource_for(job.model)._meta.model
         own = job.created_by_id == request.user.pk
         progress = imports.import_job_progress(job) if job.running else {}
-        preview_rows = [
-            (imports.import_type_label(row[0]), row[1:]) for row in (job.preview.get("rows", []) if own else [])
-        ]
+        # The rows that change, as the import page shows them (only the uploader sees the rows).
+        preview_rows = imports.import_job_preview_rows(job) if own else []
+        preview_changing = (job.preview or {}).get("changing")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -824,8 +824,9 @@ class ImportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     (gettext("errors"), job.error_count),
                 )
             ] if job.totals or job.error_count else [],
-            "preview_headers": job.preview.get("headers", []) if own else [],
             "preview_rows": preview_rows,
+            "preview_changing": preview_changing if own else None,
+            "preview_changing_text": number_format(preview_changing or 0, force_grouping=True),
             "may_decide": self._may_decide(request, job),
         }
         return TemplateResponse(request, "inventory_app/import_job.html", context)

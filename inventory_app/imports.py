@@ -609,12 +609,52 @@ def _error_summary(result) -> tuple[list[str], int]:
     return lines, count
 
 
-def _preview(dataset: ImportDataset, result) -> dict:
+CHANGING_TYPES = (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE, RowResult.IMPORT_TYPE_DELETE)
+
+
+def _preview(result) -> dict:
+    """What the job page shows without re-running the import, as the import page shows it: the
+    rows that change (spreadsheet row number, kind, each changed column old → new; a new row's filled
+    columns), the first ``PREVIEW_ROWS`` of them, and how many change in all (unchanged rows are
+    only counted, in ``totals``). A column is kept by its code and headed when read, in the
+    reader's language; values are cut to ``PREVIEW_CELL_CHARS``."""
     rows = []
-    for row_result, values in zip(result.rows[:PREVIEW_ROWS], dataset[:PREVIEW_ROWS]):
-        cells = ["" if value is None else str(value)[:PREVIEW_CELL_CHARS] for value in values]
-        rows.append([row_result.import_type, *cells])
-    return {"headers": list(dataset.headers), "rows": rows}
+    changing = 0
+    for row_result in result.rows:
+        if row_result.import_type not in CHANGING_TYPES:
+            continue
+        changing += 1
+        if len(rows) < PREVIEW_ROWS:
+            rows.append({
+                "number": getattr(row_result, "number", None),
+                "import_type": row_result.import_type,
+                "diff": [{"code": change.get("code", ""), "column": str(change.get("column", "")),
+                          "old": _cut(change.get("old")), "new": _cut(change.get("new"))}
+                         for change in (row_result.diff or [])],
+            })
+    return {"changes": rows, "changing": changing}
+
+
+def _cut(value) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= PREVIEW_CELL_CHARS else text[:PREVIEW_CELL_CHARS - 1] + "…"
+
+
+def import_job_preview_rows(job: ImportJob) -> list[dict]:
+    """The stored preview's rows with their columns headed in the active language (a column no
+    longer in the resource keeps the heading it was stored with)."""
+    rows = (job.preview or {}).get("changes", [])
+    if not rows:
+        return []
+    resource = resource_for(job.model)()
+    shown = []
+    for row in rows:
+        diff = []
+        for change in row.get("diff", []):
+            field = resource.fields.get(change.get("code") or "")
+            diff.append({**change, "column": resource.heading(field) if field is not None else change.get("column", "")})
+        shown.append({**row, "diff": diff})
+    return shown
 
 
 def import_failure_message_id(exc: BaseException) -> str:
@@ -682,7 +722,7 @@ def import_job_preview(*, job_id: int) -> None:
             return
         job.status = ImportJob.Status.READY
         job.totals = totals
-        job.preview = _preview(dataset, result)
+        job.preview = _preview(result)
         job.save(update_fields=["status", "totals", "preview"])
 
 
@@ -738,13 +778,3 @@ def _status_now(job_id: int, exc: BaseException) -> str | None:
                      type(exc).__name__)
         raise
 
-
-def import_type_label(import_type: str) -> str:
-    return {
-        RowResult.IMPORT_TYPE_NEW: _("new"),
-        RowResult.IMPORT_TYPE_UPDATE: _("changed"),
-        RowResult.IMPORT_TYPE_SKIP: _("unchanged"),
-        RowResult.IMPORT_TYPE_INVALID: _("error"),
-        RowResult.IMPORT_TYPE_ERROR: _("error"),
-        RowResult.IMPORT_TYPE_DELETE: _("deleted"),
-    }.get(import_type, import_type)

@@ -486,8 +486,9 @@ class ImportJob(models.Model):
     """An import too large for one request: read and checked by one task (the preview), confirmed
     by the person who uploaded it, imported by a second task (``inventory_app.imports``).
 
-    It keeps no record content beyond the preview's first rows, which go when the job ends with
-    the uploaded file; its error summary keeps the reason of each refused row, not the values."""
+    It keeps no record content beyond the preview's first changed rows (old → new), which go when
+    the job ends with the uploaded file; its error summary keeps the reason of each refused row, not
+    the values."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("waiting to be read")

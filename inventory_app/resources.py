@@ -111,7 +111,7 @@ class ChangedFieldsDiff:
             if self.new:
                 old = ""
             if old != new:
-                changes.append({"column": self.resource.heading(field), "old": old, "new": new})
+                changes.append({"code": field.column_name, "column": self.resource.heading(field), "old": old, "new": new})
         return changes
 
 
@@ -541,7 +541,7 @@ class ActivityFieldResource(AuditedResourceMixin, InertExportMixin, resources.Mo
         """As ``ChangedFieldsDiff``, from the values loaded up front: a new row's filled columns; an
         update's changed columns, old → new (the field's own columns on the row that describes it)."""
         if row_result.import_type == RowResult.IMPORT_TYPE_NEW:
-            return [{"column": self.heading(f), "old": "", "new": _cell(row, f.column_name)}
+            return [{"code": f.column_name, "column": self.heading(f), "old": "", "new": _cell(row, f.column_name)}
                     for f in self.get_import_fields() if _cell(row, f.column_name)]
         key = (_cell(row, "activity"), _cell(row, "field"), _cell(row, "group_zh"))
         link = self._existing.get(key)
@@ -551,13 +551,14 @@ class ActivityFieldResource(AuditedResourceMixin, InertExportMixin, resources.Mo
         before = self._snapshot.get(link.pk, {})
         for column, attr in self.PREVIEW_ATTRS.items():
             if before.get(attr) != getattr(link, attr):
-                changes.append({"column": self.heading(self.fields[column]), "old": self._shown(column, before.get(attr)),
+                changes.append({"code": column, "column": self.heading(self.fields[column]),
+                                "old": self._shown(column, before.get(attr)),
                                 "new": self._shown(column, getattr(link, attr))})
         if self._field_first_row.get(link.field.code) == row.get("__row_number__"):
             field_before = self._field_snapshot.get(link.field.code, {})
             for column, attr in self.PREVIEW_FIELD_ATTRS.items():
                 if field_before.get(attr) != getattr(link.field, attr):
-                    changes.append({"column": self.heading(self.fields[column]),
+                    changes.append({"code": column, "column": self.heading(self.fields[column]),
                                     "old": self._shown(column, field_before.get(attr)),
                                     "new": self._shown(column, getattr(link.field, attr))})
         return changes

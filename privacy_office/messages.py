@@ -3,7 +3,9 @@ translated when read, so each reader sees it in their own language whoever wrote
 
 The message id is the English source string, marked with ``gettext_noop`` where it is written so
 ``makemessages`` finds it; parameters are plain JSON values. A parameter whose value is a choice of
-a ``TextChoices`` is shown with that choice's label in the reader's language.
+a ``TextChoices`` is shown with that choice's label in the reader's language; one stored in every
+language (``{"zh-hans": ..., "en": ...}``, ``in_languages``) is shown in the reader's; one that is
+itself a message (``{"message": ..., "params": ...}``, a generated task title) is translated too.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import get_language, gettext
 
 
@@ -26,6 +30,10 @@ def message_text(message: str, params: Mapping | None = None, *,
     for key, value in values.items():
         if isinstance(value, Mapping) and set(value) == {"reasons"}:
             values[key] = reasons_text(value["reasons"])
+        elif isinstance(value, Mapping) and set(value) == {"message", "params"}:
+            values[key] = message_text(value["message"], value["params"], choices=choices)
+        elif _is_in_languages(value):
+            values[key] = in_reader_language(value)
     for key, choice in (choices or {}).items():
         if values.get(key) in choice.values:
             values[key] = str(choice(values[key]).label)
@@ -35,6 +43,29 @@ def message_text(message: str, params: Mapping | None = None, *,
         return gettext(message) % values
     except (KeyError, ValueError, TypeError):
         return message
+
+
+def in_languages(render) -> dict[str, str]:
+    """``render()`` called once in each of ``settings.LANGUAGES``: a parameter every reader can read
+    in their own language (a service's name, a list of request types), stored as JSON."""
+    values = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            values[code] = str(render())
+    return values
+
+
+def _is_in_languages(value) -> bool:
+    return isinstance(value, Mapping) and bool(value) and set(value) <= {code for code, _ in settings.LANGUAGES}
+
+
+def in_reader_language(value: Mapping) -> str:
+    """A value stored by ``in_languages``, in the active language (another one if that is missing)."""
+    language = get_language() or ""
+    for code, text in value.items():
+        if text and (language == code or language.split("-")[0] == code.split("-")[0]):
+            return text
+    return next((text for text in value.values() if text), "")
 
 
 REASON_WITH_PARAMS = '{"message": '

@@ -44,7 +44,7 @@ ERASED_FIELDS: dict[type, dict[str, object]] = {
         "remedy_text": ERASED,
     },
     ResponseDraft: {"subject": ERASED, "body": ERASED, "sent_subject": ERASED, "sent_body": ERASED},
-    Task: {"title": ERASED},
+    Task: {"title": ERASED, "title_message": "", "title_params": {}},
     IdentityCheck: {"data_points": [], "note": ""},
     ClockPause: {"note": ""},
     IdentityDocument: {"original_name": ERASED, "file": ""},

@@ -195,6 +195,9 @@ class TaskRowForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:
             return
+        if self.instance.title_message:
+            # A generated title in the reader's language; left as it is, the row is unchanged.
+            self.initial["title"] = self.instance.title_text
         for name in self.ROW_LABEL_FIELDS:
             field = self.fields.get(name)
             if field is not None:

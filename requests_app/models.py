@@ -29,6 +29,7 @@ from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from privacy_office.jurisdiction_choices import jurisdiction_choices
+from privacy_office.messages import message_text
 from privacy_office.history import audited_history
 from privacy_office.models import TimelineEntryBase, VersionedModel
 
@@ -609,10 +610,17 @@ class DocumentAccessLog(models.Model):
 
 
 class Task(VersionedModel):
-    """Work for one system/service owner or processor on one case."""
+    """Work for one system/service owner or processor on one case.
+
+    A title the system generates (``case_tasks.tasks_create_for_services``) is stored as a message id
+    and its parameters and shown in the reader's language (``title_text``); ``title`` then keeps it
+    as rendered for whoever created it (history, search). A title a person typed has no message id
+    and is shown as typed; editing a generated title makes it typed."""
 
     request = models.ForeignKey(RightsRequest, verbose_name=_("rights request"), on_delete=models.PROTECT, related_name="tasks")
     title = models.CharField(_("task"), max_length=300)
+    title_message = models.CharField(_("title (message id)"), max_length=300, blank=True, editable=False)
+    title_params = models.JSONField(_("title (details)"), default=dict, blank=True, editable=False)
     service = models.ForeignKey(
         "inventory_app.Service", verbose_name=_("service"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -643,7 +651,22 @@ class Task(VersionedModel):
         ]
 
     def __str__(self):
-        return self.title
+        return self.title_text
+
+    @property
+    def title_text(self) -> str:
+        """The title in the reader's language (a generated one), or as typed."""
+        if not self.title_message:
+            return self.title
+        return message_text(self.title_message, self.title_params) or self.title
+
+    @property
+    def title_param(self) -> str | dict:
+        """The title as a timeline parameter: the message itself when generated, so each reader of
+        "Task created: %(title)s" sees it in their language."""
+        if not self.title_message:
+            return self.title
+        return {"message": self.title_message, "params": dict(self.title_params or {})}
 
 
 class DraftKind(models.TextChoices):

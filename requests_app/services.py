@@ -618,7 +618,8 @@ def path_to_responded(status: str) -> list[str]:
 def refuse_reply_with_open_tasks(case: RightsRequest) -> None:
     """Sending the reply marks the case responded, which is refused while a task is open (the answer
     would leave work undone): the reply is refused first, naming the tasks, so nothing half-happens."""
-    titles = list(case.tasks.filter(done=False).order_by("due_on", "id").values_list("title", flat=True)[:6])
+    titles = [task.title_text for task in case.tasks.filter(done=False).order_by("due_on", "id")
+              .only("title", "title_message", "title_params")[:6]]
     if not titles:
         return
     named = "; ".join(f"“{title}”" for title in titles[:5]) + ("; …" if len(titles) > 5 else "")

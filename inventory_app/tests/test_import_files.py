@@ -75,7 +75,8 @@ def test_the_preview_lists_only_the_changed_columns_and_counts_unchanged_rows(se
     assert not result.has_validation_errors() and not result.has_errors()
     shown = {row.number: (row.import_type, row.diff) for row in result.valid_rows() if row.import_type != "skip"}
     # Row 2 (the first data row) changes one column, old → new; row 4 is new and shows what it fills.
-    assert shown[2] == ("update", [{"column": "name_en", "old": changed.name_en, "new": "Renamed data centre"}])
+    assert shown[2] == ("update", [{"code": "name_en", "column": "name_en", "old": changed.name_en,
+                                    "new": "Renamed data centre"}])
     assert shown[4][0] == "new"
     assert {change["column"]: change["new"] for change in shown[4][1]} == {
         "code": "new-dc", "name_zh": "新数据中心", "name_en": "New data centre", "country": "SG"}
