@@ -173,3 +173,7 @@ def test_an_english_user_exporting_in_chinese_gets_chinese_headings_and_values_t
     result = preview.context["result"]
     assert not result.has_errors() and not result.has_validation_errors(), list(result.invalid_rows)[:2]
     assert (result.totals["new"], result.totals["update"], result.totals["skip"]) == (0, 0, Service.objects.count())
+    # Nothing changes, so there is nothing to confirm: the page says so instead of an empty table.
+    page = preview.content.decode()
+    assert 'name="confirm"' not in page and 'id="import-changes"' not in page
+    assert "No row changes: every row of the file is as it is already." in page
