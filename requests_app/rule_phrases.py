@@ -120,7 +120,6 @@ PHRASES = (
     gettext_noop('the UK GDPR Art. 12A stop-the-clock applies to access requests only'),
     gettext_noop('the UK clock restarts on the day it arrives'),
     gettext_noop('shown from receipt until then'),
-    gettext_noop('extended'),
     gettext_noop('Choice:'),
 )
 
@@ -133,5 +132,5 @@ def rule_display(text: str) -> str:
         return ""
     out = phrases.translate_phrases(text, _LONGEST_FIRST, PATTERNS)
     if (get_language() or "").startswith("zh"):
-        out = out.replace("; ", "；").replace(": ", "：")
+        out = out.replace("; ", "；").replace(": ", "：").replace("： ", "：")
     return out
