@@ -18,7 +18,7 @@ from .rule_texts import every_rule_text
 CITATION_TOKENS = {
     # statutes and regulators known by their abbreviation
     "GDPR", "UK", "PIPL", "NDSMR", "CAC", "MIIT", "App", "CCPA", "CCR", "Civ", "Code", "LGPD", "APPI",
-    "PDPA", "PDP", "Regs", "PIPA", "FZ", "ICO", "DPA", "Reg", "Art", "Arts", "II", "Aqara",
+    "PDPA", "PIPA", "FZ", "ICO", "DPA", "Reg", "Art", "Arts", "II", "Aqara",
     # US state privacy laws' own names (us_states.py) and the forms of their citations
     "VCDPA", "CPA", "CTDPA", "UCPA", "TDPSA", "OCPA", "MCDPA", "ICDPA", "DPDPA", "NDPA", "NJDPA",
     "TIPA", "MODPA", "KCDPA", "RIDTPPA", "HB", "SB",
