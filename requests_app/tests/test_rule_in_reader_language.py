@@ -78,3 +78,15 @@ def test_an_export_writes_the_rule_in_its_language(language, expected):
     with translation.override(language):
         row = RightsRequestResource().export_resource(case)
     assert expected in row
+
+
+def test_the_history_and_audit_log_show_a_changed_rule_in_the_readers_language():
+    from privacy_office.audit_display import shown_changes
+    from requests_app.models import RightsRequest
+
+    change = [{"field": "due_rule", "old": "", "new": ENGLISH}]
+    with translation.override("zh-hans"):
+        assert shown_changes(RightsRequest, change)[0][2] == CHINESE
+        assert shown_changes(RightsRequest.history.model, change)[0][2] == CHINESE
+    with translation.override("en"):
+        assert shown_changes(RightsRequest, change)[0][2] == ENGLISH
