@@ -143,8 +143,10 @@ def load_demo(*, stdout) -> None:
             eu_affected_states="DE",
         )
         services.incident_change_status(incident=incident, by=staff, to_status=Incident.Status.ASSESSING)
+        # A person's note, typed by the demo's staff member in their own language (zh-hans), like the
+        # Chinese narratives beside it; it is also the history row's reason, shown as typed.
         services.incident_change_status(incident=incident, by=staff, to_status=Incident.Status.MONITORING,
-                                        note="Encrypted: no notification required (GDPR Art. 33(1)); recorded under Art. 33(5).")
+                                        note="数据已加密：无需通知（GDPR Art. 33(1)）；已按 Art. 33(5) 记录。")
         created += 1
 
     if not Incident.objects.filter(title=EMAIL_TITLE).exists():

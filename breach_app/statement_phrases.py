@@ -4,14 +4,17 @@ us_states.py), so a Chinese reader sees them in Chinese.
 A reason or citation is assembled from a statute's citation (kept as the proper name it is,
 "Cal. Civ. Code §1798.82"), a regulator's name, numbers and these phrases. Where the catalogue has
 no whole sentence, ``translate_phrases`` puts each phrase's translation in its place, the longest
-phrase first, and leaves citations, names and numbers as written.
+phrase first, and leaves citations, names and numbers as written (the machine is
+``privacy_office/phrases.py``, shared with the rights requests' rules).
 """
 
 from __future__ import annotations
 
 import re
 
-from django.utils.translation import gettext, gettext_noop, pgettext
+from django.utils.translation import gettext_noop, pgettext
+
+from privacy_office import phrases
 
 PHRASES = (
     # US state breach laws (us-states.md Tables 1-3) and the processor duties
@@ -171,19 +174,12 @@ PHRASES = (
     gettext_noop("Choice:"),
 )
 
-_LONGEST_FIRST = sorted(PHRASES, key=len, reverse=True)
+_LONGEST_FIRST = phrases.longest_first(PHRASES)
 
 
 def translate_phrases(text: str) -> str:
     """``text`` with every known phrase in the active language (unchanged in English)."""
-    out = text
-    for phrase in _LONGEST_FIRST:
-        translated = gettext(phrase)
-        if translated != phrase and phrase in out:
-            # whole words only: "days" is not the end of "holidays"
-            before = r"(?<![A-Za-z])" if phrase[0].isalpha() else ""
-            after = r"(?![A-Za-z])" if phrase[-1].isalpha() else ""
-            out = re.sub(before + re.escape(phrase) + after, lambda _m, t=translated: t, out)
+    out = phrases.translate_phrases(text, _LONGEST_FIRST)
     out = re.sub(r"(?<![\w.])(\d[\d,]*) people(?![A-Za-z])",
                  lambda m: pgettext("obligation reason", "%(count)s people") % {"count": m.group(1)}, out)
     return out.replace(", not ", pgettext("obligation reason", ", not "))

@@ -75,7 +75,8 @@ def grade_text(incident: Incident) -> str:
     cn = next((p for p in incident.populations.all() if p.jurisdiction == "CN"), None)
     grade = deadlines.cn_people_grade(cn.people_min) if cn is not None else None
     if grade:
-        text = _("%(risk)s; CN grade by people affected: %(grade)s") % {"risk": text, "grade": grade}
+        # The grade is the guide's own word (较大, 重大, 特别重大): English in the en catalogue.
+        text = _("%(risk)s; CN grade by people affected: %(grade)s") % {"risk": text, "grade": _(grade)}
     return text
 
 

@@ -67,6 +67,18 @@ class RelatedNames:
         self.load()
 
 
+# Text a clock writes and stores in English, shown through its app's translator (a rights request's
+# rule: requests_app/rule_phrases.py), keyed "app_label.model.field" of the tracked model; each app
+# registers its own in ``AppConfig.ready``.
+TEXT_DISPLAY: dict = {}
+
+
+def _text_display(field, raw: str) -> str:
+    model = getattr(field.model, "instance_type", field.model)  # a history row's field: its record's
+    display = TEXT_DISPLAY.get(f"{model._meta.label_lower}.{field.name}")
+    return display(raw) if display else raw
+
+
 def value_text(field, raw, names: RelatedNames | None = None) -> str:
     """One stored value as the reader reads it ("" when it was empty)."""
     if raw is None or raw == "" or raw == []:
@@ -97,7 +109,7 @@ def value_text(field, raw, names: RelatedNames | None = None) -> str:
     if isinstance(field, models.DateField):
         day = parse_date(raw)
         return formats.localize(day) if day else raw
-    return raw
+    return _text_display(field, raw) if isinstance(raw, str) else raw
 
 
 def field_label(model, name: str) -> str:

@@ -56,6 +56,7 @@ from .models import (
     TimelineEntry,
 )
 from .resources import RightsRequestResource
+from .rule_phrases import rule_display
 
 # ------------------------------------------------------------------------------------------------
 # filters (each one maps onto an index)
@@ -255,7 +256,7 @@ class RightsRequestAdmin(AuditedAdmin):
     inlines = (InboundMessageInline, ClockPauseInline, IdentityCheckInline, IdentityDocumentInline, TaskInline,
                ResponseDraftInline, OutboundEmailInline, ReminderInline)
     readonly_fields = (
-        "reference", "status", "received_on", "due_on", "clock_explanation", "due_rule", "due_provisional",
+        "reference", "status", "received_on", "due_on", "clock_explanation", "due_rule_text", "due_provisional",
         "original_due_on", "acknowledgement_due_on", "acknowledged_at", "extension_deadline", "extended",
         "extension_reasons", "extension_notice_sent_at", "extension_notice", "identity_requested_at",
         "identity_received_at", "verified_on", "clock_paused",
@@ -273,7 +274,7 @@ class RightsRequestAdmin(AuditedAdmin):
         (gettext_lazy("Handling"), {"fields": (
             "assignee", "status", "identity_requested_at", "identity_received_at", "verified_on", "fee_paid_at")}),
         (gettext_lazy("Deadline"), {"fields": (
-            "due_on", "clock_explanation", "due_rule", "due_provisional", "original_due_on", "clock_paused",
+            "due_on", "clock_explanation", "due_rule_text", "due_provisional", "original_due_on", "clock_paused",
             "acknowledgement_due_on",
             "acknowledged_at", "extension_deadline", "extended", "extension_reasons", "extension_notice_sent_at",
             "extension_notice")}),
@@ -305,7 +306,7 @@ class RightsRequestAdmin(AuditedAdmin):
         if case is None:
             return True
         try:
-            field = case._meta.get_field(name)
+            field = case._meta.get_field(self.SHOWN_AS.get(name, name))
         except FieldDoesNotExist:
             return False  # a computed line (the clock explanation) speaks for itself
         return getattr(case, field.attname) in (None, "")
@@ -351,6 +352,14 @@ class RightsRequestAdmin(AuditedAdmin):
     @admin.display(description=gettext_lazy("what the due date means"))
     def clock_explanation(self, case):
         return display.clock_explanation_html(case)
+
+    # A stored field shown through a method of another name: empty when the field is.
+    SHOWN_AS = {"due_rule_text": "due_rule"}
+
+    @admin.display(description=RightsRequest._meta.get_field("due_rule").verbose_name)
+    def due_rule_text(self, case):
+        """The rule as the clocks wrote it (English), in the reader's language."""
+        return rule_display(case.due_rule)
 
     # -- list ---------------------------------------------------------------------------------
 

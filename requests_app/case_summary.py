@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from privacy_office import urgency
 
 from . import clocks, display
+from .rule_phrases import rule_display
 from .case_writes import case_today, request_type_label
 from .models import ClockPause, RightsRequest, TimelineEntry
 
@@ -29,7 +30,7 @@ TIMELINE_SHOWN = 10
 @dataclass(frozen=True)
 class Obligation:
     due_on: date
-    rule: str  # the citation, in English as the reference gives it
+    rule: str  # the citation, in the reader's language around the citation as the reference gives it
     binds: bool  # the earliest: the date the case is due on
 
 
@@ -37,7 +38,7 @@ class Obligation:
 class TypeClock:
     request_type: str  # label, in the reader's language
     obligations: list[Obligation]
-    notes: tuple[str, ...]  # readings taken and reasons, in English (the engine's words)
+    notes: tuple[str, ...]  # readings taken and reasons, in the reader's language
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,9 @@ def case_summary(case: RightsRequest) -> CaseSummary:
         binding = min(range(len(due.candidates)), key=lambda i: due.candidates[i][0]) if due.candidates else -1
         type_clocks.append(TypeClock(
             request_type=request_type_label(request_type),
-            obligations=[Obligation(on, rule, i == binding) for i, (on, rule) in enumerate(due.candidates)],
-            notes=due.notes,
+            obligations=[Obligation(on, rule_display(rule), i == binding)
+                         for i, (on, rule) in enumerate(due.candidates)],
+            notes=tuple(rule_display(note) for note in due.notes),
         ))
     level, left = time_left(case, today) if case.due_on else (urgency.MUTED, "")
     if not case.is_open:
@@ -122,7 +124,7 @@ def case_summary(case: RightsRequest) -> CaseSummary:
         due_on=case.due_on,
         time_left=left,
         urgency=level,
-        due_rule=case.due_rule,
+        due_rule=rule_display(case.due_rule),
         clocks=type_clocks,
         clock_running=running,
         clock_state=state,

@@ -611,7 +611,7 @@ def _aqara_cn_15_days_after_verification(req: _Request) -> list[_Candidate]:
     return [
         _Candidate(
             req.verified_on + timedelta(days=15),
-            "Aqara policy 000 §七.9: 15 days after identity verified",
+            "Aqara policy 000 §7.9: 15 days after identity verified",
         )
     ]
 

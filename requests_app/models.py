@@ -31,9 +31,11 @@ from django.utils.translation import gettext_lazy as _
 from privacy_office.jurisdiction_choices import jurisdiction_choices
 from privacy_office.messages import message_text
 from privacy_office.history import audited_history
+from privacy_office.messages import message_text
 from privacy_office.models import TimelineEntryBase, VersionedModel
 
 from . import deadlines as dl
+from .rule_phrases import rule_display
 
 
 # Every jurisdiction a case can be filed under (deadlines.CASE_JURISDICTIONS: the statutes of
@@ -780,6 +782,17 @@ class TimelineEntry(TimelineEntryBase):
 
     request = models.ForeignKey(RightsRequest, verbose_name=_("rights request"), on_delete=models.PROTECT, related_name="timeline")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+
+    @property
+    def text(self) -> str:
+        """The system's message in the reader's language, the rule it quotes too (stored as the clocks
+        wrote it, in English: rule_phrases.py)."""
+        if not self.message:
+            return ""
+        params = dict(self.params or {})
+        if isinstance(params.get("rule"), str):
+            params["rule"] = rule_display(params["rule"])
+        return message_text(self.message, params, choices=self.PARAM_CHOICES)
 
     class Meta(TimelineEntryBase.Meta):
         verbose_name = _("timeline entry")

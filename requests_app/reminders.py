@@ -17,6 +17,7 @@ from privacy_office.reminder_time import catch_up_floor, manager_ids, morning_of
 from privacy_office.reminders import ReminderSpec, content_type_id, register_kind
 
 from .models import OPEN_STATUSES, RightsRequest, Status
+from .rule_phrases import rule_display
 
 
 def _recipients(assignee_id, managers):
@@ -154,7 +155,7 @@ def case_context(reminder):
         "due_on": case.due_on,
         "days_left": (case.due_on - today).days,
         "days_overdue": (today - case.due_on).days,
-        "due_rule": case.due_rule,
+        "due_rule": rule_display(case.due_rule),  # rendered in the recipient's language
         "acknowledgement_due_on": case.acknowledgement_due_on,
         "extension_deadline": case.extension_deadline,
         "identity_requested_at": case.identity_requested_at,

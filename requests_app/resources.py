@@ -5,6 +5,7 @@ from import_export import fields
 from privacy_office.spreadsheets import InertModelResource
 
 from .models import RightsRequest
+from .rule_phrases import rule_display
 
 
 class RightsRequestResource(InertModelResource):
@@ -30,3 +31,7 @@ class RightsRequestResource(InertModelResource):
 
     def dehydrate_status_label(self, case):
         return case.status
+
+    def dehydrate_due_rule(self, case):
+        # The export runs in the language its owner chose (privacy_office/exports.py).
+        return rule_display(case.due_rule)

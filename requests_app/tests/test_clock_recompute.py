@@ -28,7 +28,7 @@ def test_cn_verification_brings_in_aqaras_15_days(staff_user):
     case.refresh_from_db()
     assert case.verified_on == date(2026, 3, 4)
     assert case.due_on == date(2026, 3, 19)
-    assert case.due_rule == "Aqara policy 000 §七.9: 15 days after identity verified"
+    assert case.due_rule == "Aqara policy 000 §7.9: 15 days after identity verified"
     assert case.status == Status.IN_PROGRESS
 
 

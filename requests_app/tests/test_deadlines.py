@@ -336,7 +336,7 @@ def test_cn_verified_early_15_calendar_days_bind():
         verified_on=date(2026, 3, 2),
     )
     assert result.due_on == date(2026, 3, 17)
-    assert result.rule == "Aqara policy 000 §七.9: 15 days after identity verified"
+    assert result.rule == "Aqara policy 000 §7.9: 15 days after identity verified"
     assert [c[0] for c in result.candidates] == [date(2026, 3, 23), date(2026, 3, 17)]
 
 

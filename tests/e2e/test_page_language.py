@@ -19,15 +19,14 @@ The rule, the same in both directions:
     snake_case name (``fix_available_at``), which is a programme's word, not the reader's;
   - the user's data: a Latin phrase (the words between tabs, line breaks and Han text) that is a
     whole value somebody typed into the demo's records, or a phrase of two words or more found in
-    one (``typed_data``); and, on English pages, a run of Han characters found in one. A single
-    word is never excused for merely occurring inside a longer value, so an untranslated label
-    ("required") still fails. Text the *system* writes and stores (rules, reasons, citations,
-    generated notices) is not data and is left out of it, so a rule stored in English still fails
-    a Chinese page.
+    one (``typed_data``); and, on English pages, a run of Han characters that is a whole typed
+    value, or lies inside a typed value the page shows whole (``han_is_data``). A single word, or a
+    Han run, is never excused for merely occurring inside a longer value somewhere in the database,
+    so an untranslated label ("required", "条例") still fails. Text the *system* writes and stores
+    (rules, reasons, citations, generated notices) is not data and is left out of it, so a rule
+    stored in English still fails a Chinese page.
 * Internal reference files (``eu-uk-product.md``) are not a file name a person uploaded: a page
   must cite the law, not our notes, so ``.md`` is not among the allowed file names.
-* One known gap is excused by name (``known_english_rules``): the rights requests' due rules are
-  still English. It is open work, not an allowed word.
 
 The failure message lists, per page URL, the offending words with a little context.
 """
@@ -62,6 +61,8 @@ PROPER_NAMES = {
     "GDPR", "PIPL", "CCPA", "CPRA", "CRA", "NIS", "SCC", "SCCs", "IDTA", "BCR", "BCRs", "DPA", "DPO",
     "DPIA", "PIA", "CAC", "ICO", "CNIL", "EDPB", "ENISA", "EEA", "IIAP", "PDPA", "PDPC", "APPI", "PIPC",
     "LGPD", "ANPD", "CSIRT", "CERT",
+    # The California Code of Regulations, cited as such in a rule ("11 CCR §7021(b)").
+    "CCR",
     # Third parties named in the inventory by their own brand (Facebook（第三方登录）).
     "Facebook", "Google", "Apple", "Amazon", "Alexa",
     # Formats and technical names a Chinese page writes in Latin script, as Chinese users do
@@ -173,20 +174,6 @@ def is_data(phrase: str, data_values: set[str], data_text: str) -> bool:
     return rest != phrase and bool(rest) and is_data(rest, data_values, data_text)
 
 
-def known_english_rules() -> str:
-    """KNOWN GAP, excused by name and nowhere else: a rights request's due rule
-    (``RightsRequest.due_rule``, and the rule a timeline entry quotes) is still stored and shown in
-    English ("15 working days", "Choice: counted from receipt …"); the breach engine's reasons are
-    translated phrase by phrase (breach_app/statement_phrases.py), the requests engine's are not yet.
-    A phrase of such a rule is not flagged; every other English word on a Chinese page is."""
-    from requests_app.models import RightsRequest, TimelineEntry
-
-    rules = list(RightsRequest.objects.values_list("due_rule", flat=True))
-    rules += [str(params.get("rule", "")) for params in TimelineEntry.objects.values_list("params", flat=True)
-              if isinstance(params, dict)]
-    return "\n".join(rule for rule in rules if rule)
-
-
 def pages_for(user) -> list[str]:
     """The URLs ``user`` walks: home, each changelist and first change page they may view, the
     preferences page, the audit log and a case's history."""
@@ -218,8 +205,27 @@ def context_of(text: str, word: str) -> str:
     return text[max(0, at - 25): at + len(word) + 25].replace("\n", " ⏎ ")
 
 
-def foreign_words(text: str, language: str, data_values: set[str], data_text: str,
-                  rules_text: str = "") -> dict[str, str]:
+def han_is_data(run: str, segment: str, data_values: set[str], flat_data_text: str, shown_values: list[str]) -> bool:
+    """A whole typed value; a run inside a typed value that the page shows whole (a Chinese service
+    name "Facebook（第三方登录）" among other words); or a run whose line on the page (``segment``,
+    between tabs and line breaks, a cut-off "…" removed) is longer than the run and is itself a piece
+    of one typed value (a notice's body the audit log shows cut short, its line breaks folded into
+    spaces as HTML shows them: ``flat_data_text``). Never a run found only somewhere in the database,
+    which would excuse an untranslated msgid ("令16") that happens to occur in a note."""
+    if run in data_values or any(run in value for value in shown_values):
+        return True
+    piece = " ".join(segment.strip().removesuffix("…").split())
+    return len(piece) > len(run) and piece in flat_data_text
+
+
+def segment_of(text: str, start: int, end: int) -> str:
+    """The line of ``text`` (between tabs and line breaks) holding ``text[start:end]``."""
+    left = max(text.rfind("\n", 0, start), text.rfind("\t", 0, start)) + 1
+    ends = [at for at in (text.find("\n", end), text.find("\t", end)) if at != -1]
+    return text[left:min(ends) if ends else len(text)]
+
+
+def foreign_words(text: str, language: str, data_values: set[str], data_text: str) -> dict[str, str]:
     """The words of ``text`` that are in neither ``language`` nor an allowed list, with context."""
     found = {}
     for name in REFERENCE_FILE.findall(text):
@@ -228,14 +234,16 @@ def foreign_words(text: str, language: str, data_values: set[str], data_text: st
         for phrase in LATIN_PHRASE.findall(text):
             if is_data(phrase, data_values, data_text):
                 continue
-            if rules_text and len(phrase.strip(" .,:;…()[]")) > 3 and phrase.strip(" .,:;…()[]") in rules_text:
-                continue
             for word in LATIN_WORD.findall(strip_codes(phrase)):
                 if word not in PROPER_NAMES:
                     found.setdefault(word, context_of(text, word))
     else:
-        for run in HAN_RUN.findall(text):
-            if run in HAN_ALLOWED or run in data_text:
+        shown_values = [value for value in data_values if HAN_RUN.search(value) and value in text]
+        flat_data_text = " ".join(data_text.split())
+        for found_run in HAN_RUN.finditer(text):
+            run = found_run.group(0)
+            segment = segment_of(text, found_run.start(), found_run.end())
+            if run in HAN_ALLOWED or han_is_data(run, segment, data_values, flat_data_text, shown_values):
                 continue
             found.setdefault(run, context_of(text, run))
     return found
@@ -247,7 +255,6 @@ SCREENSHOTS = os.environ.get("PAGE_LANGUAGE_SCREENSHOTS")
 
 def walk(page, user, language: str) -> dict[str, dict[str, str]]:
     data_values, data_text = typed_data()
-    rules_text = known_english_rules()
     problems: dict[str, dict[str, str]] = defaultdict(dict)
     for url in pages_for(user):
         page.goto(url)
@@ -255,7 +262,7 @@ def walk(page, user, language: str) -> dict[str, dict[str, str]]:
         if SCREENSHOTS:
             name = f"{user.username}-{url.strip('/').replace('/', '_') or 'home'}.png"
             page.screenshot(path=os.path.join(SCREENSHOTS, name), full_page=True)
-        found = foreign_words(page.evaluate(JS_READABLE_TEXT), language, data_values, data_text, rules_text)
+        found = foreign_words(page.evaluate(JS_READABLE_TEXT), language, data_values, data_text)
         if found:
             problems[url] = found
     return problems
