@@ -428,7 +428,7 @@ def staff_works_an_access_request(page, staff_user) -> RightsRequest:
     expect(task_row).to_have_count(1)
     expect(task_row.locator(".field-title input")).to_have_value("导出账号数据")
     assert case.tasks.get().title == "导出账号数据"
-    pass  # TEMP look(page, ZH, "case-clock.png")
+    look(page, ZH, "case-clock.png")
 
     # The access response, listing what the inventory says about the service.
     def draft_form(p):
