@@ -21,6 +21,11 @@ TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
 # through three templates per option. Options of another template render as Django renders them.
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+# Every field's label, and every field's error list even when empty (``{{ field.errors.as_ul }}``
+# in each cell of a tabular inline renders a template that writes nothing): two more templates per
+# field of every row.
+LABEL_TEMPLATE = "django/forms/label.html"
+ERROR_LIST_TEMPLATES = frozenset(("django/forms/errors/list/default.html", "django/forms/errors/list/ul.html"))
 
 
 def attrs_html(attrs) -> str:
@@ -45,6 +50,14 @@ class PlainInputRenderer(DjangoTemplates):
             html = select_html(context["widget"])
             if html is not None:
                 return html
+        if template_name == LABEL_TEMPLATE:
+            label = conditional_escape(context["label"])
+            if not context["use_tag"]:
+                return label.strip()  # as DjangoTemplates strips what it renders
+            tag = escape(context["tag"])
+            return f"<{tag}{attrs_html(context['attrs'] or {})}>{label}</{tag}>"
+        if template_name in ERROR_LIST_TEMPLATES and not context["errors"]:
+            return ""
         return super().render(template_name, context, request)
 
 

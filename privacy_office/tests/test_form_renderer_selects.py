@@ -41,3 +41,27 @@ def test_an_option_with_a_template_of_its_own_renders_through_it():
     widget = Starred(choices=[("a", "A")])
     assert (widget.render("f", "a", renderer=PlainInputRenderer())
             == widget.render("f", "a", renderer=DjangoTemplates()))
+
+
+class LabelledForm(forms.Form):
+    required_css_class = "required"
+    name = forms.CharField(label=gettext_lazy("required"))
+    note = forms.CharField(label="A & <b>", required=False)
+    flags = forms.MultipleChoiceField(choices=[("a", "A")], widget=forms.CheckboxSelectMultiple, required=False)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("auto_id", ["id_%s", False])
+def test_labels_and_error_lists_render_as_django_renders_them(language, auto_id):
+    """Labels (with and without an id, a class, escaped and lazy text, another tag) and error lists
+    (empty, which write nothing, and not) are written in Python too: the same HTML as Django's."""
+    def html(renderer):
+        form = LabelledForm({"note": "x"}, auto_id=auto_id, renderer=renderer)
+        form.is_valid()
+        return [(field.label_tag(), field.label_tag(attrs={"class": "x"}, tag="legend"), field.errors.as_ul(),
+                 str(field.errors)) for field in form]
+
+    with override(language):
+        ours, django = html(PlainInputRenderer()), html(DjangoTemplates())
+    assert ours == django
+    assert any(errors for _label, _legend, errors, _default in ours)  # the required field's error is shown
