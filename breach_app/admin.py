@@ -255,6 +255,16 @@ class ObligationOverdueFilter(admin.SimpleListFilter):
 # --------------------------------------------------------------------------- inlines
 
 
+class SharedChoicesField(forms.TypedChoiceField):
+    """A choice field whose fixed choices every row's copy shares: each form of a formset
+    deep-copies its fields, and with them a list of every jurisdiction (about 120 per row)."""
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)  # the widget is copied, with a shallow copy of the choices
+        result._choices = self._choices
+        return result
+
+
 class AffectedPopulationInline(CappedInlineMixin, admin.TabularInline):
     """Where the affected people are, edited on the incident's page opened with ``?populations=all``
     (the "edit" link beside the read-only list) and on the add page. The incident's page lists them
@@ -273,6 +283,7 @@ class AffectedPopulationInline(CappedInlineMixin, admin.TabularInline):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "jurisdiction":
             kwargs["widget"] = PlainSelect
+            kwargs["choices_form_class"] = SharedChoicesField
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
