@@ -273,6 +273,7 @@ class AffectedPopulationInline(CappedInlineMixin, admin.TabularInline):
 
     model = AffectedPopulation
     fields = ("jurisdiction", "people_min", "people_max", "records", "estimate")
+    template = "breach_app/admin/populations_tabular.html"
     extra = 0
     shown_max = 10
     show_all_param = "populations"
@@ -284,6 +285,9 @@ class AffectedPopulationInline(CappedInlineMixin, admin.TabularInline):
         if db_field.name == "jurisdiction":
             kwargs["widget"] = PlainSelect
             kwargs["choices_form_class"] = SharedChoicesField
+            field = super().formfield_for_dbfield(db_field, request, **kwargs)
+            field.choices = list(field.choices)  # read once, not once per row (with a search for the blank choice)
+            return field
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 

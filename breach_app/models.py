@@ -43,9 +43,12 @@ def eea_country_name(code: str) -> str:
     return eu_authorities.get(code).country_name(chinese=(get_language() or "").startswith("zh"))
 
 
+# lazy() builds a class on each call: once here, not once per state each time a form is built.
+lazy_eea_country_name = lazy(eea_country_name, str)
+
 # Reg. (EU) 2024/2847 (CRA) Art. 14(2)(a), (4)(a): the early warning names the Member States where
 # the product is made available (the Union's, not the EEA's), named from privacy_office/eu_authorities.py.
-EU_MEMBER_STATES = {code: lazy(eea_country_name, str)(code) for code in eu_authorities.EU_COUNTRIES}
+EU_MEMBER_STATES = {code: lazy_eea_country_name(code) for code in eu_authorities.EU_COUNTRIES}
 
 
 def parse_member_states(value: str) -> list[str]:
@@ -69,7 +72,7 @@ def validate_member_states(value: str) -> None:
 
 def eea_state_choices():
     """The EU/EEA Member States (privacy_office/eu_authorities.py), named in the reader's language."""
-    return [(a.country, lazy(eea_country_name, str)(a.country)) for a in eu_authorities.AUTHORITIES.values()]
+    return [(a.country, lazy_eea_country_name(a.country)) for a in eu_authorities.AUTHORITIES.values()]
 
 
 def validate_eea_states(value: str) -> None:

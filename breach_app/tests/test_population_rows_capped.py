@@ -77,3 +77,25 @@ def test_both_pages_cost_the_same_queries_for_3_or_40_populations(staff_client):
         AffectedPopulation(incident=incident, jurisdiction=code, people_min=10) for code in codes[2:39])
     many = page_queries(staff_client, url), page_queries(staff_client, url + "?populations=all")
     assert many == few, f"{few} queries with 3 populations, {many} with 40"
+
+
+def test_the_full_page_rows_keep_the_inline_scripts_names_and_a_reader_sees_them_read_only(staff_client,
+                                                                                           auditor_client):
+    """The editable rows are written from their forms (not through Django's generic tabular
+    template) with the same names, ids and classes, so "add another" still copies the empty row;
+    someone who may only read the incident gets Django's read-only rows."""
+    incident = recorded(staff_client)
+    url = f"/admin/breach_app/incident/{incident.pk}/change/?populations=all"
+    row = incident.populations.get()
+
+    full = staff_client.get(url).content.decode()
+    assert 'data-inline-type="tabular"' in full and 'id="populations-group"' in full
+    assert re.search(r'<tr class="form-row has_original" id="populations-0">', full)
+    assert f'<input type="hidden" name="populations-0-id" value="{row.pk}" id="id_populations-0-id">' in full
+    assert re.search(r'<tr class="form-row empty-form" id="populations-empty">', full)
+    assert 'name="populations-__prefix__-jurisdiction"' in full
+    assert '<td class="field-people_min"><input type="number" name="populations-0-people_min" value="1000001"' in full
+
+    read_only = auditor_client.get(url).content.decode()
+    assert rows_on(read_only) == [] and 'name="populations-0-people_min"' not in read_only
+    assert 'class="field-people_min"' in read_only and "populations-empty" not in read_only
