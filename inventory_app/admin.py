@@ -8,6 +8,7 @@ import logging
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import AdminReadonlyField
 from django.contrib.auth import get_permission_codename
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -448,8 +449,34 @@ class ActivityFieldInline(CappedInlineMixin, LoadedAutocompleteInlineMixin, admi
     extra = 0
     shown_max = INLINE_ROWS_SHOWN
 
+    # Each row's cells are listed from its form (row_cells): the generic tabular template walked
+    # fieldsets, lines and admin fields for every cell of fifty rows, most of the activity's page.
+    template = "inventory_app/admin/activity_fields_tabular.html"
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("field").order_by("position", "id")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        inline, names = self, list(self.get_fields(request, obj))
+        readonly = set(self.get_readonly_fields(request, obj))
+
+        def with_cells(form):
+            form.row_cells = [
+                (name, None, AdminReadonlyField(form, name, False, model_admin=inline).contents()) if name in readonly
+                else (name, form[name], "") for name in names
+            ]
+            return form
+
+        class CellsFormSet(formset):
+            def _construct_form(self, i, **kwargs):
+                return with_cells(super()._construct_form(i, **kwargs))
+
+            @property
+            def empty_form(self):
+                return with_cells(super().empty_form)
+
+        return CellsFormSet
 
     def see_all_url(self, request, obj) -> str:
         return activity_field_list_url(activity=obj.pk)
