@@ -57,7 +57,7 @@ def child(name: str, file_format: str) -> None:
     client = Client()
     client.force_login(get_user_model().objects.get(username="bench_manager"))
     form = client.get(url).context["form"]
-    index = next(value for value, label in form.fields["format"].choices if label == file_format)
+    index = next(value for value, label in form.fields["format"].choices if label.lower() == file_format)
     prefix = form.fields["resource"].choices[0][1].lower() + "_"
     data = {"format": index, "resource": "0", **{f: "on" for f in form.fields if f.startswith(prefix)}}
 
