@@ -420,6 +420,8 @@ class TimelineEntryInline(CappedInlineMixin, admin.TabularInline):
     can_delete = False
     verbose_name_plural = _("timeline (facts and decisions)")
     template = "breach_app/admin/timeline_tabular.html"
+    # The newest ten, as on a case's page; the incident's timeline list has every entry.
+    shown_max = 10
     formfield_overrides = {models.DateTimeField: {"widget": NativeSplitDateTime}}
 
     def get_queryset(self, request):

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from . import display
 from .models import AffectedPopulation, Incident, NoticeDraft, Obligation
 
-# As many as the old obligations table showed; an incident with more links to its full list.
-OBLIGATIONS_SHOWN = 20
+# The most urgent fifteen (a CN + EU incident has about ten duties; one in every US state, sixty):
+# the page stays under 1,200 elements, and an incident with more links to its full list.
+OBLIGATIONS_SHOWN = 15
 
 
 @dataclass

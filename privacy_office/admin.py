@@ -422,6 +422,8 @@ class ReminderInline(CappedInlineMixin, GenericTabularInline):  # generic FK: no
     extra = 0
     can_delete = False
     verbose_name_plural = _("reminders sent")
+    # The latest ten; the log, one click away, has every one (a case page stays under 1,200 elements).
+    shown_max = 10
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -726,6 +726,44 @@ def planner_row_estimate(queryset) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+# The office's staff, offered once per page to every field where a person is typed by login name.
+STAFF_LIST_ID = "office-staff"
+
+
+def staff_login_field(queryset, *, label, required: bool = False) -> forms.ModelChoiceField:
+    """A staff member typed by login name and offered from the page's one ``<datalist>``
+    (``STAFF_LIST_ID``, the include admin/privacy_office/includes/staff_datalist.html with
+    ``staff_logins()``): a select of every staff member in every row was most of a busy page's
+    elements (46 options a task row, for an office of 46)."""
+    return forms.ModelChoiceField(
+        queryset=queryset, to_field_name="username", required=required, label=label,
+        widget=forms.TextInput(attrs={"list": STAFF_LIST_ID, "autocomplete": "off", "size": 12}),
+        error_messages={"invalid_choice": _("No active staff member signs in as “%(value)s”.")},
+    )
+
+
+def staff_login_initial(form) -> None:
+    """A saved record's person shown by login name in ``staff_login_field`` fields (the form's
+    initial is the primary key otherwise). The record's related user should be read with it."""
+    for name, field in form.fields.items():
+        if getattr(field, "to_field_name", None) == "username" and getattr(form.instance, f"{name}_id", None):
+            form.initial[name] = getattr(form.instance, name).username
+
+
+def staff_logins() -> list[tuple[str, str]]:
+    """(login name, name) of every active staff member, from the cache for a minute: a stale list
+    only offers a name; the field still checks it."""
+    logins = cache.get("office_staff_logins")
+    if logins is None:
+        from django.contrib.auth import get_user_model
+
+        logins = [(username, f"{first} {last}".strip() or username) for username, first, last in
+                  get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+                  .values_list("username", "first_name", "last_name")]
+        cache.set("office_staff_logins", logins, 60)
+    return logins
+
+
 def cached_choices(field, key: str, timeout: int = 60):
     """Give a model choice field the choices of a small, rarely changing table from the cache.
 

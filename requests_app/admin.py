@@ -37,6 +37,8 @@ from privacy_office.admin_base import (
     cached_choices,
     admin_reason,
     staff_choices,
+    staff_login_field,
+    staff_logins,
 )
 
 from . import case_tasks, display, letters, outbound_mail, services, views
@@ -179,11 +181,14 @@ class TaskInline(CappedInlineMixin, admin.TabularInline):
     fields = ("title", "service", "processor", "owner", "due_on", "done", "done_at")
     readonly_fields = ("done_at",)
 
+    template = "requests_app/admin/task_tabular.html"
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "owner":
-            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+            return staff_login_field(get_user_model().objects.filter(is_staff=True, is_active=True),
+                                     label=_("owner"))
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name in ("owner", "service", "processor"):
+        if db_field.name in ("service", "processor"):
             # Small tables shown on every case page: choices from the cache, not two queries each,
             # drawn by the plain select (one template per option was most of the case page).
             field = cached_choices(field, f"dsar_task_{db_field.name}")
@@ -200,6 +205,11 @@ class TaskInline(CappedInlineMixin, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("service", "processor", "owner")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.office_staff = staff_logins()
+        return formset
 
 
 class ResponseDraftInline(CappedInlineMixin, ReadOnlyInline):

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from privacy_office.admin_base import CHANGE_REASON_MAX_LENGTH, AuditedModelForm
+from privacy_office.admin_base import CHANGE_REASON_MAX_LENGTH, AuditedModelForm, staff_login_initial
 
 from .identity_documents import allowed_type_names, identity_document_check
 from .models import DraftKind, IdentityMethod, RequestType, RightsRequest
@@ -187,7 +187,8 @@ class ChoiceLabel(forms.Widget):
 
 class TaskRowForm(forms.ModelForm):
     """A task row on the case page. A saved task names its service and processor as text: a full
-    list of each on every row was most of a busy case page; the new row still offers the lists."""
+    list of each on every row was most of a busy case page; the new row still offers the lists.
+    The owner is typed by login name (``admin_base.staff_login_field``)."""
 
     ROW_LABEL_FIELDS = ("service", "processor")
 
@@ -195,6 +196,7 @@ class TaskRowForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:
             return
+        staff_login_initial(self)  # the owner, read with the row (select_related)
         if self.instance.title_message:
             # A generated title in the reader's language; left as it is, the row is unchanged.
             self.initial["title"] = self.instance.title_text

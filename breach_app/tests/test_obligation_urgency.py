@@ -86,7 +86,7 @@ def test_incident_obligations_are_ordered_by_urgency_with_not_required_last(staf
     # Not required reads quiet: its name is muted, not bold.
     assert re.search(r'urgency-muted">People affected in mainland China|urgency-muted">Public notice in mainland China',
                      page)
-    assert '<strong>Cyberspace administration (PIPL Art. 57)</strong>' in page
+    assert '>Cyberspace administration (PIPL Art. 57) <small class="quiet">CN-CAC-PIPL</small>' in page
 
 
 def test_obligation_list_leads_with_immediate_duties_and_has_deadline_time_left_and_status(staff_client, incident):

@@ -26,7 +26,7 @@ def rows_on(page):
 def listed_on(page):
     """The jurisdictions of the read-only list, in page order."""
     block = page.split('id="populations-summary"', 1)[1].split("</fieldset>", 1)[0]
-    return [html.unescape(name) for name in re.findall(r"<li><strong>([^<]*)</strong>", block)]
+    return [html.unescape(name) for name in re.findall(r"<li>([^<:]*): ", block)]
 
 
 def test_populations_are_listed_largest_first_and_edited_on_the_full_page(staff_client):
