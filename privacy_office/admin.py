@@ -19,7 +19,7 @@ from .admin_base import (
     CHANGE_REASON_MAX_LENGTH, AuditedAdmin, AuditedModelForm, CappedInlineMixin, LargeTablePaginator,
     ReadOnlyAdminMixin, StreamingExportMixin, staff_choices, typed_reason,
 )
-from .audit_display import RelatedNames, changes_html, review_filters_text
+from .audit_display import RelatedNames, changes_html, record_name, review_filters_text
 from .audit_reviews import audit_review_check, audit_review_record, entries_in_period, review_digest_now
 from .messages import reason_text
 from .exports import export_job_open
@@ -152,7 +152,7 @@ class AuditLogEntryAdmin(ReadOnlyAdminMixin, StreamingExportMixin, admin.ModelAd
 
     @admin.display(description=_("record"))
     def record(self, entry):
-        return entry.object_repr
+        return record_name(entry.content_type.model_class(), entry.object_repr)
 
     @admin.display(description=_("changes"))
     def change_list(self, entry):

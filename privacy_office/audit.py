@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils import translation
 from simple_history.signals import post_create_historical_record
 
 IGNORED_FIELDS = {"version"}
@@ -86,6 +87,14 @@ def actor_name(history_instance) -> str:
     return user.get_username() if user is not None else ""
 
 
+def record_name_on_record(instance) -> str:
+    """The record's name as the audit log keeps it: written in English whoever wrote the change, so
+    that ``audit_display.record_name`` can show it in each reader's language (a draft named
+    "EU-SA · 监管报告 · 初次 · en" by a Chinese officer read so by a Berlin manager)."""
+    with translation.override("en"):
+        return _text(instance)[:300]
+
+
 def entry_for(history_instance, *, changes: list[dict] | None = None, instance=None):
     """The audit-log entry of ``history_instance``. Bulk writers pass the saved ``instance`` (for its
     name): simple-history's ``.instance`` reads a model's excluded fields back with a query per row."""
@@ -98,7 +107,7 @@ def entry_for(history_instance, *, changes: list[dict] | None = None, instance=N
         user_name=actor_name(history_instance),
         content_type=ContentType.objects.get_for_model(model),
         object_id=str(getattr(history_instance, model._meta.pk.attname)),
-        object_repr=_text(history_instance.instance if instance is None else instance)[:300],
+        object_repr=record_name_on_record(history_instance.instance if instance is None else instance),
         action=history_instance.history_type,
         reason=history_instance.history_change_reason or "",
         changes=field_changes(history_instance) if changes is None else changes,

@@ -9,6 +9,7 @@ same rendering serves the audit log list, its detail page, a record's history pa
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timezone as dt_timezone
@@ -71,6 +72,36 @@ class RelatedNames:
 # rule: requests_app/rule_phrases.py), keyed "app_label.model.field" of the tracked model; each app
 # registers its own in ``AppConfig.ready``.
 TEXT_DISPLAY: dict = {}
+
+
+# Records whose name is built from their choices' labels (a notice draft: "EU-SA · regulator report ·
+# initial · en"), keyed "app_label.model", with the names of those fields; each app registers its
+# own in ``AppConfig.ready``. The audit log stores such a name in English (audit.record_name_on_record)
+# and ``record_name`` puts each label in the reader's language; other names are what people typed.
+NAME_CHOICE_FIELDS: dict[str, tuple[str, ...]] = {}
+
+
+@functools.cache
+def _name_phrases(label_lower: str) -> tuple[str, ...]:
+    from django.apps import apps
+    from django.utils import translation
+
+    from .phrases import longest_first
+
+    model = apps.get_model(label_lower)
+    with translation.override("en"):
+        labels = {str(label) for name in NAME_CHOICE_FIELDS[label_lower]
+                  for _value, label in model._meta.get_field(name).flatchoices}
+    return longest_first(labels)
+
+
+def record_name(model, stored: str) -> str:
+    """A record's name from the audit log, in the reader's language where it is built from labels."""
+    if model is None or model._meta.label_lower not in NAME_CHOICE_FIELDS:
+        return stored
+    from .phrases import translate_phrases
+
+    return translate_phrases(stored, _name_phrases(model._meta.label_lower))
 
 
 def _text_display(field, raw: str) -> str:

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from django.db.models import Count
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from playwright.sync_api import expect
 
 from breach_app.models import Incident
+from breach_app.summary import OBLIGATIONS_SHOWN
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +41,15 @@ def test_the_incident_page_leads_with_the_glance_and_stays_small(browsers, tmp_p
             expect(page.locator(".incident-glance caption")).to_have_text(gettext("notification obligations and clocks"))
             expect(page.locator(".incident-actions button", has_text=gettext("Generate drafts"))).to_be_visible()
         expect(page.locator(".incident-glance-title")).to_contain_text(incident.reference)
-        expect(page.locator("#incident-obligations tbody tr[data-code]")).to_have_count(incident.obligations.count())
+        # The most urgent ones (summary.OBLIGATIONS_SHOWN); more are one click away, and it says so.
+        total = incident.obligations.count()
+        expect(page.locator("#incident-obligations tbody tr[data-code]")).to_have_count(min(total, OBLIGATIONS_SHOWN))
+        if total > OBLIGATIONS_SHOWN:
+            with translation.override(language):
+                expect(page.locator(".incident-links")).to_contain_text(
+                    ngettext("Only the %(n)s most urgent obligation is shown.",
+                             "Only the %(n)s most urgent obligations are shown.", OBLIGATIONS_SHOWN)
+                    % {"n": OBLIGATIONS_SHOWN})
 
         # A real button (the admin's button style), not text in a list of links.
         button = page.locator(".incident-actions button").first
