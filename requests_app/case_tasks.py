@@ -20,7 +20,7 @@ from .models import RightsRequest, Task, TimelineEntry
 from .case_writes import refuse_if_ended, refuse_if_erased, request_type_label, timeline_add
 
 
-# The titles the system writes (issue 17): stored as these message ids with their parameters
+# The titles the system writes: stored as these message ids with their parameters
 # (``Task.title_message`` / ``title_params``, names and request types in every language) and shown
 # in each reader's language.
 SERVICE_TASK = gettext_noop("%(service)s: carry out %(types)s")

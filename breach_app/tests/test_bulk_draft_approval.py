@@ -1,4 +1,4 @@
-"""Approving a selection of notice drafts as a set (issue 19): all or nothing, every refusal named
+"""Approving a selection of notice drafts as a set: all or nothing, every refusal named
 in the reader's language, the approval permission checked per kind, an already approved draft
 skipped and said, and the same history, audit-log and timeline rows as approving one at a time."""
 

@@ -1,5 +1,5 @@
-"""The background import job's page previews the import as the import page does (issue 17: "the
-import preview shows changed fields only"): only the rows that change, by spreadsheet row number,
+"""The background import job's page previews the import as the import page does (the
+import preview shows changed fields only): only the rows that change, by spreadsheet row number,
 each changed column old → new, headed in the reader's language, from the preview stored on the job
 (nothing is re-run), the first ``PREVIEW_ROWS`` of them with the count of all."""
 

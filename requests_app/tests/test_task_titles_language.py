@@ -1,4 +1,4 @@
-"""A task title the system generates is shown in each reader's language (issue 17: every word in
+"""A task title the system generates is shown in each reader's language (every word in
 the user's language), wherever it appears: the case page's task rows and timeline, the whole
 timeline, the refusal that names open tasks. A title a person typed stays as typed."""
 
