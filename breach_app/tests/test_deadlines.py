@@ -134,7 +134,7 @@ def test_cn_cii_operator_1_hour():
 
 
 def test_cn_below_a_million_no_incident_report_but_pipl_immediately():
-    # Issue 14: below 1,000,000 people the report is "not required" only once the other grading
+    # Below 1,000,000 people the report is "not required" only once the other grading
     # criteria (loss, outage, important data, social impact) are all assessed below 较大.
     ob = by_code(facts("CN", 999_999, discovered_at=CN_DISCOVERED, direct_economic_loss_cny=0,
                        system_outage_at_grade=False, important_data_at_grade=False,

@@ -30,7 +30,7 @@ def test_cn_million_and_one_people_gets_the_cac_4_hour_obligation_stored(staff_u
 
 
 def test_cn_one_million_minus_one_needs_a_decision_on_the_other_grading_criteria(staff_user):
-    # Issue 14: below 1,000,000 people the grade still turns on loss, outage, important data and
+    # Below 1,000,000 people the grade still turns on loss, outage, important data and
     # social impact; unassessed, the CAC report is "needs decision", never "not required".
     incident = make_incident(by=staff_user, populations={"CN": {"people_min": 999_999}})
     assert codes(incident)["CN-CAC-INCIDENT"].applicability == "needs_decision"
