@@ -275,7 +275,7 @@ class AffectedPopulationInline(CappedInlineMixin, admin.TabularInline):
 
     model = AffectedPopulation
     fields = ("jurisdiction", "people_min", "people_max", "records", "estimate")
-    template = "breach_app/admin/populations_tabular.html"
+    template = "admin/privacy_office/fast_tabular.html"
     extra = 0
     shown_max = 10
     show_all_param = "populations"

@@ -451,7 +451,7 @@ class ActivityFieldInline(CappedInlineMixin, LoadedAutocompleteInlineMixin, admi
 
     # Each row's cells are listed from its form (row_cells): the generic tabular template walked
     # fieldsets, lines and admin fields for every cell of fifty rows, most of the activity's page.
-    template = "inventory_app/admin/activity_fields_tabular.html"
+    template = "admin/privacy_office/fast_tabular.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("field").order_by("position", "id")
