@@ -31,7 +31,6 @@ from django.utils.translation import gettext_lazy as _
 from privacy_office.jurisdiction_choices import jurisdiction_choices
 from privacy_office.messages import message_text
 from privacy_office.history import audited_history
-from privacy_office.messages import message_text
 from privacy_office.models import TimelineEntryBase, VersionedModel
 
 from . import deadlines as dl

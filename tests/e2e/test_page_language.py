@@ -36,11 +36,9 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.contrib.admin import site as admin_site
 from django.contrib.auth import get_user_model
 from django.db import models
